@@ -1,0 +1,53 @@
+using System.CommandLine;
+using System.Globalization;
+using CxrVL.Cli.Infrastructure;
+using CxrVL.Runtime;
+
+namespace CxrVL.Cli.Commands;
+
+/// <summary><c>cxrvl env</c>: versions, threads, devices, CPU features, data roots, and a real forward/backward pass.</summary>
+internal sealed class EnvCommand : ICliCommand
+{
+    private static readonly Option<bool> SkipCheck = new("--no-check")
+    {
+        Description = "Skip the forward/backward self-check.",
+    };
+
+    public Command Create()
+    {
+        var command = new Command("env", "Show what CxrVL runs on (TorchSharp, libtorch, threads, devices, CPU features, data roots) and run a forward/backward self-check.");
+        command.Options.Add(SkipCheck);
+        return command.WithAction(Run);
+    }
+
+    private static int Run(CommandContext context)
+    {
+        var runtime = context.Runtime;
+        var report = EnvironmentReport.Collect();
+        var o = context.Output;
+        o.WriteLine($"cxrvl          {report.CxrVLVersion}");
+        o.WriteLine($"TorchSharp     {report.TorchSharpVersion}");
+        o.WriteLine($"libtorch       {report.LibTorchVersion}");
+        o.WriteLine($".NET           {report.DotNetVersion}");
+        o.WriteLine($"OS             {report.OperatingSystem}");
+        o.WriteLine($"CPU            {report.CpuModel} ({report.LogicalCores} logical cores)");
+        o.WriteLine($"CPU features   {(report.CpuFeatures.Count == 0 ? "none detected" : string.Join(' ', report.CpuFeatures))}");
+        o.WriteLine($"memory         {report.TotalMemoryBytes / (1024.0 * 1024 * 1024):0.0} GiB");
+        o.WriteLine($"torch threads  {report.TorchThreads} intra-op, {report.TorchInteropThreads} inter-op");
+        o.WriteLine($"CUDA           {(report.CudaAvailable ? $"available, {report.CudaDevices} device(s)" : "not available")}");
+        o.WriteLine($"device         {runtime.Device} (seed {runtime.Seed})");
+        o.WriteLine($"data root      {report.DataRoot ?? $"not found (set {DataRoots.EnvironmentVariable})"}");
+        foreach (var (name, present) in report.Datasets)
+            o.WriteLine($"  {name,-18} {(present ? "present" : "missing")}");
+
+        if (context.Get(SkipCheck))
+            return 0;
+        var result = TorchSelfCheck.Run(new SelfCheckConfig(), runtime.Device, runtime.Seed);
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"self-check     forward/backward: loss {result.InitialLoss:0.0000} -> {result.FinalLoss:0.0000} in {result.Steps} Adam steps; " +
+            $"autograd vs finite differences: max relative error {result.GradientRelativeError:0.0e+0}; " +
+            $"matmul {result.MatmulGflops:0.0} GFLOP/s; {result.Elapsed.TotalSeconds:0.00} s"));
+        o.WriteLine($"self-check     {(result.Passed ? "passed" : "FAILED")}");
+        return result.Passed ? 0 : 1;
+    }
+}

@@ -1,0 +1,3 @@
+using CxrVL.Cli.Infrastructure;
+
+return CliApp.Run(args);

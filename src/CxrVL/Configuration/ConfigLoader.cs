@@ -1,0 +1,286 @@
+using System.Collections;
+using System.Globalization;
+using System.Reflection;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace CxrVL.Configuration;
+
+/// <summary>
+/// Reads a YAML recipe, applies <c>--set key.sub=value</c> overrides and binds the result to a typed
+/// configuration object whose properties map to snake_case keys. Every key must exist in the type: an unknown
+/// key is an error naming the key and the closest valid one, so a typo never silently keeps a default.
+/// </summary>
+public static class ConfigLoader
+{
+    public static T Load<T>(string? recipePath, IEnumerable<string>? overrides = null) where T : class, new()
+    {
+        var tree = recipePath is null ? new YamlMappingNode() : ReadTree(recipePath);
+        foreach (var assignment in overrides ?? [])
+            ApplyOverride(tree, assignment);
+        return Bind<T>(tree);
+    }
+
+    public static YamlMappingNode ReadTree(string path)
+    {
+        if (!File.Exists(path))
+            throw new ConfigException($"config file '{path}' does not exist.");
+        try
+        {
+            using var reader = new StreamReader(path);
+            var stream = new YamlStream();
+            stream.Load(reader);
+            if (stream.Documents.Count == 0)
+                return new YamlMappingNode();
+            return stream.Documents[0].RootNode as YamlMappingNode
+                ?? throw new ConfigException($"config file '{path}' must hold a mapping of keys to values at its top level.");
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigException($"config file '{path}' is not valid YAML (line {e.Start.Line}, column {e.Start.Column}): {e.Message}");
+        }
+    }
+
+    /// <summary>Applies one <c>key.sub=value</c> assignment; the value is read as YAML (numbers, booleans, [lists]).</summary>
+    public static void ApplyOverride(YamlMappingNode root, string assignment)
+    {
+        var equals = assignment.IndexOf('=');
+        if (equals <= 0)
+            throw new ConfigException($"override '{assignment}' must have the form key.sub=value.");
+        var key = assignment[..equals].Trim();
+        var segments = key.Split('.');
+        if (segments.Any(string.IsNullOrWhiteSpace))
+            throw new ConfigException($"override key '{key}' has an empty segment.");
+
+        var node = root;
+        foreach (var segment in segments[..^1])
+        {
+            if (node.Children.TryGetValue(new YamlScalarNode(segment), out var child) && child is YamlMappingNode mapping)
+            {
+                node = mapping;
+                continue;
+            }
+            var created = new YamlMappingNode();
+            node.Children[new YamlScalarNode(segment)] = created;
+            node = created;
+        }
+        node.Children[new YamlScalarNode(segments[^1])] = ParseValue(assignment[(equals + 1)..], key);
+    }
+
+    public static T Bind<T>(YamlMappingNode tree) where T : class, new()
+    {
+        var config = new T();
+        BindObject(typeof(T), tree, "", config);
+        return config;
+    }
+
+    /// <summary>The resolved configuration as YAML, with the same snake_case keys the loader reads.</summary>
+    public static string ToYaml(object config) =>
+        new SerializerBuilder()
+            .WithNamingConvention(UnderscoredNamingConvention.Instance)
+            .DisableAliases()
+            .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull)
+            .Build()
+            .Serialize(config);
+
+    public static string KeyName(string propertyName) => UnderscoredNamingConvention.Instance.Apply(propertyName);
+
+    private static YamlNode ParseValue(string text, string key)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return new YamlScalarNode(text);
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(text));
+            return stream.Documents.Count == 0 ? new YamlScalarNode(text) : stream.Documents[0].RootNode;
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigException($"override '{key}': value '{text}' is not valid YAML: {e.Message}");
+        }
+    }
+
+    private static void BindObject(Type type, YamlMappingNode node, string path, object target)
+    {
+        var properties = SettableProperties(type);
+        foreach (var (keyNode, valueNode) in node.Children)
+        {
+            var key = ((YamlScalarNode)keyNode).Value ?? "";
+            var fullKey = path.Length == 0 ? key : $"{path}.{key}";
+            if (!properties.TryGetValue(key, out var property))
+                throw UnknownKey(fullKey, path, properties.Keys, valueNode);
+            var current = property.GetValue(target);
+            property.SetValue(target, BindValue(property.PropertyType, valueNode, fullKey, current));
+        }
+    }
+
+    private static Dictionary<string, PropertyInfo> SettableProperties(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.SetMethod is { IsPublic: true } && p.GetIndexParameters().Length == 0)
+            .ToDictionary(p => KeyName(p.Name), StringComparer.Ordinal);
+
+    /// <summary>
+    /// Names the key as the user wrote it: a misspelt section given one value (<c>--set trian.steps=5</c>) is reported
+    /// as <c>trian.steps</c> with the suggestion <c>train.steps</c>.
+    /// </summary>
+    private static ConfigException UnknownKey(string fullKey, string path, IEnumerable<string> validKeys, YamlNode value)
+    {
+        var valid = validKeys.Order(StringComparer.Ordinal).ToList();
+        var last = fullKey[(fullKey.LastIndexOf('.') + 1)..];
+        var tail = "";
+        while (value is YamlMappingNode { Children.Count: 1 } mapping)
+        {
+            var (innerKey, innerValue) = mapping.Children.First();
+            tail += "." + ((YamlScalarNode)innerKey).Value;
+            value = innerValue;
+        }
+        var suggestion = NameSuggester.Closest(last, valid);
+        var prefix = path.Length == 0 ? "" : path + ".";
+        var hint = suggestion is not null
+            ? $" Did you mean '{prefix}{suggestion}{tail}'?"
+            : $" Valid keys{(path.Length == 0 ? "" : $" under '{path}'")}: {string.Join(", ", valid)}.";
+        return new ConfigException($"unknown config key '{fullKey}{tail}'.{hint}");
+    }
+
+    private static object? BindValue(Type type, YamlNode node, string key, object? current)
+    {
+        var underlying = Nullable.GetUnderlyingType(type);
+        if (IsNull(node) && (underlying is not null || !type.IsValueType))
+            return null;
+        type = underlying ?? type;
+
+        if (type == typeof(string))
+            return Scalar(node, key, "a string");
+        if (type.IsEnum)
+            return ParseEnum(type, Scalar(node, key, "a name"), key);
+        if (type.IsPrimitive || type == typeof(decimal))
+            return ParsePrimitive(type, Scalar(node, key, "a number or boolean"), key);
+        if (type == typeof(TimeSpan))
+        {
+            var text = Scalar(node, key, "a duration");
+            return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span)
+                ? span
+                : throw new ConfigException($"config key '{key}': '{text}' is not a duration (hh:mm:ss).");
+        }
+
+        if (DictionaryValueType(type) is { } dictionaryValue)
+        {
+            if (node is not YamlMappingNode mapping)
+                throw new ConfigException($"config key '{key}' must be a mapping.");
+            var dictionary = (IDictionary)Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(typeof(string), dictionaryValue))!;
+            foreach (var (k, v) in mapping.Children)
+            {
+                var name = ((YamlScalarNode)k).Value ?? "";
+                dictionary[name] = BindValue(dictionaryValue, v, $"{key}.{name}", null);
+            }
+            return dictionary;
+        }
+
+        if (ListElementType(type) is { } element)
+        {
+            var items = node switch
+            {
+                YamlSequenceNode sequence => sequence.Children.ToList(),
+                // A lone scalar stands for a one-element list, so `--set data.labels=Edema` works.
+                YamlScalarNode scalar when !string.IsNullOrEmpty(scalar.Value) => [scalar],
+                YamlScalarNode => [],
+                _ => throw new ConfigException($"config key '{key}' must be a list."),
+            };
+            var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(element))!;
+            for (var i = 0; i < items.Count; i++)
+                list.Add(BindValue(element, items[i], $"{key}[{i}]", null));
+            if (type.IsArray)
+            {
+                var array = Array.CreateInstance(element, list.Count);
+                list.CopyTo(array, 0);
+                return array;
+            }
+            return list;
+        }
+
+        if (type.IsClass)
+        {
+            if (node is not YamlMappingNode mapping)
+                throw new ConfigException($"config key '{key}' is a section: give it keys (for example '{key}.{SettableProperties(type).Keys.FirstOrDefault()}=...').");
+            var target = current ?? Activator.CreateInstance(type)
+                ?? throw new ConfigException($"config key '{key}': cannot create {type.Name}.");
+            BindObject(type, mapping, key, target);
+            return target;
+        }
+
+        throw new ConfigException($"config key '{key}': type {type.Name} is not supported in configurations.");
+    }
+
+    private static bool IsNull(YamlNode node) =>
+        node is YamlScalarNode { Style: not (ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted) } scalar &&
+        scalar.Value is null or "" or "~" or "null";
+
+    private static string Scalar(YamlNode node, string key, string expected) =>
+        node is YamlScalarNode scalar
+            ? scalar.Value ?? ""
+            : throw new ConfigException($"config key '{key}' must be {expected}, not a {(node is YamlSequenceNode ? "list" : "mapping")}.");
+
+    private static object ParseEnum(Type type, string text, string key)
+    {
+        foreach (var name in Enum.GetNames(type))
+        {
+            if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase) ||
+                string.Equals(KeyName(name), text, StringComparison.OrdinalIgnoreCase))
+                return Enum.Parse(type, name);
+        }
+        var names = Enum.GetNames(type).Select(KeyName).ToList();
+        var suggestion = NameSuggester.Closest(text, names);
+        throw new ConfigException($"config key '{key}': '{text}' is not one of {string.Join(", ", names)}." +
+                                  (suggestion is null ? "" : $" Did you mean '{suggestion}'?"));
+    }
+
+    private static object ParsePrimitive(Type type, string text, string key)
+    {
+        var culture = CultureInfo.InvariantCulture;
+        object? value = Type.GetTypeCode(type) switch
+        {
+            TypeCode.Boolean => text.ToLowerInvariant() switch
+            {
+                "true" or "yes" or "on" => true,
+                "false" or "no" or "off" => false,
+                _ => null,
+            },
+            TypeCode.Int32 => int.TryParse(text, NumberStyles.Integer, culture, out var i) ? i : null,
+            TypeCode.Int64 => long.TryParse(text, NumberStyles.Integer, culture, out var l) ? l : null,
+            TypeCode.Single => float.TryParse(text, NumberStyles.Float, culture, out var f) ? f : null,
+            TypeCode.Double => double.TryParse(text, NumberStyles.Float, culture, out var d) ? d : null,
+            TypeCode.Decimal => decimal.TryParse(text, NumberStyles.Float, culture, out var m) ? m : null,
+            _ => throw new ConfigException($"config key '{key}': type {type.Name} is not supported in configurations."),
+        };
+        return value ?? throw new ConfigException(
+            $"config key '{key}': '{text}' is not {(type == typeof(bool) ? "true or false" : type == typeof(int) || type == typeof(long) ? "a whole number" : "a number")}.");
+    }
+
+    private static Type? ListElementType(Type type)
+    {
+        if (type.IsArray)
+            return type.GetElementType();
+        if (!type.IsGenericType)
+            return null;
+        var definition = type.GetGenericTypeDefinition();
+        return definition == typeof(List<>) || definition == typeof(IReadOnlyList<>) || definition == typeof(IList<>) ||
+               definition == typeof(IEnumerable<>) || definition == typeof(IReadOnlyCollection<>)
+            ? type.GetGenericArguments()[0]
+            : null;
+    }
+
+    private static Type? DictionaryValueType(Type type)
+    {
+        if (!type.IsGenericType)
+            return null;
+        var definition = type.GetGenericTypeDefinition();
+        var arguments = type.GetGenericArguments();
+        return (definition == typeof(Dictionary<,>) || definition == typeof(IDictionary<,>) ||
+                definition == typeof(IReadOnlyDictionary<,>)) && arguments[0] == typeof(string)
+            ? arguments[1]
+            : null;
+    }
+}
