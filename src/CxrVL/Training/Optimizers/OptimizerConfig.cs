@@ -1,0 +1,46 @@
+namespace CxrVL.Training.Optimizers;
+
+public enum OptimizerKind
+{
+    AdamW,
+    Sgd,
+}
+
+/// <summary>An optimizer as recipes write it, with the parameter-group rules the seeds use.</summary>
+public sealed class OptimizerConfig
+{
+    public OptimizerKind Kind { get; set; } = OptimizerKind.AdamW;
+
+    /// <summary>Peak learning rate; when <see cref="BaseLrPer256"/> is set it is derived from the effective batch instead.</summary>
+    public double Lr { get; set; } = 1e-4;
+
+    /// <summary>MAE's rule: lr = blr x effective batch / 256 (MRM uses blr 1.5e-4).</summary>
+    public double? BaseLrPer256 { get; set; }
+
+    public List<double> Betas { get; set; } = [0.9, 0.999];
+
+    public double Eps { get; set; } = 1e-8;
+
+    public double WeightDecay { get; set; }
+
+    /// <summary>No weight decay on biases and on 1-D parameters (norm scales), as MAE and timm do.</summary>
+    public bool NoDecayOnBiasAndNorm { get; set; } = true;
+
+    public double Momentum { get; set; } = 0.9;
+
+    public double Dampening { get; set; }
+
+    public bool Nesterov { get; set; }
+
+    /// <summary>Layer-wise lr decay (BEiT/MAE fine-tuning, 0.65 in MRM's segmentation): the layer k of L gets decay^(L + 1 - k).</summary>
+    public double? LayerDecay { get; set; }
+
+    /// <summary>Parameter-name prefixes that are not trained (requires_grad = false).</summary>
+    public List<string> Frozen { get; set; } = [];
+
+    /// <summary>Learning-rate multipliers by parameter-name prefix (XProNet trains the visual extractor at half the rate).</summary>
+    public Dictionary<string, double> LrScales { get; set; } = [];
+
+    /// <summary>The peak rate for an effective batch of <paramref name="effectiveBatch"/> samples.</summary>
+    public double PeakLr(int effectiveBatch) => BaseLrPer256 is { } blr ? blr * effectiveBatch / 256.0 : Lr;
+}

@@ -1,0 +1,41 @@
+namespace CxrVL.Training.Schedules;
+
+/// <summary>Shape of the learning-rate curve over optimizer steps.</summary>
+public enum ScheduleKind
+{
+    /// <summary>The base rate throughout (after the optional warmup).</summary>
+    Constant,
+
+    /// <summary>Linear warmup, then half a cosine down to <see cref="ScheduleConfig.MinLr"/> at the last step (pl_bolts, MAE, MGCA).</summary>
+    WarmupCosine,
+
+    /// <summary>Linear warmup, then polynomial decay to <see cref="ScheduleConfig.MinLr"/> (MMSeg's poly).</summary>
+    Poly,
+
+    /// <summary>Multiply by <see cref="ScheduleConfig.Gamma"/> every <see cref="ScheduleConfig.StepSize"/> steps (StepLR).</summary>
+    Step,
+}
+
+/// <summary>A per-step learning-rate schedule, as recipes write it.</summary>
+public sealed class ScheduleConfig
+{
+    public ScheduleKind Kind { get; set; } = ScheduleKind.WarmupCosine;
+
+    /// <summary>Warmup length in optimizer steps; used when <see cref="WarmupFraction"/> is not set.</summary>
+    public long WarmupSteps { get; set; }
+
+    /// <summary>Warmup as a fraction of all steps (MGCA and MedST warm up for 40% of training).</summary>
+    public double? WarmupFraction { get; set; }
+
+    /// <summary>Learning rate at step 0 of the warmup (pl_bolts' warmup_start_lr; 0 for MAE).</summary>
+    public double WarmupStartLr { get; set; }
+
+    /// <summary>Rate reached at the last step (eta_min / min_lr).</summary>
+    public double MinLr { get; set; }
+
+    public double Power { get; set; } = 1.0;
+
+    public long StepSize { get; set; } = 1;
+
+    public double Gamma { get; set; } = 0.1;
+}
