@@ -18,7 +18,7 @@ public static class ImageDecoder
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new ImageDecodeException(path, "file not found");
+            throw new ImageDecodeException(path, "file not found", missing: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -12,6 +12,7 @@ public sealed class ImagePipeline
         Recipe = recipe;
         IsTrain = train;
         Steps = train ? recipe.Train : recipe.Eval;
+        OpenCvThreading.UseCallerThreads();
     }
 
     public ImageRecipe Recipe { get; }

@@ -1,0 +1,206 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using CxrVL.Imaging;
+
+namespace CxrVL.Data.Loading;
+
+/// <summary>
+/// A parallel, prefetching batch loader. Each epoch's order is a permutation drawn from (seed, epoch); batch k holds
+/// the rows at positions [k*B, (k+1)*B) of it, less the bad rows when skipping, and every sample's randomness comes
+/// from (seed, epoch, row). So batches are the same for any worker count or timing. Workers take batch numbers from
+/// a channel, at most <see cref="LoaderOptions.Prefetch"/> ahead of the consumer, and batches are yielded in order.
+/// Breaking out of the loop, cancelling, or a failing row stops the workers and disposes every batch not handed out.
+/// </summary>
+public sealed class BatchLoader<TSample, TBatch> where TSample : IDisposable where TBatch : class, IDisposable
+{
+    private readonly ISampleSource<TSample> _source;
+    private readonly IBatchCollator<TSample, TBatch> _collator;
+
+    public BatchLoader(ISampleSource<TSample> source, IBatchCollator<TSample, TBatch> collator, LoaderOptions options)
+    {
+        options.Validate();
+        _source = source;
+        _collator = collator;
+        Options = options;
+    }
+
+    public LoaderOptions Options { get; }
+
+    public LoaderStats Stats { get; } = new();
+
+    public int BatchesPerEpoch => Options.DropLast
+        ? _source.Count / Options.BatchSize
+        : (_source.Count + Options.BatchSize - 1) / Options.BatchSize;
+
+    /// <summary>The order rows are read in during <paramref name="epoch"/> (Fisher-Yates over a SplitMix64 stream).</summary>
+    public int[] Order(int epoch)
+    {
+        var order = Enumerable.Range(0, _source.Count).ToArray();
+        if (!Options.Shuffle)
+            return order;
+        var random = TransformRandom.For(Options.Seed, epoch, -1);
+        for (var i = order.Length - 1; i > 0; i--)
+        {
+            var j = random.NextInt(i + 1);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return order;
+    }
+
+    /// <summary>Synchronous form for training loops; disposing the enumerator (leaving a foreach) stops the workers.</summary>
+    public IEnumerable<TBatch> ReadEpoch(int epoch, CancellationToken cancellation = default) =>
+        ReadEpochAsync(epoch, cancellation).ToBlockingEnumerable(cancellation);
+
+    public async IAsyncEnumerable<TBatch> ReadEpochAsync(int epoch, [EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        var order = Order(epoch);
+        var count = BatchesPerEpoch;
+        var results = new TaskCompletionSource<TBatch?>[count];
+        for (var k = 0; k < count; k++)
+            results[k] = new TaskCompletionSource<TBatch?>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        using var budget = new SemaphoreSlim(Options.Prefetch);
+        var work = Channel.CreateBounded<int>(new BoundedChannelOptions(Options.Prefetch) { SingleWriter = true });
+        var producer = Task.Run(() => Produce(count, work.Writer, budget, stop.Token), CancellationToken.None);
+        var workers = Enumerable.Range(0, Options.Workers)
+            .Select(i => StartWorker(i, () => Work(order, epoch, work.Reader, results, stop.Token)))
+            .ToArray();
+        var handedOut = -1;
+        try
+        {
+            for (var k = 0; k < count; k++)
+            {
+                var batch = await results[k].Task.WaitAsync(cancellation).ConfigureAwait(false);
+                handedOut = k;
+                budget.Release();
+                if (batch is not null)
+                    yield return batch;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            work.Writer.TryComplete();
+            await Task.WhenAll([producer, .. workers]).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            // Batches built ahead but never handed out belong to nobody else.
+            for (var k = handedOut + 1; k < count; k++)
+            {
+                if (results[k].Task.IsCompletedSuccessfully)
+                    results[k].Task.Result?.Dispose();
+            }
+        }
+    }
+
+    private static async Task Produce(int count, ChannelWriter<int> writer, SemaphoreSlim budget, CancellationToken stop)
+    {
+        try
+        {
+            for (var k = 0; k < count; k++)
+            {
+                await budget.WaitAsync(stop).ConfigureAwait(false);
+                await writer.WriteAsync(k, stop).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            writer.TryComplete();
+        }
+    }
+
+    /// <summary>
+    /// Workers are dedicated threads, not pool tasks: native allocations (batch tensors, OpenCV buffers) then come from
+    /// as many malloc arenas as there are workers, each reusing what it freed, so resident memory stays flat instead
+    /// of spreading over one arena per pool thread the work happened to hop to.
+    /// </summary>
+    private static Task StartWorker(int index, Action work)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                work();
+                done.SetResult();
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"cxrvl-loader-{index}",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void Work(int[] order, int epoch, ChannelReader<int> reader, TaskCompletionSource<TBatch?>[] results, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            bool more;
+            try
+            {
+                more = reader.WaitToReadAsync(stop).AsTask().GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            if (!more)
+                return;
+            while (reader.TryRead(out var k))
+            {
+                try
+                {
+                    results[k].TrySetResult(Build(order, epoch, k, stop));
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    results[k].TrySetCanceled(stop);
+                }
+                catch (Exception e)
+                {
+                    results[k].TrySetException(e);
+                }
+            }
+        }
+    }
+
+    private TBatch? Build(int[] order, int epoch, int batch, CancellationToken stop)
+    {
+        var first = batch * Options.BatchSize;
+        var last = Math.Min(first + Options.BatchSize, order.Length);
+        var samples = new List<TSample>(last - first);
+        var rows = new List<int>(last - first);
+        try
+        {
+            for (var position = first; position < last; position++)
+            {
+                stop.ThrowIfCancellationRequested();
+                var row = order[position];
+                try
+                {
+                    samples.Add(_source.Load(row, TransformRandom.For(Options.Seed, epoch, row)));
+                    rows.Add(row);
+                }
+                catch (BadRowException e) when (Options.SkipBad)
+                {
+                    Stats.Skipped(e);
+                }
+            }
+            if (samples.Count == 0)
+                return null;
+            var result = _collator.Collate(samples, rows);
+            Stats.Loaded(samples.Count);
+            return result;
+        }
+        finally
+        {
+            foreach (var sample in samples)
+                sample.Dispose();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using CxrVL.Imaging;
+using CxrVL.Imaging.Transforms;
+using Xunit.Abstractions;
+
+namespace CxrVL.Tests.Imaging;
+
+/// <summary>
+/// Our decode and transforms against PIL/torchvision (and pydicom) on the same files. Tolerances are in
+/// gray levels (1/255 of the [0, 1] range) before normalisation, so they read the same for every recipe.
+/// </summary>
+public sealed class ImageParityTests(TorchvisionReference reference, ITestOutputHelper output) : IClassFixture<TorchvisionReference>
+{
+    [Fact]
+    public void Jpeg_decodes_to_the_same_pixels_as_pil()
+    {
+        using var image = ImageDecoder.Decode(TestImages.Jpeg, ColorMode.Gray);
+        var expected = reference.Read("decoded");
+        var actual = new float[image.Width * image.Height];
+        PixelWriter.Write(image, actual, 1, new Normalization([0f], [1f / 255]));
+
+        var (max, mean) = Difference(expected, actual, 1);
+        // libjpeg-turbo in OpenCV and in Pillow decode to the same levels (the slack is float rounding).
+        Assert.True(max < 1e-3, $"max difference {max} levels");
+    }
+
+    [Fact]
+    public void Crop_flip_and_normalise_match_torchvision_exactly()
+    {
+        var recipe = Custom(200, 1, Normalization.Uniform(0.5f, 0.25f), new CenterCrop(200), new HorizontalFlip(1.0));
+        var (max, _) = Compare(recipe, "crop_flip", std: 0.25);
+        Assert.True(max < 1e-4, $"max difference {max} gray levels");
+    }
+
+    [Fact]
+    public void Bilinear_upscale_matches_torch_interpolate_within_one_level()
+    {
+        var recipe = Custom(300, 1, Normalization.None, new Resize(300, 300));
+        var (max, mean) = Compare(recipe, "upscale", std: 1);
+        // OpenCV interpolates 8-bit images in fixed point and rounds to 8 bits; torch stays in float.
+        Assert.True(max <= 1.0, $"max difference {max} gray levels");
+        Assert.True(mean <= 0.5, $"mean difference {mean} gray levels");
+    }
+
+    [Fact]
+    public void Prior_eval_recipe_matches_torchvision_pil_pipeline()
+    {
+        var (max, mean) = Compare(ImageRecipes.Get("prior"), "prior_eval", std: 0.3011, train: false);
+        // Shrinking 312x256 to 224x224: area averaging here, PIL's antialiased triangle filter there
+        // (measured: max 7, mean 0.40 levels).
+        Assert.True(mean <= 1, $"mean difference {mean} gray levels");
+        Assert.True(max <= 12, $"max difference {max} gray levels");
+    }
+
+    [Fact]
+    public void Imagenet_eval_recipe_matches_torchvision_pil_pipeline()
+    {
+        // This image's shorter side is already 256: decode, gray-to-RGB, crop and normalise only, so exact.
+        var (max, _) = Compare(ImageRecipes.Get("imagenet"), "imagenet_eval", std: 0.229, train: false);
+        Assert.True(max < 1e-3, $"max difference {max} gray levels");
+    }
+
+    [Fact]
+    public void Ten_fold_shrink_matches_torchvision_pil_pipeline()
+    {
+        // 2373x2373 RGB to 256x256: area averaging (box of ~9 px) here, PIL's triangle of ~18 px there. They
+        // agree in smooth regions and differ on sharp edges such as burnt-in text (measured: mean 0.52, max 32 levels).
+        var (max, mean) = Compare(ImageRecipes.Get("imagenet"), "large_eval", std: 0.229, train: false, TestImages.LargeJpeg);
+        Assert.True(mean <= 1, $"mean difference {mean} gray levels");
+        Assert.True(max <= 40, $"max difference {max} gray levels");
+    }
+
+    [Fact]
+    public void Dicom_decodes_to_the_same_pixels_as_pydicom()
+    {
+        using var image = ImageDecoder.Decode(TestImages.Dicom, ColorMode.Gray);
+        Assert.Equal((1024, 1024, 1, 8), (image.Width, image.Height, image.Channels, image.BitDepth));
+        var actual = new float[1024 * 1024];
+        PixelWriter.Write(image, actual, 1, new Normalization([0f], [1f / 255]));
+
+        var (max, mean) = Difference(reference.Read("dicom"), actual, 1);
+        Assert.True(max <= 1, $"max difference {max} levels");
+        Assert.True(mean <= 0.01, $"mean difference {mean} levels");
+    }
+
+    private (double Max, double Mean) Compare(ImageRecipe recipe, string name, double std, bool train = true, string? image = null)
+    {
+        var pipeline = recipe.Pipeline(train);
+        var actual = new float[pipeline.PixelCount];
+        pipeline.Load(image ?? TestImages.Jpeg, new TransformRandom(1), actual);
+        // A normalised difference times std is a difference on [0, 1]; times 255 in gray levels.
+        return Difference(reference.Read(name), actual, 255 * std);
+    }
+
+    private (double Max, double Mean) Difference(float[] expected, float[] actual, double scale)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double max = 0, sum = 0;
+        for (var i = 0; i < expected.Length; i++)
+        {
+            var d = Math.Abs(expected[i] - actual[i]) * scale;
+            max = Math.Max(max, d);
+            sum += d;
+        }
+        output.WriteLine($"max {max:F4}, mean {sum / expected.Length:F4}");
+        return (max, sum / expected.Length);
+    }
+
+    private static ImageRecipe Custom(int size, int channels, Normalization normalization, params IImageTransform[] steps) =>
+        new("test", "test", size, channels, ColorMode.Gray, normalization, steps, steps);
+}
