@@ -1,0 +1,36 @@
+namespace CxrVL.Data.Loading;
+
+/// <summary>What a study sample holds (YAML under <c>data.</c>): image recipe, views, report text, labels, masks, boxes.</summary>
+public sealed class StudyOptions
+{
+    /// <summary>Name in <see cref="Imaging.ImageRecipes"/>.</summary>
+    public string ImageRecipe { get; set; } = "mgca";
+
+    public StudyViews Views { get; set; } = StudyViews.Frontal;
+
+    /// <summary>Studies per sample with <see cref="StudyViews.Sequence"/>.</summary>
+    public int SequenceLength { get; set; } = 2;
+
+    /// <summary>Report sections joined with a space into the text that is encoded (<c>findings</c>, <c>impression</c>, <c>indication</c>, <c>comparison</c>, <c>full_text</c>).</summary>
+    public List<string> ReportSections { get; set; } = ["impression", "findings"];
+
+    /// <summary>A row whose chosen sections are all empty is a bad row (kind "empty report"); off for image-only tasks.</summary>
+    public bool RequireReport { get; set; } = true;
+
+    /// <summary>Token ids per report after truncation; batches are padded to their longest report.</summary>
+    public int MaxTokens { get; set; } = 128;
+
+    public int PadId { get; set; }
+
+    /// <summary>Label names, in output order; the manifest's 1/0/-1 values, 0 with a false mask where a label is not mentioned.</summary>
+    public List<string> Labels { get; set; } = [];
+
+    /// <summary>Mask labels, one output channel each (several masks of one label are merged).</summary>
+    public List<string> MaskLabels { get; set; } = [];
+
+    /// <summary>Boxes per sample in the batch tensor (0: no boxes).</summary>
+    public int MaxBoxes { get; set; }
+
+    /// <summary>Box label names, giving the box label ids (-1 for others and for padding).</summary>
+    public List<string> BoxLabels { get; set; } = [];
+}
