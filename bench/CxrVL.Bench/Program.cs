@@ -2,7 +2,7 @@ using CxrVL;
 using CxrVL.Bench;
 
 // One file per benchmark; add a new one to this list.
-IBenchmark[] benchmarks = [new LoaderBenchmark()];
+IBenchmark[] benchmarks = [new LoaderBenchmark(), new ImagingLibrariesBenchmark()];
 
 if (args.Length == 0 || benchmarks.All(b => b.Name != args[0]))
 {

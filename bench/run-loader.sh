@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Loader benchmark: CxrVL's batch loader vs torchvision's DataLoader (2 workers) on the shared COVID JPEGs, same
+# recipe (decode, resize shorter side 256, centre crop 224, ImageNet normalisation, 3 channels), 10 epochs, one run
+# on this machine; plus the image-library comparison behind the choice of OpenCV. Writes the "loader" section of
+# bench/RESULTS.md. Usage: bench/run-loader.sh [epochs]
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+epochs=${1:-10}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+images=$(/usr/bin/python3 -c 'import sys; sys.path.insert(0, "bench/reference"); from data_root import covid_images; print(covid_images())')
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+dotnet build bench/CxrVL.Bench -c Release -nologo -v quiet >/dev/null
+bench() { dotnet run -c Release --no-build --project bench/CxrVL.Bench -- "$@"; }
+
+echo "== CxrVL loader" && bench loader --epochs "$epochs" --workers 2 --batch 32 | tee "$out/cxrvl.txt"
+echo "== torchvision DataLoader" &&
+  OMP_NUM_THREADS=2 /usr/bin/python3 bench/reference/loader_torchvision.py "$images" --epochs "$epochs" --workers 2 --batch 32 |
+  tee "$out/torchvision.txt"
+echo "== image libraries" && bench imaging-libs | tee "$out/libs.txt"
+
+/usr/bin/python3 bench/reference/write_results.py loader "$out" "$(uptime | sed 's/.*load average: //')" bench/RESULTS.md
+echo "wrote bench/RESULTS.md (section loader)"
