@@ -1,0 +1,27 @@
+namespace CxrVL.Weights;
+
+/// <summary>What a <see cref="KeyMapRule"/> does to a key.</summary>
+public enum KeyMapAction
+{
+    /// <summary>Removes <c>From</c> from the start of a key that starts with it.</summary>
+    Strip,
+
+    /// <summary>Replaces <c>From</c> at the start of a key by <c>To</c>.</summary>
+    Rename,
+
+    /// <summary>Drops keys that start with <c>From</c>.</summary>
+    Drop,
+
+    /// <summary>Drops keys that start with none of the <c>|</c>-separated prefixes in <c>From</c>.</summary>
+    Keep,
+}
+
+/// <summary>One step of a <see cref="KeyMap"/>.</summary>
+public sealed record KeyMapRule(KeyMapAction Action, string From, string To = "")
+{
+    public override string ToString() => Action switch
+    {
+        KeyMapAction.Rename => $"rename:{From}={To}",
+        _ => $"{Action.ToString().ToLowerInvariant()}:{From}",
+    };
+}
