@@ -179,6 +179,8 @@ public static class CheckpointReader
 
     private static string Shape(long[] shape) => $"[{string.Join(", ", shape)}]";
 
+    private static string Count(int count, string one, string many) => $"{count} {(count == 1 ? one : many)}";
+
     private static string KeyText(object? key) => key switch
     {
         string text => text,
@@ -198,9 +200,9 @@ public static class CheckpointReader
         string text => text.Length <= 60 ? $"'{text}'" : $"'{text[..57]}...'",
         byte[] bytes => $"bytes ({bytes.Length})",
         TensorRef tensor => $"tensor {tensor.Storage.DType} {Shape(tensor.Shape)}",
-        PickleDict dict => $"{dict.TypeName ?? "dict"} ({dict.Entries.Count} entries)",
-        List<object?> list => $"list ({list.Count} items)",
-        object?[] tuple => $"tuple ({tuple.Length} items)",
+        PickleDict dict => $"{dict.TypeName ?? "dict"} ({Count(dict.Entries.Count, "entry", "entries")})",
+        List<object?> list => $"list ({Count(list.Count, "item", "items")})",
+        object?[] tuple => $"tuple ({Count(tuple.Length, "item", "items")})",
         OpaqueObject opaque => $"<{opaque.TypeName}, skipped>",
         _ => value.GetType().Name,
     };

@@ -17,4 +17,7 @@ public sealed record CheckpointSummary(
     IReadOnlyCollection<string> SkippedGlobals)
 {
     public long NumberOfElements => Tensors.Sum(tensor => tensor.NumberOfElements);
+
+    /// <summary>Values of parameters, leaving out buffers (<see cref="TensorInfo.IsBuffer"/>).</summary>
+    public long NumberOfParameters => Tensors.Where(tensor => !tensor.IsBuffer).Sum(tensor => tensor.NumberOfElements);
 }

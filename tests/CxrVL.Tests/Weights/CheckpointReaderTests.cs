@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CxrVL.Cli.Infrastructure;
 using CxrVL.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -39,6 +40,8 @@ public sealed class CheckpointReaderTests(TorchCheckpointFixture files) : IClass
     [Theory]
     [InlineData("zip.pt")]
     [InlineData("legacy.pt")]
+    [InlineData("protocol4.pt")]
+    [InlineData("protocol4_legacy.pt")]
     public void TorchSaveFilesReadBitwiseEqualToTorch(string name)
     {
         using var stateDict = CheckpointReader.Read(files.Path(name));
@@ -153,5 +156,47 @@ public sealed class CheckpointReaderTests(TorchCheckpointFixture files) : IClass
         Assert.Contains("does not exist", Assert.Throws<CxrVLException>(() => CheckpointReader.Read(files.Path("nope.pt"))).Message);
         var error = Assert.Throws<CxrVLException>(() => CheckpointReader.Read(files.Path("zip.pt"), new CheckpointReadOptions(Entry: "weights")));
         Assert.Contains("no entry 'weights' (top-level entries: model, epoch, meta)", error.Message);
+    }
+
+    [Fact]
+    public void ConvertCommandWritesTheMappedStateDictWithMetadata()
+    {
+        var output = files.Path("converted.safetensors");
+        var (code, text, error) = Cli("weights", "convert", files.Path("legacy.pt"), output, "--map", "drop:big;rename:shared_=shared.");
+        Assert.True(code == 0, error);
+        Assert.Contains("wrote ", text);
+        Assert.Contains("19 tensors", text);
+        Assert.Contains("3 dropped by the key map", text);
+
+        using var original = CheckpointReader.Read(files.Path("zip.pt"));
+        using var converted = SafeTensors.Read(output);
+        Assert.Equal(original.Keys.Where(k => !k.StartsWith("big")).Select(k => k.Replace("shared_", "shared.")), converted.Keys);
+        Assert.True(Bytes(original["shared_b"]).SequenceEqual(Bytes(converted["shared.b"])));
+        Assert.Equal("legacy.pt", converted.Metadata["source"]);
+        Assert.Equal("pt", converted.Metadata["format"]);
+        Assert.Equal("drop:big;rename:shared_=shared.", converted.Metadata["key_map"]);
+    }
+
+    [Fact]
+    public void CommandsPrintRefusalsAsOneErrorLineAndHonourSkipUnknownObjects()
+    {
+        var (code, _, error) = Cli("weights", "inspect", files.Path("lightning_custom.ckpt"));
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: ", error);
+        Assert.Contains("'__main__.HParams'", error);
+        Assert.Single(error.Trim().Split('\n'));
+
+        (code, var text, error) = Cli("weights", "inspect", "--skip-unknown-objects", files.Path("lightning_custom.ckpt"));
+        Assert.True(code == 0, error);
+        Assert.Contains("skipped        __main__.HParams (kept inert)", text);
+        Assert.Contains("state dict     'state_dict'", text);
+    }
+
+    private static (int Code, string Output, string Error) Cli(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = CliApp.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
     }
 }

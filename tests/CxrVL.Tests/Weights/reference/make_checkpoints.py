@@ -3,6 +3,10 @@
 make OUT      torch.save files (zip and legacy) with many dtypes and storage layouts, the raw bytes each tensor must
               have (OUT/expected/NAME.bin, row-major little-endian) and their dtypes and shapes (OUT/expected.json);
               Lightning-like, malicious and damaged files.
+architectures OUT
+              tiny files with the key names and shapes of real backbones and of the reference checkpoint layouts
+              (torchvision ResNet-50/101, timm ViT, Hugging Face BERT; PRIOR, MRM, MGCA/MedST per anchors.md §2.7, §4.7,
+              §5.4); every tensor is a stride-0 view of one zero, so a file holds one value per tensor.
 check FILE EXPECTED_DIR
               parses a safetensors file by the format's specification (struct + json, no safetensors package) and
               compares every tensor's dtype, shape and bytes with EXPECTED_DIR; prints "ok N" or the first difference.
@@ -97,6 +101,9 @@ def make(out):
     checkpoint = {"model": sd, "epoch": 3, "meta": {"name": "demo", "values": [1, 2.5, "x", None, True]}}
     torch.save(checkpoint, os.path.join(out, "zip.pt"))
     torch.save(checkpoint, os.path.join(out, "legacy.pt"), _use_new_zipfile_serialization=False)
+    # Protocol 4 brings FRAME, MEMOIZE, SHORT_BINUNICODE and STACK_GLOBAL instead of protocol 2's opcodes.
+    torch.save(checkpoint, os.path.join(out, "protocol4.pt"), pickle_protocol=4)
+    torch.save(checkpoint, os.path.join(out, "protocol4_legacy.pt"), pickle_protocol=4, _use_new_zipfile_serialization=False)
     torch.save({"state_dict": {"encoder": {"layer": {"weight": torch.ones(2, 2)}}, "head.bias": torch.zeros(2)},
                 "epoch": 1}, os.path.join(out, "nested.pt"))
 
@@ -131,6 +138,97 @@ def make(out):
             target.writestr(info.filename, content)
 
 
+def shapes_of(module, prefix=""):
+    return [(prefix + name, list(t.shape)) for name, t in module.state_dict().items()]
+
+
+def vit(prefix, dim=768, depth=12, patch=16, lateral=False, head=None):
+    shapes = [("patch_embed.proj.weight", [dim, 3, patch, patch]), ("patch_embed.proj.bias", [dim]),
+              ("cls_token", [1, 1, dim]), ("pos_embed", [1, (224 // patch) ** 2 + 1, dim])]
+    for i in range(depth):
+        b = f"blocks.{i}."
+        shapes += [(b + "norm1.weight", [dim]), (b + "norm1.bias", [dim]),
+                   (b + "attn.qkv.weight", [3 * dim, dim]), (b + "attn.qkv.bias", [3 * dim]),
+                   (b + "attn.proj.weight", [dim, dim]), (b + "attn.proj.bias", [dim])]
+        for norm, mlp in [("norm2", "mlp")] + ([("norm2_l", "mlp_l")] if lateral else []):
+            shapes += [(b + norm + ".weight", [dim]), (b + norm + ".bias", [dim]),
+                       (b + mlp + ".fc1.weight", [4 * dim, dim]), (b + mlp + ".fc1.bias", [4 * dim]),
+                       (b + mlp + ".fc2.weight", [dim, 4 * dim]), (b + mlp + ".fc2.bias", [dim])]
+    shapes += [("norm.weight", [dim]), ("norm.bias", [dim])]
+    if head:
+        shapes += [("head.weight", [head, dim]), ("head.bias", [head])]
+    return [(prefix + n, s) for n, s in shapes]
+
+
+def bert(prefix, hidden=768, layers=12, vocab=30522, positions=512, cross=False, pooler=True):
+    shapes = [("embeddings.word_embeddings.weight", [vocab, hidden]),
+              ("embeddings.position_embeddings.weight", [positions, hidden]),
+              ("embeddings.token_type_embeddings.weight", [2, hidden]),
+              ("embeddings.LayerNorm.weight", [hidden]), ("embeddings.LayerNorm.bias", [hidden])]
+
+    def attention(p):
+        return [(p + f"self.{m}.{w}", [hidden, hidden] if w == "weight" else [hidden])
+                for m in ("query", "key", "value") for w in ("weight", "bias")] + \
+               [(p + "output.dense.weight", [hidden, hidden]), (p + "output.dense.bias", [hidden]),
+                (p + "output.LayerNorm.weight", [hidden]), (p + "output.LayerNorm.bias", [hidden])]
+
+    for i in range(layers):
+        l = f"encoder.layer.{i}."
+        shapes += attention(l + "attention.")
+        if cross:
+            shapes += attention(l + "crossattention.")
+        shapes += [(l + "intermediate.dense.weight", [4 * hidden, hidden]), (l + "intermediate.dense.bias", [4 * hidden]),
+                   (l + "output.dense.weight", [hidden, 4 * hidden]), (l + "output.dense.bias", [hidden]),
+                   (l + "output.LayerNorm.weight", [hidden]), (l + "output.LayerNorm.bias", [hidden])]
+    if pooler:
+        shapes += [("pooler.dense.weight", [hidden, hidden]), ("pooler.dense.bias", [hidden])]
+    return [(prefix + n, s) for n, s in shapes]
+
+
+def projection(prefix, dim_in=768, hidden=2048, out=128):
+    return [(prefix + "head.0.weight", [hidden, dim_in]), (prefix + "head.0.bias", [hidden]),
+            (prefix + "head.1.weight", [hidden]), (prefix + "head.1.bias", [hidden]),
+            (prefix + "head.1.running_mean", [hidden]), (prefix + "head.1.running_var", [hidden]),
+            (prefix + "head.1.num_batches_tracked", []), (prefix + "head.3.weight", [out, hidden]),
+            (prefix + "head.3.bias", [out])]
+
+
+def tiny(shapes):
+    return collections.OrderedDict((n, torch.zeros(()).expand(s)) for n, s in shapes)
+
+
+def architectures(out):
+    import torchvision
+    os.makedirs(out, exist_ok=True)
+    resnet50 = shapes_of(torchvision.models.resnet50())
+    prior_vision = [(n, [64, 1, 7, 7] if n == "conv1.weight" else s) for n, s in resnet50 if not n.startswith("fc.")]
+    files = {
+        "resnet50.pt": tiny(resnet50),
+        "resnet101.pt": tiny(shapes_of(torchvision.models.resnet101())),
+        "resnet18.pt": tiny(shapes_of(torchvision.models.resnet18())),
+        "prior_resnet50.pt": tiny(prior_vision),
+        "vit_b16.pt": tiny(vit("", head=1000)),
+        "vit_s16.pt": {"model": tiny(vit("", dim=384, head=1000))},
+        "bert_base.bin": tiny(bert("")),
+        "mrm.pth": {"model": tiny(vit("") + [("mask_token", [1, 1, 768]), ("decoder_embed.weight", [768, 768]),
+                                            ("decoder_pred.weight", [3072, 768])]
+                                  + bert("bert_encoder.model.bert.", hidden=384, layers=6, vocab=30000, positions=100)
+                                  + [("bert_mlp.weight", [384, 768])]), "epoch": 199},
+        "medst.ckpt": {"epoch": 9, "global_step": 1000, "hyper_parameters": {"emb_dim": 128},
+                       "state_dict": tiny(vit("img_encoder_q.model.", lateral=True) + projection("img_encoder_q.global_embed.")
+                                          + bert("text_encoder_q.model.", vocab=28996, pooler=False)
+                                          + projection("text_encoder_q.global_embed."))},
+        "mgca_vit.ckpt": {"epoch": 49, "state_dict": tiny(vit("img_encoder_q.model.") + bert("text_encoder_q.model.", vocab=28996))},
+        "prior.pt": tiny([("image_encoder.encoder." + n, s) for n, s in prior_vision]
+                         + [("image_encoder.atten_pool.positional_embedding", [50, 2048])]
+                         + bert("text_encoder.encoder.", vocab=28996)
+                         + [("sentence_bank.embed.weight", [512, 768]), ("prototype_queries", [1, 16, 768])]
+                         + bert("sentence_decoder.", vocab=28996, layers=8, cross=True, pooler=False)),
+    }
+    for name, content in files.items():
+        torch.save(content, os.path.join(out, name))
+
+
 def check(path, expected_dir):
     manifest = json.load(open(expected_dir + ".json"))
     with open(path, "rb") as f:
@@ -154,11 +252,14 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("make").add_argument("out")
+    sub.add_parser("architectures").add_argument("out")
     c = sub.add_parser("check")
     c.add_argument("file")
     c.add_argument("expected")
     a = parser.parse_args()
     if a.command == "make":
         make(a.out)
+    elif a.command == "architectures":
+        architectures(a.out)
     else:
         print(check(a.file, a.expected))
