@@ -112,15 +112,36 @@ public sealed class WordPieceTokenizer : ITextTokenizer
     /// <summary>The normalised, pre-tokenised words of a text (added tokens left out): what the trainer counts.</summary>
     internal IEnumerable<string> Words(string text)
     {
-        var raw = NormalizedText.From(text);
-        var segments = new List<(int Start, int End, AddedToken? Token)>();
-        _rawMatcher.Split(raw, 0, raw.Count, segments);
-        var words = new List<(int Start, int End)>();
-        var inner = new List<(int Start, int End, AddedToken? Token)>();
-        foreach (var (start, end, token) in segments)
+        foreach (var (part, start, end, token) in Split(text))
         {
             if (token is not null)
                 continue;
+            var word = new StringBuilder(end - start);
+            for (var k = start; k < end; k++)
+                word.Append(char.ConvertFromUtf32(part[k]));
+            yield return word.ToString();
+        }
+    }
+
+    /// <summary>
+    /// Added tokens matched on the raw text, the rest normalised, normalised added tokens matched, the rest
+    /// pre-tokenised: the pieces in order, each an added token or a word (a code-point range of its part).
+    /// </summary>
+    private List<(NormalizedText Part, int Start, int End, AddedToken? Token)> Split(string text)
+    {
+        var pieces = new List<(NormalizedText Part, int Start, int End, AddedToken? Token)>();
+        var raw = NormalizedText.From(text);
+        var segments = new List<(int Start, int End, AddedToken? Token)>();
+        _rawMatcher.Split(raw, 0, raw.Count, segments);
+        var inner = new List<(int Start, int End, AddedToken? Token)>();
+        var words = new List<(int Start, int End)>();
+        foreach (var (start, end, token) in segments)
+        {
+            if (token is not null)
+            {
+                pieces.Add((raw, start, end, token));
+                continue;
+            }
             var part = raw.Slice(start, end);
             _normalizer?.Normalize(part);
             inner.Clear();
@@ -128,18 +149,17 @@ public sealed class WordPieceTokenizer : ITextTokenizer
             foreach (var (s, e, t) in inner)
             {
                 if (t is not null)
+                {
+                    pieces.Add((part, s, e, t));
                     continue;
+                }
                 words.Clear();
                 PreTokenize(part, s, e, words);
                 foreach (var (ws, we) in words)
-                {
-                    var word = new StringBuilder();
-                    for (var k = ws; k < we; k++)
-                        word.Append(char.ConvertFromUtf32(part[k]));
-                    yield return word.ToString();
-                }
+                    pieces.Add((part, ws, we, null));
             }
         }
+        return pieces;
     }
 
     /// <summary>The same pipeline (normaliser, pre-tokeniser, special tokens, post-processor) over another vocabulary.</summary>
@@ -183,41 +203,19 @@ public sealed class WordPieceTokenizer : ITextTokenizer
         var special = new List<int>();
         var word = 0;
 
-        var raw = NormalizedText.From(text);
-        var segments = new List<(int Start, int End, AddedToken? Token)>();
-        _rawMatcher.Split(raw, 0, raw.Count, segments);
-        var inner = new List<(int Start, int End, AddedToken? Token)>();
-        var words = new List<(int Start, int End)>();
         var pieces = new List<(int Id, int Start, int End)>();
-        foreach (var (start, end, token) in segments)
+        foreach (var (part, start, end, token) in Split(text))
         {
             if (token is not null)
             {
-                AddToken(token.Id, new TokenSpan(raw.StartOf(start), raw.EndOf(end - 1)), word++, token.Special);
+                AddToken(token.Id, new TokenSpan(part.StartOf(start), part.EndOf(end - 1)), word++, token.Special);
                 continue;
             }
-            var part = raw.Slice(start, end);
-            _normalizer?.Normalize(part);
-            inner.Clear();
-            _normalizedMatcher.Split(part, 0, part.Count, inner);
-            foreach (var (s, e, t) in inner)
-            {
-                if (t is not null)
-                {
-                    AddToken(t.Id, new TokenSpan(part.StartOf(s), part.EndOf(e - 1)), word++, t.Special);
-                    continue;
-                }
-                words.Clear();
-                PreTokenize(part, s, e, words);
-                foreach (var (ws, we) in words)
-                {
-                    pieces.Clear();
-                    _model.Tokenize(part, ws, we, pieces);
-                    foreach (var (id, ps, pe) in pieces)
-                        AddToken(id, new TokenSpan(part.StartOf(ps), part.EndOf(pe - 1)), word, false);
-                    word++;
-                }
-            }
+            pieces.Clear();
+            _model.Tokenize(part, start, end, pieces);
+            foreach (var (id, ps, pe) in pieces)
+                AddToken(id, new TokenSpan(part.StartOf(ps), part.EndOf(pe - 1)), word, false);
+            word++;
         }
 
         var template = options.AddSpecialTokens ? _postProcessor : PostProcessor.None;
