@@ -1,13 +1,32 @@
+using System.Text.RegularExpressions;
+
 namespace CxrVL.Weights;
 
 /// <summary>
 /// Renames checkpoint keys to module keys: an ordered list of prefix rules applied to each key in turn. Text form
 /// (<see cref="Parse"/>), rules separated by <c>;</c> or new lines:
-/// <c>strip:module.</c>, <c>rename:img_encoder_q.model.=encoder.</c>, <c>drop:decoder_</c>, <c>keep:image_encoder.|text_encoder.</c>.
+/// <c>strip:module.</c>, <c>rename:img_encoder_q.model.=encoder.</c>, <c>drop:decoder_</c>, <c>keep:image_encoder.|text_encoder.</c>,
+/// <c>re:encoder_layer_(\d+)\.=blocks.$1.</c> (the first <c>=</c> separates pattern and replacement).
 /// </summary>
 public sealed class KeyMap
 {
-    public KeyMap(IEnumerable<KeyMapRule> rules) => Rules = rules.ToList();
+    private readonly Dictionary<KeyMapRule, Regex> _patterns = [];
+
+    public KeyMap(IEnumerable<KeyMapRule> rules)
+    {
+        Rules = rules.ToList();
+        foreach (var rule in Rules.Where(r => r.Action == KeyMapAction.Regex))
+        {
+            try
+            {
+                _patterns[rule] = new Regex(rule.From, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            }
+            catch (ArgumentException e)
+            {
+                throw new CxrVLException($"key map rule '{rule}' has an invalid regular expression: {e.Message}");
+            }
+        }
+    }
 
     public static KeyMap Identity { get; } = new([]);
 
@@ -23,6 +42,8 @@ public sealed class KeyMap
 
     public KeyMap KeepPrefixes(params string[] prefixes) => Then(new(KeyMapAction.Keep, string.Join('|', prefixes)));
 
+    public KeyMap Replace(string pattern, string replacement) => Then(new(KeyMapAction.Regex, pattern, replacement));
+
     /// <summary>The key after all rules, or null when a rule drops it.</summary>
     public string? Map(string key)
     {
@@ -35,6 +56,7 @@ public sealed class KeyMap
                 KeyMapAction.Rename => current.StartsWith(rule.From, StringComparison.Ordinal) ? rule.To + current[rule.From.Length..] : current,
                 KeyMapAction.Drop => current.StartsWith(rule.From, StringComparison.Ordinal) ? null : current,
                 KeyMapAction.Keep => rule.From.Split('|').Any(p => current.StartsWith(p, StringComparison.Ordinal)) ? current : null,
+                KeyMapAction.Regex => _patterns[rule].Replace(current, rule.To),
                 _ => throw new InvalidOperationException($"unknown key map action {rule.Action}"),
             };
             if (current is null)
@@ -62,8 +84,9 @@ public sealed class KeyMap
                 "drop" when argument.Length > 0 => new(KeyMapAction.Drop, argument),
                 "keep" when argument.Length > 0 => new(KeyMapAction.Keep, argument),
                 "rename" when argument.IndexOf('=') > 0 => new(KeyMapAction.Rename, argument[..argument.IndexOf('=')], argument[(argument.IndexOf('=') + 1)..]),
+                "re" when argument.IndexOf('=') > 0 => new(KeyMapAction.Regex, argument[..argument.IndexOf('=')], argument[(argument.IndexOf('=') + 1)..]),
                 _ => throw new CxrVLException(
-                    $"key map rule '{raw}' is not valid; use strip:PREFIX, rename:FROM=TO, drop:PREFIX or keep:PREFIX[|PREFIX...], separated by ';'."),
+                    $"key map rule '{raw}' is not valid; use strip:PREFIX, rename:FROM=TO, drop:PREFIX, keep:PREFIX[|PREFIX...] or re:PATTERN=REPLACEMENT, separated by ';'."),
             };
             rules.Add(rule);
         }

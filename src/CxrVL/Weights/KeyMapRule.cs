@@ -14,6 +14,9 @@ public enum KeyMapAction
 
     /// <summary>Drops keys that start with none of the <c>|</c>-separated prefixes in <c>From</c>.</summary>
     Keep,
+
+    /// <summary>Replaces matches of the regular expression <c>From</c> by <c>To</c> (<c>$1</c> for groups).</summary>
+    Regex,
 }
 
 /// <summary>One step of a <see cref="KeyMap"/>.</summary>
@@ -22,6 +25,7 @@ public sealed record KeyMapRule(KeyMapAction Action, string From, string To = ""
     public override string ToString() => Action switch
     {
         KeyMapAction.Rename => $"rename:{From}={To}",
+        KeyMapAction.Regex => $"re:{From}={To}",
         _ => $"{Action.ToString().ToLowerInvariant()}:{From}",
     };
 }

@@ -190,7 +190,7 @@ internal sealed class TorchCheckpointFile : IDisposable
             if (!_storages.TryGetValue(key, out var storage))
                 throw new CheckpointException($"{_path}: storage '{key}' is listed but never used (damaged file?).");
             if (RandomAccess.Read(_legacyFile!, count, position) < 8)
-                throw new CheckpointException($"{_path} ends before storage '{key}' (truncated file?).");
+                throw new CheckpointException($"{_path} ends before storage '{key}'; the file is truncated.");
             var numel = BitConverter.ToInt64(count);
             var bytes = numel * TensorBytes.ElementSize(storage.DType);
             if (numel != storage.Numel)

@@ -144,6 +144,13 @@ public sealed class CheckpointReaderTests(TorchCheckpointFixture files) : IClass
     }
 
     [Fact]
+    public void TruncatedLegacyFileIsOneClearError()
+    {
+        var error = Assert.Throws<CheckpointException>(() => CheckpointReader.Read(files.Path("truncated_legacy.pt")));
+        Assert.Contains("the file is truncated", error.Message);
+    }
+
+    [Fact]
     public void StorageShorterThanDeclaredIsOneClearError()
     {
         var error = Assert.Throws<CheckpointException>(() => CheckpointReader.Read(files.Path("short_storage.pt")));

@@ -17,10 +17,27 @@ public sealed class KeyMapTests
         Assert.Equal(expected, map.Map(key));
     }
 
+    [Theory]
+    [InlineData("encoder.layers.encoder_layer_11.ln_1.weight", "blocks.11.ln_1.weight")]
+    [InlineData("encoder.layers.encoder_layer_3.mlp.0.bias", "blocks.3.mlp.fc1.bias")]
+    [InlineData("conv_proj.weight", "conv_proj.weight")]
+    public void RegularExpressionRulesRewriteIndexedNames(string key, string expected)
+    {
+        var map = KeyMap.Parse(@"re:^encoder\.layers\.encoder_layer_(\d+)\.=blocks.$1.;re:\.mlp\.0\.=.mlp.fc1.");
+        Assert.Equal(expected, map.Map(key));
+    }
+
+    [Fact]
+    public void InvalidRegularExpressionIsAClearError()
+    {
+        var error = Assert.Throws<CxrVLException>(() => KeyMap.Parse("re:blocks.(=x"));
+        Assert.Contains("key map rule 're:blocks.(=x' has an invalid regular expression", error.Message);
+    }
+
     [Fact]
     public void TextFormRoundTrips()
     {
-        const string text = "strip:module.;rename:a.=b.;drop:x;keep:p|q";
+        const string text = "strip:module.;rename:a.=b.;drop:x;keep:p|q;re:(\\d+)=n$1";
         Assert.Equal(text, KeyMap.Parse(text).ToString());
     }
 

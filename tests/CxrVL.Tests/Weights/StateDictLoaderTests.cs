@@ -94,4 +94,27 @@ public sealed class StateDictLoaderTests
         Assert.Equal(5, report.AllowedMissing.Count);
         Assert.Empty(report.Missing);
     }
+
+    [Fact]
+    public void ModuleSavedToSafeTensorsLoadsIntoAFreshModuleExactly()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cxrvl-module-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            using var source = Model();
+            using (var borrowed = StateDict.Borrow(source))
+                SafeTensors.Write(path, borrowed);
+            Assert.True(source.state_dict()["fc.weight"].numel() == 6, "borrowing must not dispose the module's tensors");
+
+            using var target = Model();
+            using var read = SafeTensors.Read(path);
+            Assert.True(StateDictLoader.Load(target, read).IsExact);
+            foreach (var (name, value) in source.state_dict())
+                Assert.True(value.Equals(target.state_dict()[name]), name);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

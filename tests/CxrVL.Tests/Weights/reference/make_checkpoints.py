@@ -126,6 +126,9 @@ def make(out):
     data = open(os.path.join(out, "zip.pt"), "rb").read()
     with open(os.path.join(out, "truncated.pt"), "wb") as f:
         f.write(data[: len(data) // 2])
+    data = open(os.path.join(out, "legacy.pt"), "rb").read()
+    with open(os.path.join(out, "truncated_legacy.pt"), "wb") as f:
+        f.write(data[:-100])
 
     # The same archive with its first storage cut to half its bytes.
     with zipfile.ZipFile(os.path.join(out, "zip.pt")) as source, \
