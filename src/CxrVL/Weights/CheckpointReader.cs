@@ -100,16 +100,22 @@ public static class CheckpointReader
             : $"{path} has several entries with tensors ({string.Join(", ", holders.Select(h => KeyText(h.Key)))}); choose one with --entry.");
     }
 
-    private static bool ContainsTensors(PickleDict dict) =>
-        dict.Entries.Any(e => e.Value is TensorRef || (e.Value is PickleDict inner && ContainsTensors(inner)));
+    /// <summary>Deeper nesting than any state dict has; a pickle can also make a dict contain itself.</summary>
+    private const int MaxDepth = 64;
+
+    private static bool ContainsTensors(PickleDict dict, int depth = 0) =>
+        depth < MaxDepth
+        && dict.Entries.Any(e => e.Value is TensorRef || (e.Value is PickleDict inner && ContainsTensors(inner, depth + 1)));
 
     private static List<NamedTensor> Flatten(string path, string entry, object? node)
     {
         if (node is not PickleDict dict)
             throw new CxrVLException($"{path}: entry '{entry}' is a {Describe(node)}, not a dict of tensors.");
         var result = new List<NamedTensor>();
-        void Walk(PickleDict current, string prefix)
+        void Walk(PickleDict current, string prefix, int depth)
         {
+            if (depth >= MaxDepth)
+                throw new CheckpointException($"{path}: the state dict nests deeper than {MaxDepth} levels at '{prefix}' (damaged or cyclic pickle).");
             foreach (var (key, value) in current.Entries)
             {
                 var name = prefix + KeyText(key);
@@ -119,7 +125,7 @@ public static class CheckpointReader
                         result.Add(new(name, tensor));
                         break;
                     case PickleDict inner:
-                        Walk(inner, name + ".");
+                        Walk(inner, name + ".", depth + 1);
                         break;
                     case OpaqueObject opaque:
                         throw new CheckpointException(
@@ -130,7 +136,7 @@ public static class CheckpointReader
                 }
             }
         }
-        Walk(dict, "");
+        Walk(dict, "", 0);
         return result;
     }
 
@@ -170,7 +176,16 @@ public static class CheckpointReader
             throw new CheckpointException($"{path}: tensor '{name}' has a negative size, stride or offset (damaged file).");
         if (tensor.Shape.Contains(0))
             return;
-        var last = tensor.Offset + tensor.Shape.Zip(tensor.Stride, (size, stride) => (size - 1) * stride).Sum();
+        long last;
+        try
+        {
+            last = checked(tensor.Offset + tensor.Shape.Zip(tensor.Stride, (size, stride) => (size - 1) * stride).Sum());
+            _ = tensor.Shape.Aggregate(1L, (product, size) => checked(product * size));
+        }
+        catch (OverflowException)
+        {
+            throw new CheckpointException($"{path}: tensor '{name}' {Shape(tensor.Shape)} is too large to address (damaged file).");
+        }
         if (last >= tensor.Storage.Numel)
             throw new CheckpointException(
                 $"{path}: tensor '{name}' {Shape(tensor.Shape)} needs element {last} of storage '{tensor.Storage.Key}', " +

@@ -82,15 +82,12 @@ internal sealed class TorchCheckpointFile : IDisposable
         }
         try
         {
+            if (zip.Entries.Any(e => e.FullName.EndsWith("constants.pkl", StringComparison.Ordinal) || e.FullName.Contains("/code/", StringComparison.Ordinal)))
+                throw new CheckpointException(
+                    $"{path} is a TorchScript archive (torch.jit.save); save the weights with torch.save(model.state_dict(), path) instead.");
             var pickle = zip.Entries.FirstOrDefault(entry => entry.FullName.EndsWith("data.pkl", StringComparison.Ordinal)
-                                                             && entry.FullName.Count(c => c == '/') <= 1);
-            if (pickle is null)
-            {
-                var what = zip.GetEntry("constants.pkl") is not null || zip.Entries.Any(e => e.FullName.Contains("/code/"))
-                    ? "a TorchScript archive (torch.jit.save); save model.state_dict() with torch.save instead"
-                    : "a zip file without data.pkl, so not a torch.save checkpoint";
-                throw new CheckpointException($"{path} is {what}.");
-            }
+                                                             && entry.FullName.Count(c => c == '/') <= 1)
+                         ?? throw new CheckpointException($"{path} is a zip file without data.pkl, so not a torch.save checkpoint.");
             var file = new TorchCheckpointFile(path, zip, null);
             file.ReadZipPickle(pickle, skipUnknown);
             return file;

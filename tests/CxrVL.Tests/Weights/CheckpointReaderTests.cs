@@ -143,6 +143,15 @@ public sealed class CheckpointReaderTests(TorchCheckpointFixture files) : IClass
         Assert.Contains("damaged or truncated zip", error.Message);
     }
 
+    [Theory]
+    [InlineData("cyclic.pt", "nests deeper than 64 levels")]
+    [InlineData("torchscript.pt", "is a TorchScript archive (torch.jit.save)")]
+    public void CyclicPicklesAndTorchScriptArchivesAreClearErrors(string name, string message)
+    {
+        var error = Assert.Throws<CheckpointException>(() => CheckpointReader.Read(files.Path(name)));
+        Assert.Contains(message, error.Message);
+    }
+
     [Fact]
     public void TruncatedLegacyFileIsOneClearError()
     {

@@ -126,6 +126,11 @@ def make(out):
     data = open(os.path.join(out, "zip.pt"), "rb").read()
     with open(os.path.join(out, "truncated.pt"), "wb") as f:
         f.write(data[: len(data) // 2])
+    cyclic = {}
+    cyclic["self"] = cyclic
+    torch.save({"w": torch.ones(1), "loop": cyclic}, os.path.join(out, "cyclic.pt"))
+    torch.jit.script(torch.nn.Linear(2, 2)).save(os.path.join(out, "torchscript.pt"))
+
     data = open(os.path.join(out, "legacy.pt"), "rb").read()
     with open(os.path.join(out, "truncated_legacy.pt"), "wb") as f:
         f.write(data[:-100])
