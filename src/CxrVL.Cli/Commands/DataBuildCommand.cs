@@ -19,6 +19,7 @@ internal sealed class DataBuildCommand : ICliCommand
     private static readonly Option<string?> Out = new("--out") { Description = "Manifest to write (default manifests/<source>.jsonl; .gz compresses)." };
     private static readonly Option<string?> Reports = new("--reports") { Description = "mimic-cxr: the report texts folder (files/pXX/p<subject>/s<study>.txt)." };
     private static readonly Option<string?> Images = new("--images") { Description = "iu-xray: the image folder (default <root>/images or <root>/NLMCXR_png)." };
+    private static readonly Option<string?> Annotations = new("--annotations") { Description = "ms-cxr-t: the folder of its CSVs when apart from the MIMIC-CXR-JPG root." };
     private static readonly Option<string?> SplitLists = new("--split-lists") { Description = "Folder of split lists (train_list.txt, val_list.txt, test_list.txt, train_1.txt, train_10.txt) to use instead of the source split." };
     private static readonly Option<string> Labeler = new("--labeler") { Description = "mimic-cxr: label file, chexpert or negbio.", DefaultValueFactory = _ => "chexpert" };
     private static readonly Option<string> Uncertain = new("--uncertain") { Description = "Uncertain labels: ignore (keep -1), ones, zeros.", DefaultValueFactory = _ => "ignore" };
@@ -31,7 +32,7 @@ internal sealed class DataBuildCommand : ICliCommand
     {
         var command = new Command("build", "Build a manifest (JSON Lines, one row per study) from a dataset as its publisher distributes it.");
         command.Arguments.Add(Source);
-        foreach (var option in new Option[] { Root, Out, Reports, Images, SplitLists, Labeler, Uncertain, Split, Fractions, SkipBad, FiveBy200 })
+        foreach (var option in new Option[] { Root, Out, Reports, Images, Annotations, SplitLists, Labeler, Uncertain, Split, Fractions, SkipBad, FiveBy200 })
             command.Options.Add(option);
         return command.WithAction(Run);
     }
@@ -44,6 +45,7 @@ internal sealed class DataBuildCommand : ICliCommand
             Root = context.Get(Root)!,
             Reports = context.Get(Reports),
             Images = context.Get(Images),
+            Annotations = context.Get(Annotations),
             SplitLists = context.Get(SplitLists),
             Labeler = context.Get(Labeler)!,
             Uncertain = Enum.TryParse<UncertainPolicy>(context.Get(Uncertain), ignoreCase: true, out var policy)

@@ -15,6 +15,9 @@ public sealed record BuildOptions
     /// <summary>IU-Xray image folder (<c>CXR&lt;id&gt;_IM-*.png</c>), when not under the root.</summary>
     public string? Images { get; init; }
 
+    /// <summary>A source's annotation tables when kept apart from its images (the MS-CXR-T CSVs).</summary>
+    public string? Annotations { get; init; }
+
     /// <summary>Folder of split list files (<c>train_list.txt</c>, <c>val_list.txt</c>, <c>test_list.txt</c>, <c>train_1.txt</c>, <c>train_10.txt</c>).</summary>
     public string? SplitLists { get; init; }
 

@@ -132,7 +132,7 @@ public sealed class CovidChestXrayBuilder : IDatasetBuilder
     private static Dictionary<string, List<Placed>> ReadCocoBoxes(string root, BuildContext context)
     {
         var result = new Dictionary<string, List<Placed>>(StringComparer.Ordinal);
-        var path = SourceFiles.Find(root, Path.Combine("annotations", "lung_boxes_coco.json"));
+        var path = SourceFiles.Find(root, Path.Combine("annotations", "lung_boxes_coco.json"), Path.Combine("annotations", "imageannotation_ai_lung_bounding_boxes.json"));
         if (path is null)
             return result;
         using var stream = File.OpenRead(path);

@@ -5,7 +5,16 @@ public static class DatasetBuilders
 {
     public static IReadOnlyList<IDatasetBuilder> All { get; } =
     [
+        new MimicCxrBuilder(),
+        new IuXrayBuilder(),
+        new ChexpertBuilder(),
+        new NihBuilder(),
+        new RsnaBuilder(),
+        new CovidxBuilder(),
+        new SiimBuilder(),
+        new MsCxrTBuilder(),
         new CovidChestXrayBuilder(),
+        new CsvReportBuilder(),
     ];
 
     public static IDatasetBuilder Get(string name) =>
