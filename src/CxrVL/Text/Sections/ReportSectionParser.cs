@@ -9,7 +9,8 @@ namespace CxrVL.Text.Sections;
 /// the start of a line; header names are normalized through the alias table (typos, "CONCLUSION" and
 /// "FINDINGS AND IMPRESSION" count as impression, "REASON FOR EXAM" as indication, ...); empty findings and
 /// impression sections are dropped; and a report with neither gets its final paragraph as <c>last_paragraph</c>.
-/// The per-study manual fixes of the MIT-LCP scripts are not applied.
+/// A report flattened onto one line is split at the known header names instead. The per-study manual fixes of the
+/// MIT-LCP scripts are not applied.
 /// </summary>
 public static partial class ReportSectionParser
 {
@@ -55,10 +56,15 @@ public static partial class ReportSectionParser
     [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant)]
     private static partial Regex Whitespace();
 
+    // Flattened reports (newlines removed, as in MRM's CSV) are split at the known header names wherever they occur.
+    private static readonly Regex InlineHeaderPattern = new(
+        @"(?<![A-Za-z])(" + string.Join('|', Aliases.Keys.OrderByDescending(k => k.Length).Select(k => Regex.Escape(k.ToUpperInvariant()))) + @"):\s",
+        RegexOptions.CultureInvariant | RegexOptions.Compiled);
+
     public static ReportSections Parse(string text)
     {
         text = text.Replace("\r\n", "\n");
-        var headers = HeaderPattern().Matches(text);
+        var headers = text.Trim().Contains('\n') ? HeaderPattern().Matches(text) : InlineHeaderPattern.Matches(text);
         var sections = new List<ReportSection>();
         if (headers.Count == 0)
         {
