@@ -65,7 +65,7 @@ public sealed class CovidChestXrayBuilderTests : IDisposable
             Assert.True(File.Exists(Path.Combine(_root, x.Mask.Path)));
             Assert.InRange(x.Mask.X!.Value, 0, x.Image.Width!.Value);
             Assert.InRange(x.Mask.X.Value + x.Mask.W!.Value, 1e-6, x.Image.Width.Value + 1e-6);
-            Assert.InRange(x.Mask.Y!.Value + x.Mask.H!.Value, 1e-6, x.Image.Height.Value + 1e-6);
+            Assert.InRange(x.Mask.Y!.Value + x.Mask.H!.Value, 1e-6, x.Image.Height!.Value + 1e-6);
         });
         // A hand-checked case: the first image's COCO size is 882x888 and its file 256x258; Right Lung bbox [42, 72, 245, 504].
         var first = images.First(i => i.Path.EndsWith("auntminnie-a-2020_01_28_23_51_6665_2020_01_28_Vietnam_coronavirus.jpeg"));
@@ -95,7 +95,7 @@ public sealed class CovidChestXrayBuilderTests : IDisposable
         Assert.Equal(396, rows.Count(r => r.Report is not null));
         Assert.All(rows.Where(r => r.Report is not null), r => Assert.Null(r.Report!.Findings));
         Assert.Equal(356, rows.Count(r => r.Labels.GetValueOrDefault("COVID-19") == 1));
-        Assert.Empty(rows.Where(r => r.Labels.ContainsKey("todo")));
+        Assert.DoesNotContain(rows, r => r.Labels.ContainsKey("todo"));
         Assert.Equal("10.1056/nejmc2001272", rows[0].Provenance!.Doi);
     }
 }
