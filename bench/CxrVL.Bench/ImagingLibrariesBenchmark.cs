@@ -80,7 +80,7 @@ public sealed class ImagingLibrariesBenchmark : IBenchmark
     {
         using var decoded = SKBitmap.Decode(bytes);
         var (w, h) = Scaled(decoded.Width, decoded.Height);
-        using var resized = decoded.Resize(new SKImageInfo(w, h, SKColorType.Gray8), SKFilterQuality.Medium);
+        using var resized = decoded.Resize(new SKImageInfo(w, h, SKColorType.Gray8), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
         var pixels = resized.GetPixelSpan();
         for (var y = 0; y < Size; y++)
             pixels.Slice((y + (h - Size) / 2) * resized.RowBytes + (w - Size) / 2, Size).CopyTo(target.AsSpan(y * Size, Size));

@@ -62,12 +62,12 @@ public static class ConsoleProgress
     private sealed class CountColumn : ProgressColumn
     {
         public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
-            new Text($"{task.Value:0}/{task.MaxValue:0}");
+            new Spectre.Console.Text($"{task.Value:0}/{task.MaxValue:0}");
     }
 
     private sealed class RateColumn(string unit) : ProgressColumn
     {
         public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
-            new Text(task.Speed is { } speed ? $"{ProgressText.Rate(speed)} {unit}/s" : $"- {unit}/s", new Style(Color.Grey));
+            new Spectre.Console.Text(task.Speed is { } speed ? $"{ProgressText.Rate(speed)} {unit}/s" : $"- {unit}/s", new Style(Color.Grey));
     }
 }

@@ -3,8 +3,9 @@ using static TorchSharp.torch;
 namespace CxrVL.Training;
 
 /// <summary>
-/// Exponential moving average of a model's parameters and floating buffers: shadow = d shadow + (1 - d) value after
-/// every optimizer step. <see cref="CopyTo"/> puts the averaged weights into a model for evaluation or export.
+/// Exponential moving average of a model's parameters and floating buffers (shadow = d shadow + (1 - d) value after
+/// every optimizer step); other buffers (counters) are copied, so <see cref="State"/> is a complete state dict.
+/// <see cref="CopyTo"/> puts the averaged weights into a model for evaluation or export.
 /// </summary>
 public sealed class WeightAverage : IDisposable
 {
@@ -29,7 +30,12 @@ public sealed class WeightAverage : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         foreach (var (name, tensor) in Tracked(model))
-            _shadow[name].lerp_(tensor, 1 - Decay);
+        {
+            if (tensor.is_floating_point())
+                _shadow[name].lerp_(tensor, 1 - Decay);
+            else
+                _shadow[name].copy_(tensor);
+        }
     }
 
     public void CopyTo(nn.Module model)
@@ -48,5 +54,5 @@ public sealed class WeightAverage : IDisposable
 
     private static IEnumerable<(string Name, Tensor Tensor)> Tracked(nn.Module model) =>
         model.named_parameters().Select(p => (p.name, (Tensor)p.parameter))
-            .Concat(model.named_buffers().Where(b => b.buffer.is_floating_point()).Select(b => (b.name, b.buffer)));
+            .Concat(model.named_buffers().Select(b => (b.name, b.buffer)));
 }

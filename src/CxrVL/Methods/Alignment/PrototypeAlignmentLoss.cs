@@ -1,0 +1,24 @@
+using static TorchSharp.torch;
+
+namespace CxrVL.Methods.Alignment;
+
+/// <summary>
+/// MGCA's disease-level (prototype) alignment: Sinkhorn codes of one modality are the targets of the other modality's
+/// softmax over prototypes at <c>temperature</c>; the loss is the mean of both directions' cross-entropies.
+/// </summary>
+public static class PrototypeAlignmentLoss
+{
+    /// <param name="imageScores">Image embeddings times the normalised prototypes, [B, K].</param>
+    /// <param name="textScores">Report embeddings times the same prototypes, [B, K].</param>
+    public static Tensor Compute(Tensor imageScores, Tensor textScores, double epsilon = 0.05, int iterations = 3, double temperature = 0.2)
+    {
+        using var scope = NewDisposeScope();
+        var imageCodes = SinkhornKnopp.Codes(imageScores, epsilon, iterations);
+        var textCodes = SinkhornKnopp.Codes(textScores, epsilon, iterations);
+        var imageLogProbabilities = nn.functional.log_softmax(imageScores / temperature, 1);
+        var textLogProbabilities = nn.functional.log_softmax(textScores / temperature, 1);
+        var imageToText = -(imageCodes * textLogProbabilities).sum(1).mean();
+        var textToImage = -(textCodes * imageLogProbabilities).sum(1).mean();
+        return ((imageToText + textToImage) / 2).MoveToOuterDisposeScope();
+    }
+}

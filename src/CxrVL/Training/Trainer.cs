@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using System.Globalization;
+using CxrVL.Runs;
+using CxrVL.Training.Checkpoints;
+using CxrVL.Training.Optimizers;
+using CxrVL.Training.Schedules;
+using CxrVL.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CxrVL.Training;
+
+/// <summary>
+/// The one training loop every method plugs into: stages with their own optimizer and schedule, gradient
+/// accumulation and clipping, EMA, validation with best-checkpoint selection and early stopping, step and time
+/// budgets, atomic checkpoints and exact resume, per-step metrics and a progress display.
+/// </summary>
+public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int seed, TextWriter? output = null)
+    where TBatch : IDisposable
+{
+    private readonly CheckpointStore _store = new(run.CheckpointsPath);
+    private readonly TextWriter _output = output ?? Console.Out;
+
+    /// <param name="validate">Validation metrics of the current model (called in evaluation mode); null trains without validation.</param>
+    /// <param name="resumeFrom">A checkpoint folder or run folder to continue from; its trainer state must match this run's seed.</param>
+    public TrainingResult Fit(ITrainingMethod<TBatch> method, IBatchSource<TBatch> data,
+                              Func<IReadOnlyDictionary<string, double>>? validate = null, string? resumeFrom = null,
+                              CancellationToken cancellation = default)
+    {
+        var plan = TrainingPlan.Create(config, data.BatchesPerEpoch);
+        var totalSteps = plan.Sum(s => s.Steps);
+        var model = method.Model;
+        var state = new TrainerState { Seed = seed };
+        string? resumeCheckpoint = null;
+        if (resumeFrom is not null)
+        {
+            resumeCheckpoint = ResolveResume(resumeFrom);
+            state = CheckpointStore.ReadState(resumeCheckpoint);
+            if (state.Seed != seed)
+                throw new CxrVLException($"checkpoint '{resumeCheckpoint}' was trained with --seed {state.Seed}; resume with the same seed (got {seed}).");
+            LoadWeights(model, Path.Combine(resumeCheckpoint, CheckpointStore.ModelFile));
+            if (state.TorchRngState is { } rng)
+                set_rng_state(tensor(Convert.FromBase64String(rng)));
+            run.Log.Info($"resuming from {resumeCheckpoint} at step {state.Step}");
+        }
+
+        var stopping = new EarlyStopping(config.MonitorGoal, config.Patience);
+        stopping.Restore(state.Best, state.EvaluationsWithoutImprovement);
+        using var average = config.EmaDecay is { } decay ? new WeightAverage(model, decay) : null;
+        if (average is not null && resumeCheckpoint is not null)
+            LoadInto(average.State, Path.Combine(resumeCheckpoint, CheckpointStore.AverageFile));
+
+        var clock = Stopwatch.StartNew();
+        var elapsedBefore = state.ElapsedSeconds;
+        double Elapsed() => elapsedBefore + clock.Elapsed.TotalSeconds;
+        var lastCheckpointAt = Elapsed();
+        using var batches = new BatchCursor<TBatch>(data, state.Epoch, state.BatchInEpoch);
+        var effectiveBatch = data.BatchSize * config.AccumulateGradBatches;
+        var stopReason = "completed";
+        string? lastCheckpoint = null;
+        string? bestCheckpoint = File.Exists(Path.Combine(_store.Directory, CheckpointStore.BestName, CheckpointStore.StateFile))
+            ? Path.Combine(_store.Directory, CheckpointStore.BestName) : null;
+        IReadOnlyDictionary<string, double> lastValidation = new Dictionary<string, double>();
+        var window = new MetricWindow();
+        var step = state.Step;
+
+        TrainerState Snapshot(int stage, long stageStep) => new()
+        {
+            Step = step,
+            Stage = stage,
+            StageStep = stageStep,
+            Epoch = batches.Epoch,
+            BatchInEpoch = batches.BatchInEpoch,
+            Best = stopping.Best,
+            EvaluationsWithoutImprovement = stopping.EvaluationsWithoutImprovement,
+            ElapsedSeconds = Elapsed(),
+            TorchRngState = TorchRngState(),
+            Seed = seed,
+        };
+
+        ConsoleProgress.Run("train", totalSteps - state.Step, progress =>
+        {
+            for (var stageIndex = state.Stage; stageIndex < plan.Count && stopReason == "completed"; stageIndex++)
+            {
+                var stage = plan[stageIndex];
+                var stageStep = stageIndex == state.Stage ? state.StageStep : 0;
+                var info = Progress(stage, step, stageStep, batches.Epoch);
+                method.OnStageStart(info);
+                using var optimizer = OptimizerFactory.Create(stage.Optimizer, model.named_parameters(), method.LayerId, method.LayerCount);
+                if (resumeCheckpoint is not null && stageIndex == state.Stage && stageStep > 0)
+                    LoadOptimizer(optimizer, Path.Combine(resumeCheckpoint, CheckpointStore.OptimizerFile));
+                var schedule = new LearningRateSchedule(stage.Schedule, stage.Optimizer.PeakLr(effectiveBatch), stage.Steps);
+                var trained = optimizer.Groups.SelectMany(g => g.Parameters).Select(p => p.Parameter).ToList();
+                if (stageIndex > 0 && stageStep == 0)
+                    _store.Save($"{stage.Name}-start", model, null, average, Snapshot(stageIndex, 0));
+                run.Log.Info($"stage {stage.Name}: {stage.Steps} steps, {trained.Count} trained tensors, peak lr {stage.Optimizer.PeakLr(effectiveBatch):g3}", echo: false);
+
+                while (stageStep < stage.Steps)
+                {
+                    if (cancellation.IsCancellationRequested)
+                    {
+                        stopReason = "cancelled";
+                        break;
+                    }
+                    info = Progress(stage, step, stageStep, batches.Epoch);
+                    var lr = schedule.LearningRate(stageStep);
+                    foreach (var group in optimizer.Groups)
+                        group.LearningRate = lr * group.LrScale;
+
+                    var stepClock = Stopwatch.StartNew();
+                    model.train();
+                    using (var scope = NewDisposeScope())
+                    {
+                        var stepValues = new Dictionary<string, double>(StringComparer.Ordinal);
+                        for (var micro = 0; micro < config.AccumulateGradBatches; micro++)
+                        {
+                            using var batch = batches.Next();
+                            var loss = method.Loss(batch, info);
+                            (config.AccumulateGradBatches == 1 ? loss.Total : loss.Total / config.AccumulateGradBatches).backward();
+                            foreach (var (name, term) in loss.Terms.Select(t => ("loss_" + t.Key, t.Value)).Append(("loss", loss.Total)))
+                                stepValues[name] = stepValues.GetValueOrDefault(name) + term.ToDouble() / config.AccumulateGradBatches;
+                        }
+                        foreach (var (name, value) in stepValues)
+                            window.Add(name, value);
+                        if (config.ClipGradNorm is { } maxNorm)
+                            window.Add("grad_norm", nn.utils.clip_grad_norm_(trained, maxNorm));
+                        optimizer.Step();
+                        optimizer.ZeroGrad();
+                    }
+                    method.AfterOptimizerStep(info);
+                    average?.Update(model);
+                    step++;
+                    stageStep++;
+                    window.AddSamples(effectiveBatch, stepClock.Elapsed.TotalSeconds);
+
+                    var finished = stageStep == stage.Steps && stageIndex == plan.Count - 1;
+                    if (step % Math.Max(1, config.LogEvery) == 0 || finished)
+                        LogStep(window, step, stage, batches.Epoch, lr, Elapsed(), progress);
+                    progress.Advance();
+
+                    if (validate is not null && (finished || (config.ValEvery > 0 && step % config.ValEvery == 0)))
+                    {
+                        lastValidation = Validate(model, average, validate, step);
+                        var value = lastValidation.TryGetValue(config.Monitor, out var v)
+                            ? v
+                            : throw new CxrVLException($"train.monitor '{config.Monitor}' is not among the validation metrics: {string.Join(", ", lastValidation.Keys)}.");
+                        if (stopping.Record(value) && config.KeepBest)
+                        {
+                            bestCheckpoint = _store.Save(CheckpointStore.BestName, model, null, average, Snapshot(stageIndex, stageStep));
+                            run.Log.Info(string.Create(CultureInfo.InvariantCulture, $"step {step}: best {config.Monitor} {value:0.####}"), echo: false);
+                        }
+                        if (stopping.ShouldStop)
+                            stopReason = $"early stopping: {config.Monitor} did not improve for {config.Patience} validations";
+                    }
+
+                    var overTime = config.Minutes is { } minutes && Elapsed() >= minutes * 60;
+                    if (overTime)
+                        stopReason = $"time budget of {config.Minutes} minutes reached";
+                    var due = (config.CheckpointEvery > 0 && step % config.CheckpointEvery == 0) ||
+                              Elapsed() - lastCheckpointAt >= config.CheckpointMinutes * 60;
+                    if (due || finished || stopReason != "completed")
+                    {
+                        lastCheckpoint = _store.Save(CheckpointStore.StepName(step), model, optimizer, average, Snapshot(stageIndex, stageStep));
+                        _store.Prune(config.KeepLast);
+                        lastCheckpointAt = Elapsed();
+                    }
+                    if (stopReason != "completed")
+                        break;
+                }
+                if (stopReason == "cancelled")
+                    lastCheckpoint = _store.Save(CheckpointStore.StepName(step), model, optimizer, average, Snapshot(stageIndex, stageStep));
+            }
+        }, unit: "step", output: _output);
+
+        lastCheckpoint ??= _store.Latest() ?? _store.Save(CheckpointStore.StepName(step), model, null, average,
+            Snapshot(plan.Count - 1, plan[^1].Steps));
+        run.Log.Info($"training stopped after {step} steps: {stopReason}");
+        return new TrainingResult(step, stopReason, lastCheckpoint, bestCheckpoint, stopping.Best, lastValidation);
+    }
+
+    private static string TorchRngState()
+    {
+        using var rng = get_rng_state();
+        return Convert.ToBase64String(rng.data<byte>().ToArray());
+    }
+
+    private static TrainingProgress Progress(PlannedStage stage, long step, long stageStep, int epoch) =>
+        new(stage.Index, stage.Name, step, stageStep, stage.Steps, epoch, stage.LossWeights);
+
+    private void LogStep(MetricWindow window, long step, PlannedStage stage, int epoch, double lr, double elapsed, IProgressTracker progress)
+    {
+        var values = new Dictionary<string, object?>
+        {
+            ["step"] = step,
+            ["stage"] = stage.Name,
+            ["epoch"] = epoch,
+            ["lr"] = lr,
+        };
+        foreach (var (name, mean) in window.Means())
+            values[name] = mean;
+        values["samples_per_s"] = window.SamplesPerSecond;
+        values["rss_mb"] = Environment.WorkingSet / (1024.0 * 1024.0);
+        values["elapsed_s"] = elapsed;
+        run.Metrics.Write(values);
+        progress.SetStatus(string.Create(CultureInfo.InvariantCulture, $"{stage.Name} loss {window.Mean("loss"):0.0000} lr {lr:0.00e+0}"));
+        window.Clear();
+    }
+
+    private IReadOnlyDictionary<string, double> Validate(nn.Module model, WeightAverage? average, Func<IReadOnlyDictionary<string, double>> validate, long step)
+    {
+        // With EMA, validation and the best checkpoint use the averaged weights; training continues from the raw ones.
+        using var raw = average is null ? null : new ModelSnapshot(model);
+        average?.CopyTo(model);
+        model.eval();
+        IReadOnlyDictionary<string, double> metrics;
+        using (no_grad())
+            metrics = validate();
+        raw?.Restore(model);
+        model.train();
+        var line = new Dictionary<string, object?> { ["step"] = step };
+        foreach (var (name, value) in metrics)
+            line[name] = value;
+        run.Metrics.Write(line);
+        return metrics;
+    }
+
+    private string ResolveResume(string path)
+    {
+        if (File.Exists(Path.Combine(path, CheckpointStore.StateFile)))
+            return path;
+        var store = new CheckpointStore(Directory.Exists(Path.Combine(path, "checkpoints")) ? Path.Combine(path, "checkpoints") : path);
+        return store.StepCheckpoints().LastOrDefault() ?? store.Latest()
+            ?? throw new CxrVLException($"nothing to resume in '{path}': no checkpoint with {CheckpointStore.StateFile}.");
+    }
+
+    private static void LoadWeights(nn.Module model, string path)
+    {
+        using var weights = CheckpointReader.Read(path);
+        StateDictLoader.Load(model, weights);
+    }
+
+    private static void LoadInto(IReadOnlyDictionary<string, Tensor> target, string path)
+    {
+        using var saved = CheckpointReader.Read(path);
+        using var noGrad = no_grad();
+        foreach (var (name, tensor) in target)
+        {
+            if (!saved.TryGetValue(name, out var value))
+                throw new CxrVLException($"'{path}' lacks '{name}'.");
+            tensor.copy_(value);
+        }
+    }
+
+    private static void LoadOptimizer(IOptimizer optimizer, string path)
+    {
+        using var saved = CheckpointReader.Read(path);
+        optimizer.LoadState(saved.ToDictionary(e => e.Key, e => e.Value));
+    }
+}

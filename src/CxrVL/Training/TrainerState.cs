@@ -1,0 +1,28 @@
+namespace CxrVL.Training;
+
+/// <summary>Where a run stands, saved with every checkpoint (<c>trainer.json</c>) so that a resume continues exactly.</summary>
+public sealed record TrainerState
+{
+    public long Step { get; init; }
+
+    public int Stage { get; init; }
+
+    public long StageStep { get; init; }
+
+    /// <summary>Position of the next batch: epoch and index within it.</summary>
+    public int Epoch { get; init; }
+
+    public int BatchInEpoch { get; init; }
+
+    public double? Best { get; init; }
+
+    public int EvaluationsWithoutImprovement { get; init; }
+
+    public double ElapsedSeconds { get; init; }
+
+    /// <summary>torch's CPU generator state, base64.</summary>
+    public string? TorchRngState { get; init; }
+
+    /// <summary>The run's seed; a resume with another seed would not reproduce the data order.</summary>
+    public int Seed { get; init; }
+}

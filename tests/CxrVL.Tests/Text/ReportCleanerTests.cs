@@ -1,0 +1,74 @@
+using CxrVL.Text.Cleaning;
+
+namespace CxrVL.Tests.Text;
+
+/// <summary>Each recipe against outputs worked out by hand from what the original code does (anchors §1.3, §2.5, §4.5, §6.1, §6.7).</summary>
+public sealed class ReportCleanerTests
+{
+    [Theory]
+    [InlineData("The heart size is normal. The lungs are clear.. No pneumothorax, effusion or focal air-space consolidation.",
+        "the heart size is normal . the lungs are clear . no pneumothorax effusion or focal air-space consolidation .")]
+    [InlineData("1. Cardiomegaly. 2. No effusion. 3. Degenerative changes of the spine.",
+        "cardiomegaly . no effusion . degenerative changes of the spine .")]
+    [InlineData("Normal chest x-XXXX.", "normal chest x-xxxx .")]
+    [InlineData("T/B ratio is 'normal' (stable); @ 5% = ok", "tb ratio is normal stable  5  ok .")]
+    public void R2Gen_iu_cleaning(string report, string expected) =>
+        Assert.Equal(expected, ReportCleaners.Create("r2gen-iu").Clean(report).Text);
+
+    [Fact]
+    public void R2Gen_mimic_cleaning_collapses_newlines_underscores_and_spaces()
+    {
+        var cleaned = ReportCleaners.Create("xpronet-mimic").Clean("FINDINGS:\n\nThe lungs are clear.  ___ is seen.\n1. No effusion.");
+        Assert.Equal("findings the lungs are clear .  is seen . no effusion .", cleaned.Text);
+        Assert.Equal(["findings the lungs are clear", " is seen", "no effusion"], cleaned.Sentences);
+    }
+
+    [Fact]
+    public void Mgca_caption_splits_on_numbers_and_periods_drops_short_fragments_and_non_ascii()
+    {
+        var cleaned = ReportCleaners.Create("mgca").Clean("IMPRESSION: 1. No acute process. 2. Heart size 1.5 cm. FINDINGS: Lungs clear. ok. Café ñ test.");
+        Assert.Equal(["no acute process", "heart size", "5 cm", "findings lungs clear", "caf test"], cleaned.Sentences);
+        Assert.Equal("no acute process heart size 5 cm findings lungs clear caf test", cleaned.Text);
+        Assert.Equal(12, cleaned.Words);
+        Assert.True(cleaned.Kept);
+    }
+
+    [Theory]
+    [InlineData("Normal. Clear.", 0)]
+    [InlineData("No effusion.", 2)]
+    public void Mgca_drops_reports_with_fewer_than_three_words(string report, int words)
+    {
+        var cleaned = ReportCleaners.Create("medst").Clean(report);
+        Assert.Equal(words, cleaned.Words);
+        Assert.False(cleaned.Kept);
+    }
+
+    [Fact]
+    public void Prior_keeps_sentence_lists_of_at_least_four_sentences()
+    {
+        var prior = ReportCleaners.Create("prior");
+        var four = prior.Clean("The heart is normal.  Lungs are\nclear. No effusion. No pneumothorax.");
+        Assert.Equal(["The heart is normal.", "Lungs are clear.", "No effusion.", "No pneumothorax."], four.Sentences);
+        Assert.Equal("The heart is normal. Lungs are clear. No effusion. No pneumothorax.", four.Text);
+        Assert.True(four.Kept);
+        Assert.False(prior.Clean("The heart is normal. Lungs are clear. No effusion.").Kept);
+    }
+
+    [Fact]
+    public void Iu_deidentification_tokens_are_counted_removed_or_replaced()
+    {
+        const string report = "Normal chest x-XXXX. XXXX XXXX are intact. X-ray and EXXXAM are words.";
+        Assert.Equal(3, Deidentification.Count(report));
+        Assert.Equal("Normal chest x-. are intact. X-ray and EXXXAM are words.", Deidentification.Apply(report, DeidentificationMode.Remove));
+        Assert.Equal("Normal chest x-[UNK]. [UNK] [UNK] are intact. X-ray and EXXXAM are words.",
+            Deidentification.Apply(report, DeidentificationMode.Replace, "[UNK]"));
+        Assert.Equal("normal chest x- .", ReportCleaners.Create("r2gen-iu", DeidentificationMode.Remove).Clean("Normal chest x-XXXX.").Text);
+    }
+
+    [Fact]
+    public void Unknown_recipe_names_the_closest()
+    {
+        var error = Assert.Throws<CxrVLException>(() => ReportCleaners.Create("r2gen-ui"));
+        Assert.Contains("r2gen-iu", error.Message);
+    }
+}
