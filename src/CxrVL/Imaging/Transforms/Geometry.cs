@@ -14,11 +14,12 @@ internal static class Geometry
             return;
         var sx = (float)width / sample.Width;
         var sy = (float)height / sample.Height;
-        var flags = Flags(interpolation, sample.Width, sample.Height, width, height);
         Map(sample, (mat, isMask) =>
         {
+            if (!isMask && interpolation is Interpolation.Linear or Interpolation.Cubic)
+                return PilResampler.Resize(mat, width, height, interpolation == Interpolation.Cubic);
             var dst = new Mat();
-            Cv2.Resize(mat, dst, new Size(width, height), 0, 0, isMask ? NearestExact : flags);
+            Cv2.Resize(mat, dst, new Size(width, height), 0, 0, isMask ? NearestExact : Flags(interpolation));
             return dst;
         });
         Boxes(sample, b => b with { X0 = b.X0 * sx, X1 = b.X1 * sx, Y0 = b.Y0 * sy, Y1 = b.Y1 * sy }, width, height);
@@ -93,18 +94,12 @@ internal static class Geometry
         }, sample.Width, sample.Height);
     }
 
-    internal static InterpolationFlags Flags(Interpolation interpolation, int fromWidth, int fromHeight, int toWidth, int toHeight)
+    private static InterpolationFlags Flags(Interpolation interpolation) => interpolation switch
     {
-        var shrinking = toWidth <= fromWidth && toHeight <= fromHeight;
-        return interpolation switch
-        {
-            Interpolation.Nearest => NearestExact,
-            Interpolation.Area => InterpolationFlags.Area,
-            Interpolation.Linear => shrinking ? InterpolationFlags.Area : InterpolationFlags.Linear,
-            Interpolation.Cubic => shrinking ? InterpolationFlags.Area : InterpolationFlags.Cubic,
-            _ => throw new ArgumentOutOfRangeException(nameof(interpolation), interpolation, null),
-        };
-    }
+        Interpolation.Nearest => NearestExact,
+        Interpolation.Area => InterpolationFlags.Area,
+        _ => throw new ArgumentOutOfRangeException(nameof(interpolation), interpolation, "Linear and Cubic resize with PilResampler."),
+    };
 
     private static Mat WarpMat(Mat src, Mat matrix, Size size, InterpolationFlags flags)
     {

@@ -6,7 +6,9 @@ Writes float32 (little-endian, C order) arrays to OUTDIR, one file per pipeline:
   prior_eval.f32    convert('L'), Resize((224, 224)) bilinear (PIL, antialiased), ToTensor, Normalize(0.4755, 0.3011)
   imagenet_eval.f32 convert('RGB'), Resize(256), CenterCrop(224), ToTensor, Normalize(ImageNet)   (3, 224, 224)
   crop_flip.f32     convert('L'), CenterCrop(200), hflip, ToTensor, Normalize(0.5, 0.25)           (1, 200, 200)
-  upscale.f32       convert('L'), ToTensor, interpolate bilinear to 300x300 (align_corners=False)   (1, 300, 300)
+  resize_pil.f32    convert('L'), Resize((300, 300)) bilinear (PIL), ToTensor                        (1, 300, 300)
+  resize_bicubic.f32 convert('L'), Resize((300, 300)) bicubic (PIL), ToTensor                        (1, 300, 300)
+  resize_torch.f32  convert('L'), ToTensor, interpolate bilinear antialias=True to 300x300 (float)   (1, 300, 300)
   large_eval.f32    LARGE_IMAGE: convert('RGB'), Resize(256), CenterCrop(224), ToTensor, Normalize(ImageNet) (3, 224, 224)
   dicom.f32         pydicom pixel_array of the DICOM file, raw values                              (H, W)
 and prints the shapes as JSON.
@@ -46,8 +48,11 @@ def main():
         shapes["large_eval"] = save(outdir, "large_eval", imagenet(large.convert("RGB")).numpy())
     crop_flip = T.Compose([T.CenterCrop(200), T.RandomHorizontalFlip(p=1.0), T.ToTensor(), T.Normalize([0.5], [0.25])])
     shapes["crop_flip"] = save(outdir, "crop_flip", crop_flip(gray).numpy())
-    upscale = F.interpolate(TF.to_tensor(gray)[None], size=(300, 300), mode="bilinear", align_corners=False)[0]
-    shapes["upscale"] = save(outdir, "upscale", upscale.numpy())
+    shapes["resize_pil"] = save(outdir, "resize_pil", T.Compose([T.Resize((300, 300)), T.ToTensor()])(gray).numpy())
+    bicubic = T.Compose([T.Resize((300, 300), interpolation=T.InterpolationMode.BICUBIC), T.ToTensor()])
+    shapes["resize_bicubic"] = save(outdir, "resize_bicubic", bicubic(gray).numpy())
+    resized = F.interpolate(TF.to_tensor(gray)[None], size=(300, 300), mode="bilinear", align_corners=False, antialias=True)[0]
+    shapes["resize_torch"] = save(outdir, "resize_torch", resized.numpy())
     shapes["dicom"] = save(outdir, "dicom", pydicom.dcmread(dicom_path).pixel_array)
     print(json.dumps(shapes))
 
