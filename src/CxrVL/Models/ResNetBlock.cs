@@ -1,0 +1,57 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CxrVL.Models;
+
+/// <summary>
+/// torchvision's residual blocks with their parameter names: <c>BasicBlock</c> (two 3x3 convs) or
+/// <c>Bottleneck</c> (1x1, 3x3 with the stride, 1x1 widening by 4), and <c>downsample.0/1</c> when the shape changes.
+/// </summary>
+internal sealed class ResNetBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv1;
+    private readonly BatchNorm2d bn1;
+    private readonly Conv2d conv2;
+    private readonly BatchNorm2d bn2;
+    private readonly Conv2d? conv3;
+    private readonly BatchNorm2d? bn3;
+    private readonly Sequential? downsample;
+
+    public ResNetBlock(ResNetConfig config, long inChannels, long width, long stride) : base(nameof(ResNetBlock))
+    {
+        var outChannels = width * config.Expansion;
+        BatchNorm2d Norm(long channels) => nn.BatchNorm2d(channels, config.BatchNormEps, config.BatchNormMomentum);
+        if (config.Bottleneck)
+        {
+            conv1 = nn.Conv2d(inChannels, width, 1, bias: false);
+            bn1 = Norm(width);
+            conv2 = nn.Conv2d(width, width, 3, stride: stride, padding: 1, bias: false);
+            bn2 = Norm(width);
+            conv3 = nn.Conv2d(width, outChannels, 1, bias: false);
+            bn3 = Norm(outChannels);
+            // torchvision's zero_init_residual is off by default: the last BN keeps weight 1.
+        }
+        else
+        {
+            conv1 = nn.Conv2d(inChannels, width, 3, stride: stride, padding: 1, bias: false);
+            bn1 = Norm(width);
+            conv2 = nn.Conv2d(width, width, 3, padding: 1, bias: false);
+            bn2 = Norm(width);
+        }
+        if (stride != 1 || inChannels != outChannels)
+            downsample = nn.Sequential(nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), Norm(outChannels));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var x = bn1.forward(conv1.forward(input)).relu_();
+        x = bn2.forward(conv2.forward(x));
+        if (conv3 is not null)
+            x = bn3!.forward(conv3.forward(x.relu_()));
+        var identity = downsample is null ? input : downsample.forward(input);
+        return x.add_(identity).relu_().MoveToOuterDisposeScope();
+    }
+}
