@@ -19,6 +19,7 @@ public sealed class ResNet : nn.Module<Tensor, ResNetFeatures>
     private readonly Sequential layer4;
     private readonly AttentionPool2d? attnpool;
     private readonly Linear? fc;
+    private bool _fused;
 
     public ResNet(ResNetConfig config) : base(nameof(ResNet))
     {
@@ -64,8 +65,11 @@ public sealed class ResNet : nn.Module<Tensor, ResNetFeatures>
         if (images.dim() != 4 || images.shape[1] != Config.InputChannels)
             throw new CxrVLException(
                 $"ResNet expects images N x {Config.InputChannels} x H x W; got [{string.Join(", ", images.shape)}].");
+        if (_fused && training)
+            throw new InvalidOperationException("this ResNet's BatchNorms were fused for inference; it cannot train.");
         using var scope = NewDisposeScope();
-        var stem = bn1.forward(conv1.forward(images)).relu_();
+        var stem = conv1.forward(images);
+        stem = (_fused ? stem : bn1.forward(stem)).relu_();
         var x1 = layer1.forward(maxpool.forward(stem));
         var x2 = layer2.forward(x1);
         var x3 = layer3.forward(x2);
@@ -78,6 +82,40 @@ public sealed class ResNet : nn.Module<Tensor, ResNetFeatures>
         foreach (var map in result.Maps)
             map.MoveToOuterDisposeScope();
         return result;
+    }
+
+    /// <summary>
+    /// Inference only: folds each BatchNorm (running statistics and affine parameters) into the convolution before
+    /// it, so a forward pass runs convolutions with bias and no normalisation. Sets eval mode; the BatchNorm
+    /// parameters stay in the state dict but are no longer used, and training afterwards is refused.
+    /// </summary>
+    public void FuseBatchNormForInference()
+    {
+        if (_fused)
+            return;
+        eval();
+        Fuse(conv1, bn1);
+        foreach (var stage in new[] { layer1, layer2, layer3, layer4 })
+            foreach (var block in stage.children().Cast<ResNetBlock>())
+                block.FuseBatchNorm();
+        _fused = true;
+    }
+
+    /// <summary>Gives every convolution weight NHWC strides; feed images converted with <see cref="ChannelsLast.Convert"/>.</summary>
+    public void ToChannelsLast()
+    {
+        using var noGrad = no_grad();
+        foreach (var conv in modules().OfType<Conv2d>())
+            conv.weight = new Parameter(ChannelsLast.Convert(conv.weight), conv.weight.requires_grad);
+    }
+
+    internal static void Fuse(Conv2d conv, BatchNorm2d norm)
+    {
+        using var noGrad = no_grad();
+        var (weight, bias) = nn.utils.fuse_conv_bn_weights(conv.weight, conv.bias, norm.running_mean!, norm.running_var!,
+            norm.eps, norm.weight, norm.bias);
+        conv.weight = weight;
+        conv.bias = bias;
     }
 
     /// <summary>torchvision's initialisation: Kaiming-normal (fan-out, ReLU) convolutions, BatchNorm weight 1 and bias 0.</summary>

@@ -17,6 +17,7 @@ internal sealed class ResNetBlock : nn.Module<Tensor, Tensor>
     private readonly Conv2d? conv3;
     private readonly BatchNorm2d? bn3;
     private readonly Sequential? downsample;
+    private bool _fused;
 
     public ResNetBlock(ResNetConfig config, long inChannels, long width, long stride) : base(nameof(ResNetBlock))
     {
@@ -47,11 +48,26 @@ internal sealed class ResNetBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = bn1.forward(conv1.forward(input)).relu_();
-        x = bn2.forward(conv2.forward(x));
+        var x = Normalize(bn1, conv1.forward(input)).relu_();
+        x = Normalize(bn2, conv2.forward(x));
         if (conv3 is not null)
-            x = bn3!.forward(conv3.forward(x.relu_()));
-        var identity = downsample is null ? input : downsample.forward(input);
+            x = Normalize(bn3!, conv3.forward(x.relu_()));
+        var identity = downsample is null ? input
+            : _fused ? downsample[0].call(input) : downsample.forward(input);
         return x.add_(identity).relu_().MoveToOuterDisposeScope();
+    }
+
+    private Tensor Normalize(BatchNorm2d norm, Tensor x) => _fused ? x : norm.forward(x);
+
+    /// <summary>Folds every BatchNorm's running statistics and affine parameters into the convolution before it.</summary>
+    public void FuseBatchNorm()
+    {
+        ResNet.Fuse(conv1, bn1);
+        ResNet.Fuse(conv2, bn2);
+        if (conv3 is not null)
+            ResNet.Fuse(conv3, bn3!);
+        if (downsample is not null)
+            ResNet.Fuse((Conv2d)downsample[0], (BatchNorm2d)downsample[1]);
+        _fused = true;
     }
 }
