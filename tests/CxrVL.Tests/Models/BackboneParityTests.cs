@@ -50,6 +50,22 @@ public sealed class BackboneParityTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(320, report.Loaded.Count);
         AssertClose("resnet50 pooled", io["pooled"], features.Pooled);
         AssertClose("resnet50 logits", io["logits"], features.Logits!);
+
+        // The same through `cxrvl weights forward`'s library call: fc dropped, pooled features stored under 'output'.
+        var result = ForwardThroughFiles("resnet50", io["input"]);
+        Assert.Equal(["fc.weight", "fc.bias"], result.Load.Dropped);
+        using var stored = SafeTensors.Read(Path.Combine(_directory, "out.safetensors"));
+        AssertClose("weights forward resnet50", io["pooled"], stored["output"]);
+    }
+
+    private BackboneForwardResult ForwardThroughFiles(string arch, Tensor input, string? config = null)
+    {
+        var inputPath = Path.Combine(_directory, "in.safetensors");
+        using (var inputs = StateDict.Borrow([KeyValuePair.Create("input", input)]))
+            SafeTensors.Write(inputPath, inputs);
+        return BackboneForward.Run(
+            new BackboneForwardRequest(arch, Path.Combine(_directory, "weights.pt"), inputPath, Path.Combine(_directory, "out.safetensors"), config),
+            CPU);
     }
 
     [Fact]
@@ -69,6 +85,11 @@ public sealed class BackboneParityTests(ITestOutputHelper output) : IDisposable
 
         AssertClose("vit_b_16 normalised tokens", io["tokens"], features.Tokens);
         AssertClose("vit_b_16 logits", io["logits"], features.Logits!);
+
+        var result = ForwardThroughFiles("vit_b16", io["input"]);
+        Assert.Equal(["heads.head.weight", "heads.head.bias"], result.Load.Dropped);
+        using var stored = SafeTensors.Read(Path.Combine(_directory, "out.safetensors"));
+        AssertClose("weights forward vit_b16", io["tokens"], stored["output"]);
     }
 
     [Fact]

@@ -311,7 +311,8 @@ def bert(out):
     torch.save(encoder.state_dict(), os.path.join(out, "weights.pt"))
     torch.save(decoder.state_dict(), os.path.join(out, "decoder_weights.pt"))
     torch.save({"input_ids": ids, "attention_mask": mask, "last_hidden_state": hidden, "pooler_output": pooled,
-                "hidden_states": torch.stack(states), "attentions": torch.stack(probs), "mlm_logits": mlm_logits,
+                "hidden_states": torch.stack(states), "attentions": torch.stack(probs),
+                "mlm_hidden_state": mlm_hidden, "mlm_logits": mlm_logits,
                 "memory": memory, "memory_mask": memory_mask, "decoder_output": decoded},
                os.path.join(out, "io.pt"))
 
