@@ -62,6 +62,18 @@ public sealed class CheckpointReaderTests(TorchCheckpointFixture files) : IClass
         Assert.Contains("meta: dict (2 entries)", summary.OtherEntries);
     }
 
+    [Theory]
+    [InlineData("zip.pt")]
+    [InlineData("legacy.pt")]
+    public void StateDictReadInsideADisposeScopeOutlivesTheScope(string name)
+    {
+        StateDict stateDict;
+        using (NewDisposeScope())
+            stateDict = CheckpointReader.Read(files.Path(name));
+        using (stateDict)
+            AssertMatchesTorch(stateDict);
+    }
+
     [Fact]
     public void TensorsThatShareAStorageInTheFileShareMemory()
     {
