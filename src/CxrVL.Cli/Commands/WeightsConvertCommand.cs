@@ -12,8 +12,8 @@ internal sealed class WeightsConvertCommand : ICliCommand
     private static readonly Argument<string> Output = new("out") { Description = "safetensors file to write (atomically)." };
     private static readonly Option<string[]> Map = new("--map")
     {
-        Description = "Key map rules, ';'-separated, or a file with one rule per line: strip:PREFIX, rename:FROM=TO, drop:PREFIX, keep:P1|P2. Repeatable.",
-        AllowMultipleArgumentsPerToken = false,
+        Description = "Key map rules, ';'-separated, or a file with one rule per line: strip:PREFIX, rename:FROM=TO, drop:PREFIX, keep:P1|P2, re:PATTERN=REPLACEMENT. Repeatable.",
+        HelpName = "RULES",
     };
     private static readonly Option<string?> Entry = WeightsOptions.Entry();
     private static readonly Option<bool> Skip = WeightsOptions.SkipUnknownObjects();
