@@ -100,6 +100,17 @@ public sealed class CheckpointReaderTests(TorchCheckpointFixture files) : IClass
     }
 
     [Fact]
+    public void WrittenTorchFileLoadsInPyTorchWithWeightsOnlyAndReadsBack()
+    {
+        var path = files.Path("written.pt");
+        using (var fromTorch = CheckpointReader.Read(files.Path("legacy.pt")))
+            TorchCheckpointWriter.Write(path, fromTorch);
+        Assert.Equal("ok 22", files.CheckTorchFile(path));
+        using var readBack = CheckpointReader.Read(path);
+        AssertMatchesTorch(readBack);
+    }
+
+    [Fact]
     public void NestedDictsUnderStateDictFlattenToDottedNames()
     {
         using var stateDict = CheckpointReader.Read(files.Path("nested.pt"));
