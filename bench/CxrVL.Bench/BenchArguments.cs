@@ -3,7 +3,7 @@ using System.Globalization;
 namespace CxrVL.Bench;
 
 /// <summary>Reads <c>--name value</c> pairs with defaults.</summary>
-public sealed class BenchArguments(IReadOnlyList<string> arguments)
+internal sealed class BenchArguments(IReadOnlyList<string> arguments)
 {
     public int Int(string name, int fallback) =>
         Value(name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;

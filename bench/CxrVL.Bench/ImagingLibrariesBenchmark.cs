@@ -13,7 +13,7 @@ namespace CxrVL.Bench;
 /// Why CxrVL decodes with OpenCV: decode + resize (shorter side 224) + centre crop 224 to 8-bit gray pixels, one
 /// thread, over the shared COVID JPEGs, with each library served here (OpenCvSharp, NetVips, SkiaSharp).
 /// </summary>
-public sealed class ImagingLibrariesBenchmark : IBenchmark
+internal sealed class ImagingLibrariesBenchmark : IBenchmark
 {
     private const int Size = 224;
 
@@ -21,7 +21,7 @@ public sealed class ImagingLibrariesBenchmark : IBenchmark
 
     public string Description => "decode + resize + crop per library (OpenCV, NetVips, SkiaSharp), one thread";
 
-    public int Run(IReadOnlyList<string> arguments)
+    public int Run(IReadOnlyList<string> arguments, TextWriter output)
     {
         var repeats = new BenchArguments(arguments).Int("repeats", 4);
         var folder = Path.Combine(DataRoots.Dataset("covid-chestxray"), "images");
@@ -51,9 +51,9 @@ public sealed class ImagingLibrariesBenchmark : IBenchmark
                     run(bytes);
             }
             results[name] = Math.Round(repeats * files.Length / watch.Elapsed.TotalSeconds, 1);
-            Console.WriteLine($"  {name,-54} {results[name],8:F0} images/s");
+            output.WriteLine($"  {name,-54} {results[name],8:F0} images/s");
         }
-        Console.WriteLine("RESULT " + JsonSerializer.Serialize(new { images = files.Length, repeats, images_per_second = results }));
+        output.WriteLine("RESULT " + JsonSerializer.Serialize(new { images = files.Length, repeats, images_per_second = results }));
         return 0;
     }
 

@@ -11,13 +11,13 @@ namespace CxrVL.Bench;
 /// 224, ImageNet normalisation, 3 channels), N epochs; images/s per epoch and resident memory after each epoch.
 /// bench/reference/loader_torchvision.py runs the same with torchvision's DataLoader.
 /// </summary>
-public sealed class LoaderBenchmark : IBenchmark
+internal sealed class LoaderBenchmark : IBenchmark
 {
     public string Name => "loader";
 
     public string Description => "batch loader images/s and RSS over epochs (vs torchvision DataLoader: bench/run-loader.sh)";
 
-    public int Run(IReadOnlyList<string> arguments)
+    public int Run(IReadOnlyList<string> arguments, TextWriter output)
     {
         var options = new BenchArguments(arguments);
         var epochs = options.Int("epochs", 10);
@@ -54,12 +54,12 @@ public sealed class LoaderBenchmark : IBenchmark
             images += count;
         }
         var overall = images / total.Elapsed.TotalSeconds;
-        Console.WriteLine($"loader: {files.Length} images x {epochs} epochs, recipe {recipe.Name}, batch {loaderOptions.BatchSize}, " +
+        output.WriteLine($"loader: {files.Length} images x {epochs} epochs, recipe {recipe.Name}, batch {loaderOptions.BatchSize}, " +
                           $"{loaderOptions.Workers} workers: {overall:F0} images/s");
         for (var e = 0; e < epochs; e++)
-            Console.WriteLine($"  epoch {e + 1,2}: {rates[e],7:F0} images/s, RSS {rss[e] / (1 << 20),5} MiB (managed heap {managed[e] / (1 << 20),4} MiB)");
-        Console.WriteLine($"  {loader.Stats.Summary()}");
-        Console.WriteLine("RESULT " + JsonSerializer.Serialize(new
+            output.WriteLine($"  epoch {e + 1,2}: {rates[e],7:F0} images/s, RSS {rss[e] / (1 << 20),5} MiB (managed heap {managed[e] / (1 << 20),4} MiB)");
+        output.WriteLine($"  {loader.Stats.Summary()}");
+        output.WriteLine("RESULT " + JsonSerializer.Serialize(new
         {
             images_per_second = Math.Round(overall, 1),
             epoch_images_per_second = rates.Select(r => Math.Round(r, 1)),

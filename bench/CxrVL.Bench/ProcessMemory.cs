@@ -1,7 +1,7 @@
 namespace CxrVL.Bench;
 
 /// <summary>Resident set size of this process, from /proc (Linux).</summary>
-public static class ProcessMemory
+internal static class ProcessMemory
 {
     public static long ResidentBytes()
     {

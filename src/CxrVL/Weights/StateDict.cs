@@ -46,12 +46,17 @@ public sealed class StateDict : IReadOnlyList<KeyValuePair<string, Tensor>>, IDi
         return false;
     }
 
-    /// <summary>Adds a tensor, which the state dict now owns (unless borrowed); a repeated name is an error.</summary>
+    /// <summary>
+    /// Adds a tensor, which the state dict now owns (unless borrowed): it leaves any dispose scope it was made in, so
+    /// the state dict outlives the scope. A repeated name is an error.
+    /// </summary>
     public void Add(string name, Tensor tensor)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!_index.TryAdd(name, _entries.Count))
             throw new CxrVLException($"the state dict already has a tensor named '{name}'.");
+        if (_ownsTensors)
+            tensor.DetachFromDisposeScope();
         _entries.Add(new(name, tensor));
     }
 

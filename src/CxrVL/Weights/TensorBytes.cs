@@ -55,7 +55,7 @@ internal static class TensorBytes
         }
     }
 
-    /// <summary>A new 1-D tensor filled from <paramref name="length"/> bytes of a file at <paramref name="offset"/>, read in place.</summary>
+    /// <summary>A new 1-D tensor of <paramref name="numel"/> elements read in place from a file at byte <paramref name="offset"/>.</summary>
     public static Tensor ReadTensor(SafeFileHandle file, long offset, ScalarType dtype, long numel, string source)
     {
         var tensor = empty(numel, dtype);

@@ -1,4 +1,3 @@
-using CxrVL.Cli.Infrastructure;
 using CxrVL.Data.Manifest;
 using CxrVL.Runtime;
 
@@ -10,13 +9,7 @@ public sealed class DataCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = CliApp.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Output, string Error) Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void BuildThenStatsCountsTheCovidSet()

@@ -62,6 +62,18 @@ public sealed class CheckpointReaderTests(TorchCheckpointFixture files) : IClass
         Assert.Contains("meta: dict (2 entries)", summary.OtherEntries);
     }
 
+    [Theory]
+    [InlineData("zip.pt")]
+    [InlineData("legacy.pt")]
+    public void StateDictReadInsideADisposeScopeOutlivesTheScope(string name)
+    {
+        StateDict stateDict;
+        using (NewDisposeScope())
+            stateDict = CheckpointReader.Read(files.Path(name));
+        using (stateDict)
+            AssertMatchesTorch(stateDict);
+    }
+
     [Fact]
     public void TensorsThatShareAStorageInTheFileShareMemory()
     {
@@ -85,6 +97,17 @@ public sealed class CheckpointReaderTests(TorchCheckpointFixture files) : IClass
             SafeTensors.Write(second, fromSafeTensors);
         }
         Assert.Equal(File.ReadAllBytes(first), File.ReadAllBytes(second));
+    }
+
+    [Fact]
+    public void WrittenTorchFileLoadsInPyTorchWithWeightsOnlyAndReadsBack()
+    {
+        var path = files.Path("written.pt");
+        using (var fromTorch = CheckpointReader.Read(files.Path("legacy.pt")))
+            TorchCheckpointWriter.Write(path, fromTorch);
+        Assert.Equal("ok 22", files.CheckTorchFile(path));
+        using var readBack = CheckpointReader.Read(path);
+        AssertMatchesTorch(readBack);
     }
 
     [Fact]

@@ -21,5 +21,8 @@ public sealed class TorchCheckpointFixture : IDisposable
     /// <summary>Python's verdict on a safetensors file: "ok N" when every tensor matches the reference bytes.</summary>
     public string CheckSafeTensors(string file) => PythonReference.Run(Script, "check", file, Path("expected")).Trim();
 
+    /// <summary>Python's verdict on a .pt file: torch.load(weights_only=True), then "ok N" when every tensor matches.</summary>
+    public string CheckTorchFile(string file) => PythonReference.Run(Script, "check-pt", file, Path("expected")).Trim();
+
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 }

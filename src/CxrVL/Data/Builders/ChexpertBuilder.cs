@@ -64,20 +64,7 @@ public sealed class ChexpertBuilder : IDatasetBuilder
                     context.BadRow(path, row.Line, $"Path '{published}' is not .../patientNNNNN/studyN/<view>.jpg");
                     continue;
                 }
-                var labels = new Dictionary<string, int>(StringComparer.Ordinal);
-                var bad = false;
-                foreach (var column in labelColumns)
-                {
-                    if (!row.TryLabel(column, out var value))
-                    {
-                        context.BadRow(path, row.Line, $"label '{csv.Header[column]}' is '{row[column]}', expected 1.0, 0.0, -1.0 or blank");
-                        bad = true;
-                        break;
-                    }
-                    if (value is { } v)
-                        labels[csv.Header[column]] = v;
-                }
-                if (bad)
+                if (csv.Labels(row, labelColumns) is not { } labels)
                     continue;
                 var studyId = $"{parts[studyIndex - 1]}/{parts[studyIndex]}";
                 if (!studies.TryGetValue(studyId, out var study))

@@ -146,21 +146,8 @@ public sealed class MimicCxrBuilder : IDatasetBuilder
         var columns = Enumerable.Range(0, csv.Header.Count).Where(i => i != study && i != subject && csv.Header[i].Length > 0).ToList();
         foreach (var row in csv.Rows(minFields: Math.Max(study, subject) + 1))
         {
-            var values = new Dictionary<string, int>(StringComparer.Ordinal);
-            var bad = false;
-            foreach (var column in columns)
-            {
-                if (!row.TryLabel(column, out var value))
-                {
-                    context.BadRow(path, row.Line, $"label '{csv.Header[column]}' is '{row[column]}', expected 1.0, 0.0, -1.0 or blank");
-                    bad = true;
-                    break;
-                }
-                if (value is { } v)
-                    values[csv.Header[column]] = context.Uncertain(v);
-            }
-            if (!bad)
-                labels[row[study]] = values;
+            if (csv.Labels(row, columns) is { } values)
+                labels[row[study]] = values.ToDictionary(v => v.Key, v => context.Uncertain(v.Value));
         }
         return labels;
     }

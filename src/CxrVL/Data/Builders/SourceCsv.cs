@@ -98,6 +98,26 @@ public sealed class SourceCsv : IDisposable
         ReportProgress();
     }
 
+    /// <summary>
+    /// CheXpert-style label cells (1.0 / 0.0 / -1.0 / blank) of <paramref name="columns"/>, keyed by header name and
+    /// blanks left out; null (after <see cref="BuildContext.BadRow"/>) when a cell is anything else.
+    /// </summary>
+    public Dictionary<string, int>? Labels(SourceCsvRow row, IEnumerable<int> columns)
+    {
+        var labels = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var column in columns)
+        {
+            if (!row.TryLabel(column, out var value))
+            {
+                _context.BadRow(Path, row.Line, $"label '{Header[column]}' is '{row[column]}', expected 1.0, 0.0, -1.0 or blank");
+                return null;
+            }
+            if (value is { } v)
+                labels[Header[column]] = v;
+        }
+        return labels;
+    }
+
     private void ReportProgress()
     {
         if (!_trackProgress)

@@ -7,6 +7,8 @@ architectures OUT
               tiny files with the key names and shapes of real backbones and of the reference checkpoint layouts
               (torchvision ResNet-50/101, timm ViT, Hugging Face BERT; PRIOR, MRM, MGCA/MedST per anchors.md §2.7, §4.7,
               §5.4); every tensor is a stride-0 view of one zero, so a file holds one value per tensor.
+check-pt FILE EXPECTED_DIR
+              torch.load(FILE, weights_only=True) of a .pt file CxrVL wrote, compared the same way
 check FILE EXPECTED_DIR
               parses a safetensors file by the format's specification (struct + json, no safetensors package) and
               compares every tensor's dtype, shape and bytes with EXPECTED_DIR; prints "ok N" or the first difference.
@@ -237,6 +239,20 @@ def architectures(out):
         torch.save(content, os.path.join(out, name))
 
 
+def check_pt(path, expected_dir):
+    manifest = json.load(open(expected_dir + ".json"))
+    sd = torch.load(path, weights_only=True)
+    if type(sd) is not collections.OrderedDict or list(sd) != list(manifest):
+        return f"names differ: {type(sd).__name__} {list(sd)}"
+    for name, want in manifest.items():
+        t = sd[name]
+        if DTYPES[t.dtype] != want["dtype"] or list(t.shape) != want["shape"]:
+            return f"{name}: {DTYPES[t.dtype]} {list(t.shape)} vs {want['dtype']} {want['shape']}"
+        if raw_bytes(t) != open(os.path.join(expected_dir, name + ".bin"), "rb").read():
+            return f"{name}: bytes differ"
+    return f"ok {len(manifest)}"
+
+
 def check(path, expected_dir):
     manifest = json.load(open(expected_dir + ".json"))
     with open(path, "rb") as f:
@@ -261,13 +277,16 @@ if __name__ == "__main__":
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("make").add_argument("out")
     sub.add_parser("architectures").add_argument("out")
-    c = sub.add_parser("check")
-    c.add_argument("file")
-    c.add_argument("expected")
+    for name in ("check", "check-pt"):
+        c = sub.add_parser(name)
+        c.add_argument("file")
+        c.add_argument("expected")
     a = parser.parse_args()
     if a.command == "make":
         make(a.out)
     elif a.command == "architectures":
         architectures(a.out)
+    elif a.command == "check-pt":
+        print(check_pt(a.file, a.expected))
     else:
         print(check(a.file, a.expected))

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Globalization;
+using CxrVL.Models;
+using CxrVL.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CxrVL.Bench;
+
+/// <summary>
+/// ResNet-50 throughput: inference (batch 32, 224 x 224, eval) in several variants, and one SGD training step
+/// (batch 16, cross-entropy over 1000 classes). Prints <c>variant images_per_second</c> lines; the PyTorch side is
+/// <c>bench/reference/resnet50.py</c> and <c>bench/run-resnet50.sh</c> writes the comparison.
+/// Options: <c>--iterations N</c> timed batches per variant (default 3, after one warm-up batch),
+/// <c>--variants a,b</c> to run a subset.
+/// </summary>
+internal sealed class ResNet50Benchmark : IBenchmark
+{
+    private const int InferenceBatch = 32;
+    private const int TrainBatch = 16;
+    private const int ImageSize = 224;
+    private const int Classes = 1000;
+
+    public string Name => "resnet50";
+
+    public string Description => "ResNet-50 inference (batch 32) and SGD training step (batch 16) throughput, images/s";
+
+    private static readonly string[] AllVariants =
+        ["infer_no_grad", "infer_inference_mode", "infer_channels_last", "infer_fused_bn", "infer_fused_bn_channels_last", "train_sgd", "train_sgd_channels_last"];
+
+    public int Run(IReadOnlyList<string> arguments, TextWriter output)
+    {
+        var iterations = 3;
+        var variants = AllVariants;
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            switch (arguments[i])
+            {
+                case "--iterations":
+                    iterations = int.Parse(arguments[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--variants":
+                    variants = arguments[++i].Split(',');
+                    break;
+                default:
+                    Console.Error.WriteLine($"unknown option {arguments[i]}");
+                    return 2;
+            }
+        }
+        var runtime = TorchRuntime.Configure(new RuntimeOptions());
+        output.WriteLine($"# cxrvl torchsharp libtorch {torch.__version__} threads {runtime.Threads} malloc_defaults {Environment.GetEnvironmentVariable("CXRVL_GLIBC_MALLOC_DEFAULTS") ?? "0"}");
+        foreach (var variant in variants)
+        {
+            var rate = variant.StartsWith("train", StringComparison.Ordinal)
+                ? Train(variant.EndsWith("channels_last", StringComparison.Ordinal), iterations)
+                : Infer(variant, iterations);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{variant} {rate:0.00}"));
+        }
+        return 0;
+    }
+
+    private static double Infer(string variant, int iterations)
+    {
+        manual_seed(0);
+        using var model = new ResNet(ResNetConfig.ResNet50(Classes));
+        model.eval();
+        var channelsLast = variant.EndsWith("channels_last", StringComparison.Ordinal);
+        if (variant.StartsWith("infer_fused_bn", StringComparison.Ordinal))
+            model.FuseBatchNormForInference();
+        if (channelsLast)
+            model.ToChannelsLast();
+        using var images = randn(InferenceBatch, 3, ImageSize, ImageSize);
+        using var input = channelsLast ? ChannelsLast.Convert(images) : images.alias();
+        using var mode = variant == "infer_no_grad" ? no_grad() : inference_mode();
+        return Measure(iterations, InferenceBatch, () =>
+        {
+            using var scope = NewDisposeScope();
+            model.forward(input);
+        });
+    }
+
+    private static double Train(bool channelsLast, int iterations)
+    {
+        manual_seed(0);
+        using var model = new ResNet(ResNetConfig.ResNet50(Classes));
+        model.train();
+        if (channelsLast)
+            model.ToChannelsLast();
+        using var optimizer = optim.SGD(model.parameters(), 0.01, momentum: 0.9);
+        using var images = randn(TrainBatch, 3, ImageSize, ImageSize);
+        using var input = channelsLast ? ChannelsLast.Convert(images) : images.alias();
+        using var labels = randint(Classes, [TrainBatch]);
+        return Measure(iterations, TrainBatch, () =>
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            var loss = nn.functional.cross_entropy(model.forward(input).Logits!, labels);
+            loss.backward();
+            optimizer.step();
+        });
+    }
+
+    /// <summary>One warm-up step, then the mean rate over the timed steps.</summary>
+    private static double Measure(int iterations, int batch, Action step)
+    {
+        step();
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < iterations; i++)
+            step();
+        return batch * iterations / watch.Elapsed.TotalSeconds;
+    }
+}

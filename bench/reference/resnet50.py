@@ -1,0 +1,70 @@
+"""PyTorch side of bench resnet50 (Debian python3-torch 1.13 + torchvision, OpenBLAS).
+
+Prints 'variant images_per_second' lines with the same variants, batch sizes and protocol (one warm-up step, then
+the mean over --iterations timed steps) as bench/CxrVL.Bench/ResNet50Benchmark.cs.
+"""
+import argparse
+import os
+import time
+
+import torch
+import torch.nn.functional as F
+import torchvision
+
+INFERENCE_BATCH, TRAIN_BATCH, SIZE, CLASSES = 32, 16, 224, 1000
+VARIANTS = ["infer_no_grad", "infer_inference_mode", "infer_channels_last", "train_sgd", "train_sgd_channels_last"]
+
+
+def measure(iterations, batch, step):
+    step()
+    start = time.perf_counter()
+    for _ in range(iterations):
+        step()
+    return batch * iterations / (time.perf_counter() - start)
+
+
+def infer(variant, iterations):
+    torch.manual_seed(0)
+    model = torchvision.models.resnet50().eval()
+    images = torch.randn(INFERENCE_BATCH, 3, SIZE, SIZE)
+    if variant.endswith("channels_last"):
+        model = model.to(memory_format=torch.channels_last)
+        images = images.contiguous(memory_format=torch.channels_last)
+    context = torch.no_grad if variant == "infer_no_grad" else torch.inference_mode
+    with context():
+        return measure(iterations, INFERENCE_BATCH, lambda: model(images))
+
+
+def train(channels_last, iterations):
+    torch.manual_seed(0)
+    model = torchvision.models.resnet50().train()
+    images = torch.randn(TRAIN_BATCH, 3, SIZE, SIZE)
+    labels = torch.randint(CLASSES, (TRAIN_BATCH,))
+    if channels_last:
+        model = model.to(memory_format=torch.channels_last)
+        images = images.contiguous(memory_format=torch.channels_last)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+
+    def step():
+        optimizer.zero_grad()
+        F.cross_entropy(model(images), labels).backward()
+        optimizer.step()
+    return measure(iterations, TRAIN_BATCH, step)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--iterations", type=int, default=3)
+    parser.add_argument("--variants", default=",".join(VARIANTS))
+    args = parser.parse_args()
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
+    print(f"# pytorch {torch.__version__} threads {torch.get_num_threads()} "
+          f"mkldnn {torch.backends.mkldnn.is_available()}", flush=True)
+    for variant in args.variants.split(","):
+        rate = train(variant.endswith("channels_last"), args.iterations) if variant.startswith("train") \
+            else infer(variant, args.iterations)
+        print(f"{variant} {rate:.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# ResNet-50 throughput, CxrVL (TorchSharp) against PyTorch 1.13 (Debian, OpenBLAS) on this machine in one run.
+# Writes the "resnet50" section of bench/RESULTS.md. ITERATIONS (default 3) timed steps per variant.
+# The machine's load average is recorded: other work running at the same time lowers both sides.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+iterations=${ITERATIONS:-3}
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build -c Release bench/CxrVL.Bench -v quiet -nologo >/dev/null
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+/usr/bin/python3 bench/reference/resnet50.py --iterations "$iterations" | tee "$out/pytorch.txt"
+dotnet run -c Release --no-build --project bench/CxrVL.Bench -- resnet50 --iterations "$iterations" | tee "$out/cxrvl.txt"
+CXRVL_GLIBC_MALLOC_DEFAULTS=1 dotnet run -c Release --no-build --project bench/CxrVL.Bench -- resnet50 \
+  --iterations "$iterations" --variants infer_no_grad,infer_channels_last,train_sgd | tee "$out/cxrvl-glibc.txt"
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+/usr/bin/python3 - "$out" "$load_before" "$load_after" "$iterations" <<'PY'
+import datetime, os, platform, re, sys
+out, load_before, load_after, iterations = sys.argv[1:5]
+
+def read(name):
+    rates, header = {}, ""
+    for line in open(os.path.join(out, name)):
+        if line.startswith("#"):
+            header = line[1:].strip()
+        elif line.strip():
+            variant, rate = line.split()
+            rates[variant] = float(rate)
+    return header, rates
+
+py_header, py = read("pytorch.txt")
+cs_header, cs = read("cxrvl.txt")
+_, glibc = read("cxrvl-glibc.txt")
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+
+def cell(table, variant):
+    return f"{table[variant]:.2f}" if variant in table else "-"
+
+rows = []
+for variant in sorted(set(py) | set(cs), key=lambda v: (v.startswith("train"), v)):
+    ratio = f"{cs[variant] / py[variant]:.2f}x" if variant in cs and variant in py else "-"
+    rows.append(f"| {variant} | {cell(py, variant)} | {cell(cs, variant)} | {cell(glibc, variant)} | {ratio} |")
+
+def best(table, prefix):
+    candidates = {v: r for v, r in table.items() if v.startswith(prefix)}
+    variant = max(candidates, key=candidates.get)
+    return variant, candidates[variant]
+
+lines = [
+    "## resnet50",
+    "",
+    f"ResNet-50, 224 x 224, random weights. Inference: batch 32, eval mode; training: batch 16, cross-entropy, SGD "
+    f"(momentum 0.9) step. Images per second, mean of {iterations} timed steps after one warm-up step, "
+    f"`OMP_NUM_THREADS=2`. Run {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC on {cpu}; load average "
+    f"{load_before} before, {load_after} after (other work on the machine lowers both sides).",
+    "",
+    f"- PyTorch: {py_header}",
+    f"- CxrVL: {cs_header}; the `glibc defaults` column reruns with `CXRVL_GLIBC_MALLOC_DEFAULTS=1` (no `mallopt`)",
+    "",
+    "| variant | PyTorch 1.13 img/s | CxrVL img/s | CxrVL, glibc defaults | CxrVL / PyTorch |",
+    "|---|---|---|---|---|",
+    *rows,
+    "",
+]
+for kind in ("infer", "train"):
+    (cv, cr), (pv, pr) = best(cs, kind), best(py, kind)
+    lines.append(f"- best {'inference' if kind == 'infer' else 'training'}: CxrVL {cr:.2f} img/s ({cv}) vs PyTorch "
+                 f"{pr:.2f} img/s ({pv}): **{cr / pr:.2f}x**")
+lines.append("")
+section = "\n".join(lines)
+
+path = "bench/RESULTS.md"
+text = open(path).read() if os.path.exists(path) else "# Benchmark results\n\nWritten by `bench/run-*.sh`; each section is replaced by its script's next run.\n"
+pattern = re.compile(r"<!-- resnet50:begin -->.*?<!-- resnet50:end -->\n?", re.S)
+block = f"<!-- resnet50:begin -->\n{section}<!-- resnet50:end -->\n"
+text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block
+open(path, "w").write(text)
+print(section)
+PY

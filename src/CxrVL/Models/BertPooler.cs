@@ -1,0 +1,23 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CxrVL.Models;
+
+/// <summary>Hugging Face's <c>BertPooler</c>: tanh(<c>dense</c>(first token)).</summary>
+internal sealed class BertPooler : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear dense;
+
+    public BertPooler(BertConfig config) : base(nameof(BertPooler))
+    {
+        dense = nn.Linear(config.HiddenSize, config.HiddenSize);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor states)
+    {
+        using var scope = NewDisposeScope();
+        return dense.forward(states[.., 0]).tanh().MoveToOuterDisposeScope();
+    }
+}
