@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Checkpoint read/write of a ViT-B/16 state dict (86.6 M float32 values, 347 MB), CxrVL against PyTorch 1.13 on this
+# machine in one run. Writes the "weights" section of bench/RESULTS.md. ITERATIONS (default 3) timed runs per variant.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+iterations=${ITERATIONS:-3}
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build -c Release bench/CxrVL.Bench -v quiet -nologo >/dev/null
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+/usr/bin/python3 bench/reference/checkpoint_load.py make "$out"
+/usr/bin/python3 bench/reference/checkpoint_load.py time "$out" --iterations "$iterations" | tee "$out/pytorch.txt"
+dotnet run -c Release --no-build --project bench/CxrVL.Bench -- weights --dir "$out" --iterations "$iterations" | tee "$out/cxrvl.txt"
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+/usr/bin/python3 - "$out" "$load_before" "$load_after" "$iterations" <<'PY'
+import datetime, os, re, sys
+out, load_before, load_after, iterations = sys.argv[1:5]
+
+def read(name):
+    values, header = {}, ""
+    for line in open(os.path.join(out, name)):
+        if line.startswith("#"):
+            header = line[1:].strip()
+        elif line.strip():
+            variant, seconds = line.split()
+            values[variant] = float(seconds)
+    return header, values
+
+py_header, py = read("pytorch.txt")
+cs_header, cs = read("cxrvl.txt")
+size = os.path.getsize(os.path.join(out, "vit_b16.pt")) / 1e6
+pairs = [("load_zip", "load_zip", "torch.load / CheckpointReader.Read, torch.save zip"),
+         ("load_legacy", "load_legacy", "torch.load / CheckpointReader.Read, legacy format"),
+         ("load_safetensors", None, "CheckpointReader.Read, safetensors"),
+         ("inspect_zip", None, "CheckpointReader.Inspect (names, dtypes, shapes only)"),
+         ("save_safetensors", "save_zip", "torch.save zip / SafeTensors.Write (atomic: temporary file, fsync, rename)")]
+rows = []
+for ours, theirs, what in pairs:
+    p = f"{py[theirs]:.3f}" if theirs else "-"
+    ratio = f"{py[theirs] / cs[ours]:.2f}x" if theirs else "-"
+    rows.append(f"| {what} | {p} | {cs[ours]:.3f} | {ratio} |")
+lines = [
+    "## weights",
+    "",
+    f"A ViT-B/16 state dict (timm names, 152 tensors, 86.6 M float32 values, {size:.0f} MB). Seconds, median of "
+    f"{iterations} runs after one warm-up run (files in the page cache). Run {datetime.datetime.utcnow():%Y-%m-%d %H:%M} "
+    f"UTC; load average {load_before} before, {load_after} after (other work on the machine slows both sides).",
+    "",
+    f"- PyTorch: {py_header}",
+    f"- CxrVL: {cs_header}",
+    "",
+    "| operation | PyTorch 1.13 s | CxrVL s | speed-up (PyTorch / CxrVL) |",
+    "|---|---|---|---|",
+    *rows,
+    "",
+]
+section = "\n".join(lines)
+path = "bench/RESULTS.md"
+text = open(path).read() if os.path.exists(path) else "# Benchmark results\n\nWritten by `bench/run-*.sh`; each section is replaced by its script's next run.\n"
+pattern = re.compile(r"<!-- weights:begin -->.*?<!-- weights:end -->\n?", re.S)
+block = f"<!-- weights:begin -->\n{section}<!-- weights:end -->\n"
+text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block
+open(path, "w").write(text)
+print(section)
+PY
