@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checkpoint read/write of a ViT-B/16 state dict (86.6 M float32 values, 347 MB), CxrVL against PyTorch 1.13 on this
+# Checkpoint read/write of a ViT-B/16 state dict (86.6 M float32 values, 346 MB), CxrVL against PyTorch 1.13 on this
 # machine in one run. Writes the "weights" section of bench/RESULTS.md. ITERATIONS (default 3) timed runs per variant.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
