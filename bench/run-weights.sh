@@ -17,21 +17,13 @@ dotnet run -c Release --no-build --project bench/CxrVL.Bench -- weights --dir "$
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 /usr/bin/python3 - "$out" "$load_before" "$load_after" "$iterations" <<'PY'
-import datetime, os, re, sys
+import datetime, os, sys
+sys.path.insert(0, "bench/reference")
+from results import read, write_section
 out, load_before, load_after, iterations = sys.argv[1:5]
 
-def read(name):
-    values, header = {}, ""
-    for line in open(os.path.join(out, name)):
-        if line.startswith("#"):
-            header = line[1:].strip()
-        elif line.strip():
-            variant, seconds = line.split()
-            values[variant] = float(seconds)
-    return header, values
-
-py_header, py = read("pytorch.txt")
-cs_header, cs = read("cxrvl.txt")
+py_header, py = read(os.path.join(out, "pytorch.txt"))
+cs_header, cs = read(os.path.join(out, "cxrvl.txt"))
 size = os.path.getsize(os.path.join(out, "vit_b16.pt")) / 1e6
 pairs = [("load_zip", "load_zip", "torch.load / CheckpointReader.Read, torch.save zip"),
          ("load_legacy", "load_legacy", "torch.load / CheckpointReader.Read, legacy format"),
@@ -43,7 +35,7 @@ for ours, theirs, what in pairs:
     p = f"{py[theirs]:.3f}" if theirs else "-"
     ratio = f"{py[theirs] / cs[ours]:.2f}x" if theirs else "-"
     rows.append(f"| {what} | {p} | {cs[ours]:.3f} | {ratio} |")
-lines = [
+section = "\n".join([
     "## weights",
     "",
     f"A ViT-B/16 state dict (timm names, 152 tensors, 86.6 M float32 values, {size:.0f} MB). Seconds, median of "
@@ -57,13 +49,7 @@ lines = [
     "|---|---|---|---|",
     *rows,
     "",
-]
-section = "\n".join(lines)
-path = "bench/RESULTS.md"
-text = open(path).read() if os.path.exists(path) else "# Benchmark results\n\nWritten by `bench/run-*.sh`; each section is replaced by its script's next run.\n"
-pattern = re.compile(r"<!-- weights:begin -->.*?<!-- weights:end -->\n?", re.S)
-block = f"<!-- weights:begin -->\n{section}<!-- weights:end -->\n"
-text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block
-open(path, "w").write(text)
+])
+write_section("weights", section)
 print(section)
 PY
