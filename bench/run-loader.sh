@@ -21,5 +21,5 @@ echo "== torchvision DataLoader" &&
   tee "$out/torchvision.txt"
 echo "== image libraries" && bench imaging-libs | tee "$out/libs.txt"
 
-/usr/bin/python3 bench/reference/write_results.py loader "$out" "$(uptime | sed 's/.*load average: //')" bench/RESULTS.md
+/usr/bin/python3 bench/reference/write_results.py "$out" "$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "wrote bench/RESULTS.md (section loader)"

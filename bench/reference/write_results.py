@@ -1,13 +1,14 @@
-"""Writes one benchmark's section of bench/RESULTS.md from the RESULT lines its run printed.
+"""Writes the loader section of bench/RESULTS.md (through results.write_section) from the RESULT lines of its run.
 
-usage: write_results.py loader OUTDIR LOAD RESULTS.md
-Each section sits between <!-- NAME:begin --> and <!-- NAME:end --> and is replaced on every run; other sections stay.
+usage: write_results.py OUTDIR LOAD   (run from the repository root)
 """
 import datetime
 import json
 import os
 import platform
 import sys
+
+from results import write_section
 
 
 def result(path):
@@ -55,17 +56,8 @@ def loader_section(outdir, load):
 
 
 def main():
-    name, outdir, load, path = sys.argv[1:5]
-    section = {"loader": loader_section}[name](outdir, load)
-    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
-    text = open(path).read() if os.path.exists(path) else "# Benchmark results\n\nOne section per benchmark, written by its `bench/run-*.sh`.\n"
-    block = "\n".join([begin, *section, end])
-    if begin in text and end in text:
-        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    with open(path, "w") as out:
-        out.write(text)
+    outdir, load = sys.argv[1:3]
+    write_section("loader", "\n".join(loader_section(outdir, load)) + "\n")
 
 
 if __name__ == "__main__":
