@@ -59,7 +59,7 @@ public static class BackboneForward
             config = config with { AttentionPool = new AttentionPoolConfig { SpatialSize = side, OutputDim = (int)projection.shape[0] } };
         }
         var model = new ResNet(config);
-        var report = Load(model, weights, request.Map ?? KeyMap.Identity.DropPrefix("fc."), request.WeightsPath, device);
+        var report = Load(model, weights, (request.Map ?? KeyMap.Identity).DropPrefix("fc."), request.WeightsPath, device);
         RequireFloatImages(input, request.InputPath);
         using var mode = inference_mode();
         return (model, report, model.forward(input.to(device)).Pooled);
