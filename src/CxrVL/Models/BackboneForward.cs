@@ -68,7 +68,7 @@ public static class BackboneForward
     private static (nn.Module, LoadReport, Tensor) RunVit(string arch, BackboneForwardRequest request, StateDict weights, Tensor input, Device device)
     {
         var config = VisionTransformerConfig.Named(arch);
-        var map = request.Map ?? (VitKeyMaps.IsTorchvision(weights.Keys) ? VitKeyMaps.FromTorchvision(config.Depth) : KeyMap.Identity);
+        var map = request.Map ?? (VitKeyMaps.IsTorchvision(weights.Keys) ? VitKeyMaps.Torchvision : KeyMap.Identity);
         map = map.DropPrefix("head.");
         var shapes = weights.Select(p => (Key: map.Map(p.Key), p.Value.shape)).Where(p => p.Key is not null)
             .DistinctBy(p => p.Key).ToDictionary(p => p.Key!, p => p.shape, StringComparer.Ordinal);
