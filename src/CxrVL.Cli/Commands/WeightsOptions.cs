@@ -16,6 +16,20 @@ internal static class WeightsOptions
         Description = "Keep objects of non-whitelisted Python types outside the weights (e.g. Lightning hyper_parameters) inert instead of refusing the file. Nothing is executed either way.",
     };
 
+    public static Option<string[]> Map(string description) => new("--map")
+    {
+        Description = description + " Rules ';'-separated, or a file with one rule per line: strip:PREFIX, rename:FROM=TO, drop:PREFIX, keep:P1|P2, re:PATTERN=REPLACEMENT. Repeatable.",
+        HelpName = "RULES",
+    };
+
+    /// <summary>The --map rules (inline or from files) as one key map; null when none were given.</summary>
+    public static KeyMap? ReadMap(Infrastructure.CommandContext context, Option<string[]> map)
+    {
+        var rules = context.Get(map) ?? [];
+        return rules.Length == 0 ? null
+            : KeyMap.Parse(string.Join('\n', rules.Select(text => System.IO.File.Exists(text) ? System.IO.File.ReadAllText(text) : text)));
+    }
+
     public static CheckpointReadOptions Read(Infrastructure.CommandContext context, Option<string?> entry, Option<bool> skip) =>
         new(context.Get(entry), context.Get(skip));
 }

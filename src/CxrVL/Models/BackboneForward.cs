@@ -59,7 +59,7 @@ public static class BackboneForward
             config = config with { AttentionPool = new AttentionPoolConfig { SpatialSize = side, OutputDim = (int)projection.shape[0] } };
         }
         var model = new ResNet(config);
-        var report = Load(model, weights, request.Map ?? KeyMap.Identity.DropPrefix("fc."), request.WeightsPath, device);
+        var report = Load(model, weights, (request.Map ?? KeyMap.Identity).DropPrefix("fc."), request.WeightsPath, device);
         RequireFloatImages(input, request.InputPath);
         using var mode = inference_mode();
         return (model, report, model.forward(input.to(device)).Pooled);
@@ -68,7 +68,7 @@ public static class BackboneForward
     private static (nn.Module, LoadReport, Tensor) RunVit(string arch, BackboneForwardRequest request, StateDict weights, Tensor input, Device device)
     {
         var config = VisionTransformerConfig.Named(arch);
-        var map = request.Map ?? (VitKeyMaps.IsTorchvision(weights.Keys) ? VitKeyMaps.FromTorchvision(config.Depth) : KeyMap.Identity);
+        var map = request.Map ?? (VitKeyMaps.IsTorchvision(weights.Keys) ? VitKeyMaps.Torchvision : KeyMap.Identity);
         map = map.DropPrefix("head.");
         var shapes = weights.Select(p => (Key: map.Map(p.Key), p.Value.shape)).Where(p => p.Key is not null)
             .DistinctBy(p => p.Key).ToDictionary(p => p.Key!, p => p.shape, StringComparer.Ordinal);

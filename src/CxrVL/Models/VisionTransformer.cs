@@ -7,7 +7,7 @@ namespace CxrVL.Models;
 /// <summary>
 /// A ViT with timm's parameter names (<c>patch_embed.proj</c>, <c>cls_token</c>, <c>pos_embed</c>,
 /// <c>blocks.N.attn.qkv</c>, <c>blocks.N.mlp.fc1</c>, <c>norm</c> or <c>fc_norm</c>, <c>head</c>), so timm and MAE
-/// checkpoints load by name (torchvision ones through <see cref="Weights.VitKeyMaps"/>). Images of another size
+/// checkpoints load by name (torchvision ones through <see cref="VitKeyMaps.Torchvision"/>). Images of another size
 /// than the configured one use a bicubically resampled position table.
 /// </summary>
 public sealed class VisionTransformer : nn.Module<Tensor, VitFeatures>

@@ -77,7 +77,7 @@ public sealed class BackboneParityTests(ITestOutputHelper output) : IDisposable
         var config = VisionTransformerConfig.Base16(classes: 1000);
         using var model = new VisionTransformer(config);
         Assert.True(VitKeyMaps.IsTorchvision(weights.Keys));
-        StateDictLoader.Load(model, weights, VitKeyMaps.FromTorchvision(config.Depth), source: "weights.pt");
+        StateDictLoader.Load(model, weights, VitKeyMaps.Torchvision, source: "weights.pt");
         model.eval();
 
         using var noGrad = no_grad();

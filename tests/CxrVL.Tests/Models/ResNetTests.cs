@@ -108,12 +108,41 @@ public sealed class ResNetTests
         model.ToChannelsLast();
         var input = ChannelsLast.Convert(images);
         var fusedChannelsLast = model.forward(input);
+        var converted = model.forward(images);
 
         Assert.True(ChannelsLast.Is(input));
+        Assert.True(ChannelsLast.Is(model.state_dict()["layer1.0.conv1.weight"]));
+        Assert.True(ChannelsLast.Is(converted.Maps[0]), "NCHW input is converted by forward");
         Assert.True(ChannelsLast.Is(fusedChannelsLast.Maps[1]), "convolutions keep the NHWC layout");
         Assert.True((plain - fused).abs().max().item<float>() < 1e-4);
         Assert.True((plain - fusedChannelsLast.Logits!).abs().max().item<float>() < 1e-4);
+        Assert.True((plain - converted.Logits!).abs().max().item<float>() < 1e-4);
         model.train();
         Assert.Throws<InvalidOperationException>(() => model.forward(images));
+    }
+
+    [Fact]
+    public void ChannelsLastTrainingGivesTheSameGradients()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(4);
+        using var model = new ResNet(ResNetConfig.ResNet18(classes: 5));
+        model.train();
+        // Large enough maps that train-mode BatchNorm is well conditioned (layer4 is 2 x 2 per image).
+        var images = randn(4, 3, 64, 64);
+        var labels = tensor(new long[] { 1, 3, 0, 4 });
+        Tensor Gradient()
+        {
+            model.zero_grad();
+            nn.functional.cross_entropy(model.forward(images).Logits!, labels).backward();
+            return model.state_dict()["conv1.weight"].grad!.clone();
+        }
+
+        var plain = Gradient();
+        model.ToChannelsLast();
+        var channelsLast = Gradient();
+
+        Assert.True(allclose(plain, channelsLast, rtol: 1e-3, atol: 1e-5),
+            $"max difference {(plain - channelsLast).abs().max().item<float>()} of max {plain.abs().max().item<float>()}");
     }
 }

@@ -15,7 +15,7 @@ public sealed class VisionTransformerTests
     public void TorchvisionKeysMapOntoOurTimmNamesWithTheSameShapes(string arch, int heads)
     {
         var reference = ModelReference.Keys(arch);
-        var map = VitKeyMaps.FromTorchvision(depth: 12);
+        var map = VitKeyMaps.Torchvision;
         var mapped = reference.Select(r => (map.Map(r.Key)!, r.Shape)).ToList();
         using var model = new VisionTransformer(arch == "vit_s_16" ? VisionTransformerConfig.Small16(1000) : VisionTransformerConfig.Base16(1000));
 
