@@ -1,10 +1,11 @@
+using System.Numerics;
 using OpenCvSharp;
 
 namespace CxrVL.Imaging;
 
 /// <summary>
 /// Writes a final-size image as normalised floats in channel-major (C, H, W) order into a caller's buffer: one pass
-/// over the pixels, through a 256-entry table for 8-bit images. A gray image fills every output channel (the
+/// over the pixels (vectorised for gray 8-bit rows, through a 256-entry table for interleaved colour). A gray image fills every output channel (the
 /// grayscale-to-RGB expansion of the 3-channel recipes).
 /// </summary>
 public static class PixelWriter
@@ -33,7 +34,9 @@ public static class PixelWriter
             {
                 var source = stride == 1 ? 0 : c;
                 var output = destination.Slice(c * plane, plane);
-                if (image.BitDepth == 8)
+                if (image.BitDepth == 8 && stride == 1)
+                    Write8Gray(mat, output, width, height, Scale(image.MaxValue, normalization, c));
+                else if (image.BitDepth == 8)
                     Write8(mat, output, width, height, stride, source, Table(image.MaxValue, normalization, c));
                 else
                     Write16(mat, output, width, height, stride, source, Scale(image.MaxValue, normalization, c));
@@ -42,6 +45,33 @@ public static class PixelWriter
         finally
         {
             gray?.Dispose();
+        }
+    }
+
+    /// <summary>One gray channel: bytes widened to floats and scaled, a vector at a time.</summary>
+    private static void Write8Gray(Mat mat, Span<float> output, int width, int height, (float A, float B) scale)
+    {
+        var lanes = Vector<byte>.Count;
+        var quarter = Vector<float>.Count;
+        var a = new Vector<float>(scale.A);
+        var b = new Vector<float>(scale.B);
+        for (var y = 0; y < height; y++)
+        {
+            var row = MatSpans.Row<byte>(mat, y, width);
+            var target = output.Slice(y * width, width);
+            var x = 0;
+            for (; x + lanes <= width; x += lanes)
+            {
+                Vector.Widen(new Vector<byte>(row[x..]), out var low, out var high);
+                Vector.Widen(low, out var p0, out var p1);
+                Vector.Widen(high, out var p2, out var p3);
+                (Vector.ConvertToSingle(p0) * a + b).CopyTo(target[x..]);
+                (Vector.ConvertToSingle(p1) * a + b).CopyTo(target[(x + quarter)..]);
+                (Vector.ConvertToSingle(p2) * a + b).CopyTo(target[(x + 2 * quarter)..]);
+                (Vector.ConvertToSingle(p3) * a + b).CopyTo(target[(x + 3 * quarter)..]);
+            }
+            for (; x < width; x++)
+                target[x] = row[x] * scale.A + scale.B;
         }
     }
 
