@@ -15,10 +15,13 @@ trap 'rm -rf "$out"' EXIT
 dotnet build bench/CxrVL.Bench -c Release -nologo -v quiet >/dev/null
 bench() { dotnet run -c Release --no-build --project bench/CxrVL.Bench -- "$@"; }
 
-echo "== CxrVL loader" && bench loader --epochs "$epochs" --workers 2 --batch 32 | tee "$out/cxrvl.txt"
-echo "== torchvision DataLoader" &&
-  OMP_NUM_THREADS=2 /usr/bin/python3 bench/reference/loader_torchvision.py "$images" --epochs "$epochs" --workers 2 --batch 32 |
-  tee "$out/torchvision.txt"
+# Two alternating rounds, so a burst of other work on the machine does not fall on one side only.
+for round in 1 2; do
+  echo "== CxrVL loader, round $round" && bench loader --epochs "$epochs" --workers 2 --batch 32 | tee "$out/cxrvl-$round.txt"
+  echo "== torchvision DataLoader, round $round" &&
+    OMP_NUM_THREADS=2 /usr/bin/python3 bench/reference/loader_torchvision.py "$images" --epochs "$epochs" --workers 2 --batch 32 |
+    tee "$out/torchvision-$round.txt"
+done
 echo "== image libraries" && bench imaging-libs | tee "$out/libs.txt"
 
 /usr/bin/python3 bench/reference/write_results.py "$out" "$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -34,6 +34,10 @@ internal sealed class LoaderBenchmark : IBenchmark
         var loader = new BatchLoader<PixelBuffer, ImageBatch>(
             new ImageFileSource(files, recipe.Pipeline(train: false)), new ImageBatchCollator(recipe), loaderOptions);
 
+        // Load the native libraries (libtorch, OpenCV) before timing, as the Python side imports torch and PIL first.
+        using (TorchSharp.torch.empty(1))
+            ImageDecoder.Decode(files[0], ColorMode.Gray).Dispose();
+
         var rates = new List<double>();
         var rss = new List<long>();
         var managed = new List<long>();

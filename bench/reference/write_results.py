@@ -6,6 +6,7 @@ import datetime
 import json
 import os
 import platform
+import statistics
 import sys
 
 from results import write_section
@@ -20,33 +21,36 @@ def result(path):
 
 
 def loader_section(outdir, load):
-    ours = result(os.path.join(outdir, "cxrvl.txt"))
-    theirs = result(os.path.join(outdir, "torchvision.txt"))
+    ours = [result(os.path.join(outdir, f"cxrvl-{r}.txt")) for r in (1, 2)]
+    theirs = [result(os.path.join(outdir, f"torchvision-{r}.txt")) for r in (1, 2)]
     libs = result(os.path.join(outdir, "libs.txt"))
-    ratio = ours["images_per_second"] / theirs["images_per_second"]
-    steady = lambda r: sum(r["epoch_images_per_second"][1:]) / max(1, len(r["epoch_images_per_second"]) - 1)
-    rss = lambda r: f'{r["rss_mib"][0]:.0f} → {max(r["rss_mib"]):.0f} → {r["rss_mib"][-1]:.0f}'
+    overall = lambda runs: statistics.mean(r["images_per_second"] for r in runs)
+    # The median epoch after the first (warm-up) over both rounds: robust to bursts of other work on the machine.
+    steady = lambda runs: statistics.median(x for r in runs for x in r["epoch_images_per_second"][1:])
+    rss = lambda runs: " / ".join(f'{r["rss_mib"][0]:.0f} → {max(r["rss_mib"]):.0f} → {r["rss_mib"][-1]:.0f}' for r in runs)
+    epochs = lambda runs: " / ".join(", ".join(f"{x:.0f}" for x in r["epoch_images_per_second"]) for r in runs)
+    memory = lambda runs: " / ".join(", ".join(f"{x:.0f}" for x in r["rss_mib"]) for r in runs)
+    first = ours[0]
     lines = [
         "## loader",
         "",
         f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.node()} ({os.cpu_count()} cores), "
-        f"load average at the end {load}. `bench/run-loader.sh`: {ours['images']} shared COVID JPEGs x {ours['epochs']} epochs, "
-        f"batch {ours['batch']}, {ours['workers']} workers each; recipe decode → resize shorter side 256 → centre crop 224 → "
-        "ImageNet normalisation, 3 channels, shuffled.",
+        f"load average at the end {load} (other work was running: both sides slow down, unevenly). `bench/run-loader.sh`: "
+        f"{first['images']} shared COVID JPEGs x {first['epochs']} epochs, batch {first['batch']}, {first['workers']} workers each, "
+        "two alternating rounds per side; recipe decode → resize shorter side 256 → centre crop 224 → ImageNet "
+        "normalisation, 3 channels, shuffled.",
         "",
-        "| loader | images/s (all epochs) | images/s (epochs 2+) | RSS MiB (epoch 1 → max → last) |",
+        "| loader | images/s (all epochs, mean of rounds) | images/s (median epoch after the first) | RSS MiB per round (epoch 1 → max → last) |",
         "|---|---|---|---|",
-        f"| CxrVL `BatchLoader` (OpenCV) | {ours['images_per_second']:.0f} | {steady(ours):.0f} | {rss(ours)} |",
-        f"| torchvision `DataLoader` (PIL, torch {theirs.get('torch', '?')}) | {theirs['images_per_second']:.0f} | {steady(theirs):.0f} | {rss(theirs)} (main + workers) |",
-        f"| **ratio** | **{ratio:.2f}x** | {steady(ours) / steady(theirs):.2f}x | |",
+        f"| CxrVL `BatchLoader` (OpenCV) | {overall(ours):.0f} | {steady(ours):.0f} | {rss(ours)} |",
+        f"| torchvision `DataLoader` (PIL, torch {theirs[0].get('torch', '?')}) | {overall(theirs):.0f} | {steady(theirs):.0f} | {rss(theirs)} (main + workers) |",
+        f"| **ratio** | **{overall(ours) / overall(theirs):.2f}x** | **{steady(ours) / steady(theirs):.2f}x** | |",
         "",
-        "Per epoch, images/s: CxrVL " + ", ".join(f"{r:.0f}" for r in ours["epoch_images_per_second"])
-        + "; torchvision " + ", ".join(f"{r:.0f}" for r in theirs["epoch_images_per_second"]) + ".",
-        "RSS MiB: CxrVL " + ", ".join(f"{r:.0f}" for r in ours["rss_mib"])
-        + "; torchvision " + ", ".join(f"{r:.0f}" for r in theirs["rss_mib"]) + ".",
+        f"Per epoch, images/s (round 1 / round 2): CxrVL {epochs(ours)}; torchvision {epochs(theirs)}.",
+        f"RSS MiB: CxrVL {memory(ours)}; torchvision {memory(theirs)}.",
         "",
         f"Image libraries (`CxrVL.Bench imaging-libs`, one thread, decode + resize shorter side 224 + centre crop, "
-        f"{libs['images']} JPEGs x {libs['repeats']}):",
+        f"{libs['images']} JPEGs x {libs['repeats']}; the CxrVL row is the loader's path: Pillow-exact resize, float output):",
         "",
         "| library | images/s |",
         "|---|---|",
