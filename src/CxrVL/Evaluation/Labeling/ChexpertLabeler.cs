@@ -34,6 +34,7 @@ public sealed class ChexpertLabeler
         foreach (var sentence in ReportText.Sentences(ReportText.Clean(report)))
         {
             var tokens = ReportText.Tokens(sentence);
+            var prepared = _classifier.Prepare(tokens);
             foreach (var (observation, phrases) in _phrases.Mentions)
             {
                 foreach (var phrase in phrases)
@@ -44,7 +45,7 @@ public sealed class ChexpertLabeler
                         if (OverlapsUnmention(sentence, observation, at, at + phrase.Length))
                             continue;
                         var (first, end) = TokenSpan(tokens, at, at + phrase.Length);
-                        var label = first < end ? _classifier.Classify(tokens, first, end, phrase) : ChexpertObservations.Positive;
+                        var label = first < end ? _classifier.Classify(prepared, first, end, phrase) : ChexpertObservations.Positive;
                         if (observation != ChexpertObservations.SupportDevices && label != ChexpertObservations.Negative)
                             noFinding = false;
                         if (observation == ChexpertObservations.NoFinding)

@@ -59,10 +59,14 @@ internal sealed class MentionClassifier(NegationTriggers triggers)
     private static readonly HashSet<string> PredicateWords =
         ["within", "at", "near", "top", "upper", "limit", "limits", "of", "the", "in", "grossly", "otherwise", "again", "now", "xxxx", "and", "overall", "likely", "still"];
 
-    public int Classify(IReadOnlyList<Token> tokens, int mentionStart, int mentionEnd, string mentionText)
+    /// <summary>What every mention of a sentence shares: its words, the pseudo-trigger mask and the terminators.</summary>
+    public Sentence Prepare(IReadOnlyList<Token> tokens) =>
+        new(tokens, Mask(tokens, triggers.Pseudo), Enumerable.Range(0, tokens.Count).Select(i => TerminatorAt(tokens, i)).ToArray());
+
+    public int Classify(Sentence sentence, int mentionStart, int mentionEnd, string mentionText)
     {
-        var masked = Mask(tokens, triggers.Pseudo);
-        var (scopeStart, scopeEnd) = Scope(tokens, mentionStart, mentionEnd);
+        var (tokens, masked, terminators) = sentence;
+        var (scopeStart, scopeEnd) = Scope(terminators, mentionStart, mentionEnd);
 
         if (Before(tokens, masked, triggers.UncertainFirstBefore, scopeStart, mentionStart)
             || After(tokens, masked, triggers.UncertainFirstAfter, mentionEnd, scopeEnd))
@@ -84,13 +88,13 @@ internal sealed class MentionClassifier(NegationTriggers triggers)
         return ChexpertObservations.Positive;
     }
 
-    private (int Start, int End) Scope(IReadOnlyList<Token> tokens, int mentionStart, int mentionEnd)
+    private static (int Start, int End) Scope(int[] terminators, int mentionStart, int mentionEnd)
     {
         var start = 0;
-        var end = tokens.Count;
-        for (var i = 0; i < tokens.Count; i++)
+        var end = terminators.Length;
+        for (var i = 0; i < terminators.Length; i++)
         {
-            var length = TerminatorAt(tokens, i);
+            var length = terminators[i];
             if (length == 0)
                 continue;
             if (i + length <= mentionStart)
@@ -213,6 +217,8 @@ internal sealed class MentionClassifier(NegationTriggers triggers)
         var next = mentionEnd < tokens.Count && tokens[mentionEnd].Text == "," ? mentionEnd + 1 : mentionEnd;
         return next < tokens.Count && tokens[next].Text == "or";
     }
+
+    internal sealed record Sentence(IReadOnlyList<Token> Tokens, bool[] Masked, int[] Terminators);
 
     private static bool MatchesAt(IReadOnlyList<Token> tokens, int i, string[] phrase)
     {

@@ -20,19 +20,19 @@ internal sealed class NgramCounts
 
     public static NgramCounts Of(string text, int maxOrder)
     {
-        var tokens = PythonSplit(text);
+        var tokens = PythonSplit(text).ToArray();
         var byOrder = new Dictionary<string, int>[maxOrder];
         for (var k = 1; k <= maxOrder; k++)
         {
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (var i = 0; i + k <= tokens.Count; i++)
+            for (var i = 0; i + k <= tokens.Length; i++)
             {
                 var ngram = k == 1 ? tokens[i] : string.Join(' ', tokens, i, k);
                 counts[ngram] = counts.GetValueOrDefault(ngram) + 1;
             }
             byOrder[k - 1] = counts;
         }
-        return new NgramCounts(tokens.Count, byOrder);
+        return new NgramCounts(tokens.Length, byOrder);
     }
 
     /// <summary>Python's <c>str.split()</c>: runs of whitespace separate, no empty tokens.</summary>
