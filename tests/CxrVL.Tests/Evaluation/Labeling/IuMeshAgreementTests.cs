@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Xml.Linq;
+using CxrVL.Data.Builders;
 using CxrVL.Evaluation.Labeling;
 using CxrVL.Runtime;
 using Xunit.Abstractions;
@@ -9,8 +9,7 @@ namespace CxrVL.Tests.Evaluation.Labeling;
 /// <summary>
 /// Agreement of the labeler (findings + impression) with the IU X-ray MeSH tags (major and automatic) on the
 /// shared reports: MeSH is an independent annotation, so the numbers measure the labeler; the floors are what a
-/// working labeler must reach, not our own output. (The XML is read here directly; an IU builder in
-/// <c>Data/Builders</c> can replace this once it lands.)
+/// working labeler must reach, not our own output. Reports come from <see cref="IuXrayBuilder"/>.
 /// </summary>
 public sealed class IuMeshAgreementTests(ITestOutputHelper output)
 {
@@ -29,18 +28,16 @@ public sealed class IuMeshAgreementTests(ITestOutputHelper output)
     {
         var labeler = ChexpertLabeler.FromDataRoot();
         var reports = new List<(IReadOnlyList<string> Mesh, ChexpertLabels Labels)>();
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(DataRoots.Dataset("iu-xray"), "ecgen-radiology"), "*.xml"))
+        var rows = new IuXrayBuilder().Build(new BuildContext(new BuildOptions { Root = DataRoots.Dataset("iu-xray") }));
+        foreach (var row in rows)
         {
-            var xml = XDocument.Load(file);
-            var sections = xml.Descendants("AbstractText")
-                .Where(e => (string?)e.Attribute("Label") is "FINDINGS" or "IMPRESSION" && !string.IsNullOrWhiteSpace(e.Value))
-                .OrderBy(e => (string?)e.Attribute("Label"))
-                .Select(e => e.Value.Trim())
-                .ToList();
+            var sections = new[] { row.Report?.Findings, row.Report?.Impression }.Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
             if (sections.Count == 0)
                 continue;
-            var mesh = xml.Descendants().Where(e => e.Name.LocalName is "major" or "automatic")
-                .Select(e => e.Value.Trim().ToLowerInvariant()).ToList();
+            var mesh = new[] { "mesh_major", "mesh_automatic" }
+                .SelectMany(key => row.Meta?.GetValueOrDefault(key)?.Split("; ") ?? [])
+                .Select(term => term.Trim().ToLowerInvariant())
+                .ToList();
             reports.Add((mesh, labeler.Label(string.Join(' ', sections))));
         }
         Assert.True(reports.Count > 3000, $"only {reports.Count} IU reports with findings or impression");

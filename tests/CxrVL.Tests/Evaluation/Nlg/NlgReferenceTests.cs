@@ -58,6 +58,16 @@ public sealed class NlgReferenceTests
             Assert.Equal(1.0, scores["BLEU_1"], 9);
             Assert.Equal(1.0, scores["ROUGE_L"], 12);
 
+            // R2Gen's cleaning lower-cases, drops punctuation and writes " . " between sentences: both sides become
+            // "the heart is normal . no effusion ." and every metric that can reach 1 does.
+            File.WriteAllText(refs, """{"a": "the heart is normal . no effusion .", "b": "Normal."}""");
+            File.WriteAllText(preds, """{"a": "The heart is normal. No effusion!", "b": "normal"}""");
+            output = new StringWriter();
+            Assert.Equal(0, CliApp.Run(["eval", "nlg", "--refs", refs, "--preds", preds, "--clean", "r2gen-iu"], output, new StringWriter()));
+            scores = JsonSerializer.Deserialize<Dictionary<string, double>>(output.ToString())!;
+            Assert.Equal(1.0, scores["ROUGE_L"], 12);
+            Assert.Equal(1.0, scores["BLEU_1"], 8);
+
             File.WriteAllText(preds, """{"a": "the heart is normal"}""");
             var error = new StringWriter();
             Assert.Equal(2, CliApp.Run(["eval", "nlg", "--refs", refs, "--preds", preds], new StringWriter(), error));
