@@ -1,3 +1,5 @@
+using CxrVL.Data.Builders;
+
 namespace CxrVL.Evaluation.Classification;
 
 /// <summary>
@@ -114,9 +116,9 @@ public static class MultiLabelEvaluator
                 if (label == -1)
                 {
                     uncertain++;
-                    if (policy == UncertainPolicy.Exclude)
+                    if (policy == UncertainPolicy.Ignore)
                         continue;
-                    isPositive = policy == UncertainPolicy.Positive;
+                    isPositive = policy == UncertainPolicy.Ones;
                 }
                 else if (label is 0 or 1)
                     isPositive = label == 1;
