@@ -1,6 +1,6 @@
 using CxrVL.Bench;
 
-IBenchmark[] benchmarks = [new ResNet50Benchmark(), new CheckpointBenchmark(), new LoaderBenchmark(), new ImagingLibrariesBenchmark()];
+IBenchmark[] benchmarks = [new ResNet50Benchmark(), new CheckpointBenchmark(), new LoaderBenchmark(), new ImagingLibrariesBenchmark(), new MetricsBenchmark()];
 
 var selected = args.Length == 0 ? null : benchmarks.FirstOrDefault(b => b.Name == args[0]);
 if (selected is null)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CxrVL.Cli.Infrastructure;
+using CxrVL.Data.Builders;
 using CxrVL.Evaluation.Classification;
 using CxrVL.Evaluation.Plots;
 using CxrVL.Runs;
@@ -42,10 +43,10 @@ internal sealed class EvalClsCommand : ICliCommand
         Description = "Also write ROC and precision-recall curves per label as PNG files into --out.",
     };
 
-    private static readonly Option<UncertainPolicy> Uncertain = new("--uncertain")
+    private static readonly Option<string> Uncertain = new("--uncertain")
     {
-        Description = "What uncertain (-1) labels count as: Exclude (default), Positive or Negative.",
-        DefaultValueFactory = _ => UncertainPolicy.Exclude,
+        Description = "Uncertain (-1) labels: ignore (left out of that label, the default), ones (positive), zeros (negative).",
+        DefaultValueFactory = _ => "ignore",
     };
 
     public string Parent => "eval";
@@ -78,7 +79,9 @@ internal sealed class EvalClsCommand : ICliCommand
         {
             BootstrapResamples = resamples,
             Seed = context.Get(GlobalOptions.Seed),
-            Uncertain = context.Get(Uncertain),
+            Uncertain = Enum.TryParse<UncertainPolicy>(context.Get(Uncertain), ignoreCase: true, out var policy)
+                ? policy
+                : throw new CxrVLException($"--uncertain must be ignore, ones or zeros; got '{context.Get(Uncertain)}'."),
             KeepCurves = plots,
         });
         var json = MultiLabelReport.Format(MultiLabelReport.ToJson(result, table));

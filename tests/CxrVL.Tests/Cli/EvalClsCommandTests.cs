@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CxrVL.Cli.Infrastructure;
 
 namespace CxrVL.Tests.Cli;
 
@@ -16,14 +15,6 @@ public sealed class EvalClsCommandTests : IDisposable
         return path;
     }
 
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = CliApp.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
     // Label "Pleural Effusion, left" is quoted (a comma in the name); C has no negative; D is a score-only column.
     private const string Labels = "id,A,\"Pleural Effusion, left\",C\n1,1,0,\n2,0,1,1\n3,1,-1,1\n4,0.0,0,1.0\n5,1,1,1\n";
     private const string Scores = "id,\"Pleural Effusion, left\",A,C,D\n5,0.9,0.8,0.1,3\n4,0.2,0.3,0.4,1\n3,0.5,0.7,0.2,1\n2,0.6,0.3,0.9,1\n1,0.1,0.3,0.5,1\n";
@@ -34,7 +25,7 @@ public sealed class EvalClsCommandTests : IDisposable
         var labels = Write("labels.csv", Labels);
         var scores = Write("scores.csv", Scores);
         var outDirectory = Path.Combine(_directory, "out");
-        var (code, output, error) = Run("eval", "cls", "--labels", labels, "--scores", scores, "--bootstrap", "200", "--seed", "4", "--out", outDirectory, "--plots");
+        var (code, output, error) = CliRunner.Run("eval", "cls", "--labels", labels, "--scores", scores, "--bootstrap", "200", "--seed", "4", "--out", outDirectory, "--plots");
         Assert.True(code == 0, error + output);
 
         using var json = JsonDocument.Parse(output);
@@ -62,7 +53,7 @@ public sealed class EvalClsCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(outDirectory, "roc_C.png")));
 
         // The same seed gives the same intervals.
-        var (_, again, _) = Run("eval", "cls", "--labels", labels, "--scores", scores, "--bootstrap", "200", "--seed", "4");
+        var (_, again, _) = CliRunner.Run("eval", "cls", "--labels", labels, "--scores", scores, "--bootstrap", "200", "--seed", "4");
         Assert.Equal(output, again);
     }
 
@@ -71,12 +62,12 @@ public sealed class EvalClsCommandTests : IDisposable
     {
         var labels = Write("labels.csv", Labels + "6,1,1,1\n");
         var scores = Write("scores.csv", Scores);
-        var (code, _, error) = Run("eval", "cls", "--labels", labels, "--scores", scores);
+        var (code, _, error) = CliRunner.Run("eval", "cls", "--labels", labels, "--scores", scores);
         Assert.Equal(2, code);
         Assert.Contains("id '6' is in", error);
         Assert.Contains("--skip-bad", error);
 
-        var (skippedCode, output, skippedError) = Run("eval", "cls", "--labels", labels, "--scores", scores, "--skip-bad");
+        var (skippedCode, output, skippedError) = CliRunner.Run("eval", "cls", "--labels", labels, "--scores", scores, "--skip-bad");
         Assert.True(skippedCode == 0, skippedError);
         using var json = JsonDocument.Parse(output);
         Assert.Equal(1, json.RootElement.GetProperty("skipped").GetProperty("ids_only_in_labels").GetInt32());
@@ -88,18 +79,18 @@ public sealed class EvalClsCommandTests : IDisposable
     {
         var labels = Write("labels.csv", "id,A\n1,1\n2,2\n");
         var scores = Write("scores.csv", "id,A\n1,0.5\n2,0.1\n");
-        var (code, _, error) = Run("eval", "cls", "--labels", labels, "--scores", scores);
+        var (code, _, error) = CliRunner.Run("eval", "cls", "--labels", labels, "--scores", scores);
         Assert.Equal(2, code);
         Assert.Contains("labels.csv line 3: column 'A' holds '2', not 1, 0, -1 or blank", error);
 
         var noColumn = Write("scores-b.csv", "id,B\n1,0.5\n2,0.1\n");
         var good = Write("labels-good.csv", "id,A\n1,1\n2,0\n");
-        (code, _, error) = Run("eval", "cls", "--labels", good, "--scores", noColumn);
+        (code, _, error) = CliRunner.Run("eval", "cls", "--labels", good, "--scores", noColumn);
         Assert.Equal(2, code);
         Assert.Contains("has no column 'A'", error);
 
         var badScore = Write("scores-bad.csv", "id,A\n1,high\n2,0.1\n");
-        (code, _, error) = Run("eval", "cls", "--labels", good, "--scores", badScore);
+        (code, _, error) = CliRunner.Run("eval", "cls", "--labels", good, "--scores", badScore);
         Assert.Equal(2, code);
         Assert.Contains("scores-bad.csv line 2: column 'A' holds 'high', not a finite number", error);
     }

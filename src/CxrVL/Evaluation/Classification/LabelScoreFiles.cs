@@ -1,4 +1,5 @@
-using System.Globalization;
+using CsvHelper;
+using CxrVL.Data.Builders;
 
 namespace CxrVL.Evaluation.Classification;
 
@@ -16,8 +17,8 @@ public static class LabelScoreFiles
     /// </param>
     public static LabelScoreTable Read(string labelsPath, string scoresPath, bool skipBad = false)
     {
-        var labels = ReadFile(labelsPath, "labels", ParseLabel, skipBad);
-        var scores = ReadFile(scoresPath, "scores", ParseScore, skipBad);
+        var labels = ReadFile(labelsPath, "labels", skipBad);
+        var scores = ReadFile(scoresPath, "scores", skipBad);
 
         var scoreColumn = new int[labels.Columns.Length];
         for (var l = 0; l < labels.Columns.Length; l++)
@@ -58,16 +59,23 @@ public static class LabelScoreFiles
 
     private sealed record ParsedFile(string[] Columns, Dictionary<string, double[]> Rows, List<string> Order, int BadRows);
 
-    private static ParsedFile ReadFile(string path, string kind, Func<string, double?> parse, bool skipBad)
+    private static ParsedFile ReadFile(string path, string kind, bool skipBad)
     {
         if (!File.Exists(path))
             throw new CxrVLException($"{kind} file {path} does not exist.");
-        using var records = CsvRecords.Read(path).GetEnumerator();
-        if (!records.MoveNext())
-            throw new CxrVLException($"{path} is empty; it needs a header row: id,<label>,<label>,...");
-        var header = records.Current.Fields.Select(f => f.Trim()).ToArray();
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var reader = CsvReader.Create(stream, CsvReaderOptions.Default with { TrackLineNumbers = true }, leaveOpen: false);
+        string[] header;
+        try
+        {
+            header = reader.Headers.Select(h => h.Trim()).ToArray();
+        }
+        catch (CsvFormatException e)
+        {
+            throw new CxrVLException($"{path}: line {e.LineNumber}: the header is not valid CSV ({e.Message}).", e);
+        }
         if (header.Length < 2 || !header[0].Equals("id", StringComparison.OrdinalIgnoreCase))
-            throw new CxrVLException($"{path}: the header must start with an 'id' column followed by label names; it starts with '{header[0]}'.");
+            throw new CxrVLException($"{path}: the header must be an 'id' column followed by label names: id,<label>,<label>,...");
         var columns = header[1..];
         var repeated = columns.GroupBy(c => c).FirstOrDefault(g => g.Count() > 1);
         if (repeated is not null)
@@ -76,16 +84,28 @@ public static class LabelScoreFiles
         var rows = new Dictionary<string, double[]>(StringComparer.Ordinal);
         var order = new List<string>();
         var bad = 0;
-        while (records.MoveNext())
+        while (true)
         {
-            var (line, fields) = records.Current;
-            var problem = ParseRow(fields, columns, parse, kind, out var id, out var values);
+            try
+            {
+                if (!reader.Read())
+                    break;
+            }
+            catch (CsvFormatException e)
+            {
+                throw new CxrVLException($"{path}: line {e.LineNumber}: malformed CSV ({e.Message}).", e);
+            }
+            var fields = new string[reader.FieldCount];
+            for (var i = 0; i < fields.Length; i++)
+                fields[i] = reader.GetString(i);
+            var row = new SourceCsvRow(path, reader.LineNumber, fields);
+            var problem = ParseRow(row, columns, kind, out var id, out var values);
             if (problem is null && rows.ContainsKey(id))
                 problem = $"id '{id}' appears a second time";
             if (problem is not null)
             {
                 if (!skipBad)
-                    throw new CxrVLException($"{path} line {line}: {problem}; fix the row or pass --skip-bad to skip bad rows.");
+                    throw new CxrVLException($"{path} line {row.Line}: {problem}; fix the row or pass --skip-bad to skip bad rows.");
                 bad++;
                 continue;
             }
@@ -95,35 +115,29 @@ public static class LabelScoreFiles
         return new ParsedFile(columns, rows, order, bad);
     }
 
-    private static string? ParseRow(string[] fields, string[] columns, Func<string, double?> parse, string kind, out string id, out double[] values)
+    private static string? ParseRow(SourceCsvRow row, string[] columns, string kind, out string id, out double[] values)
     {
-        id = fields[0].Trim();
+        id = row[0];
         values = new double[columns.Length];
-        if (fields.Length != columns.Length + 1)
-            return $"{fields.Length} fields where the header has {columns.Length + 1}";
+        if (row.Count != columns.Length + 1)
+            return $"{row.Count} fields where the header has {columns.Length + 1}";
         if (id.Length == 0)
             return "the id is blank";
         for (var c = 0; c < columns.Length; c++)
         {
-            var value = parse(fields[c + 1].Trim());
-            if (value is null)
-                return kind == "labels"
-                    ? $"column '{columns[c]}' holds '{fields[c + 1]}', not 1, 0, -1 or blank"
-                    : $"column '{columns[c]}' holds '{fields[c + 1]}', not a finite number";
-            values[c] = value.Value;
+            if (kind == "labels")
+            {
+                if (!row.TryLabel(c + 1, out var label))
+                    return $"column '{columns[c]}' holds '{row[c + 1]}', not 1, 0, -1 or blank";
+                values[c] = label ?? double.NaN;
+            }
+            else
+            {
+                if (!row.TryDouble(c + 1, out var score) || !double.IsFinite(score))
+                    return $"column '{columns[c]}' holds '{row[c + 1]}', not a finite number";
+                values[c] = score;
+            }
         }
         return null;
     }
-
-    private static double? ParseLabel(string text)
-    {
-        if (text.Length == 0)
-            return double.NaN;
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value is 1 or 0 or -1
-            ? value + 0.0
-            : null;
-    }
-
-    private static double? ParseScore(string text) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) ? value : null;
 }

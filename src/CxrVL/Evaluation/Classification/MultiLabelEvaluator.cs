@@ -1,3 +1,5 @@
+using CxrVL.Data.Builders;
+
 namespace CxrVL.Evaluation.Classification;
 
 /// <summary>
@@ -92,7 +94,7 @@ public static class MultiLabelEvaluator
         public required int Uncertain { get; init; }
         public required int Missing { get; init; }
 
-        private int[]? _weights;
+        private int[]? _rowAtRank;
         private long[]? _positives;
         private long[]? _negatives;
 
@@ -114,9 +116,9 @@ public static class MultiLabelEvaluator
                 if (label == -1)
                 {
                     uncertain++;
-                    if (policy == UncertainPolicy.Exclude)
+                    if (policy == UncertainPolicy.Ignore)
                         continue;
-                    isPositive = policy == UncertainPolicy.Positive;
+                    isPositive = policy == UncertainPolicy.Ones;
                 }
                 else if (label is 0 or 1)
                     isPositive = label == 1;
@@ -161,12 +163,10 @@ public static class MultiLabelEvaluator
         /// <summary>AUROC and AP of this label on a resample given by per-row draw counts.</summary>
         public (double Auroc, double AveragePrecision) ScoreResample(int[] rowCounts)
         {
-            _weights ??= new int[Rows.Length];
+            _rowAtRank ??= Ranked.Order.Select(k => Rows[k]).ToArray();
             _positives ??= new long[Ranked.GroupCount];
             _negatives ??= new long[Ranked.GroupCount];
-            for (var k = 0; k < Rows.Length; k++)
-                _weights[k] = rowCounts[Rows[k]];
-            Ranked.CountGroups(_weights, _positives, _negatives);
+            Ranked.CountGroups(rowCounts, _rowAtRank, _positives, _negatives);
             return (RankedScores.Auroc(_positives, _negatives), RankedScores.AveragePrecision(_positives, _negatives));
         }
     }

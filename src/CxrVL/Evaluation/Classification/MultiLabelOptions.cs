@@ -1,3 +1,5 @@
+using CxrVL.Data.Builders;
+
 namespace CxrVL.Evaluation.Classification;
 
 /// <summary>
@@ -12,7 +14,8 @@ public sealed record MultiLabelOptions
 
     public double ConfidenceLevel { get; init; } = 0.95;
 
-    public UncertainPolicy Uncertain { get; init; } = UncertainPolicy.Exclude;
+    /// <summary>Uncertain (-1) labels: <see cref="UncertainPolicy.Ignore"/> leaves them out of that label's metrics; Ones / Zeros count them positive / negative.</summary>
+    public UncertainPolicy Uncertain { get; init; } = UncertainPolicy.Ignore;
 
     public bool KeepCurves { get; init; }
 }

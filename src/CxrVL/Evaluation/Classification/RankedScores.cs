@@ -18,12 +18,15 @@ internal sealed class RankedScores
 
     public bool[] Positive { get; }
 
+    private readonly bool[] _positiveAtRank;
+
     private RankedScores(int[] order, int[] groupOfRank, double[] groupScores, bool[] positive)
     {
         Order = order;
         GroupOfRank = groupOfRank;
         GroupScores = groupScores;
         Positive = positive;
+        _positiveAtRank = order.Select(i => positive[i]).ToArray();
     }
 
     public int GroupCount => GroupScores.Length;
@@ -59,15 +62,22 @@ internal sealed class RankedScores
     /// Positive and negative counts per tie group, each sample counted <paramref name="weights"/>[sample] times
     /// (once when null).
     /// </summary>
-    public void CountGroups(int[]? weights, long[] positives, long[] negatives)
+    public void CountGroups(int[]? weights, long[] positives, long[] negatives) =>
+        CountGroups(weights, Order, positives, negatives);
+
+    /// <summary>
+    /// As <see cref="CountGroups(int[], long[], long[])"/>, with the weight of the sample at each rank read from
+    /// <paramref name="weights"/>[<paramref name="weightIndexAtRank"/>[rank]] (for bootstrap counts kept per image
+    /// when this ranking covers a subset of the images).
+    /// </summary>
+    public void CountGroups(int[]? weights, int[] weightIndexAtRank, long[] positives, long[] negatives)
     {
         Array.Clear(positives);
         Array.Clear(negatives);
         for (var rank = 0; rank < Order.Length; rank++)
         {
-            var sample = Order[rank];
-            var weight = weights is null ? 1 : weights[sample];
-            if (Positive[sample])
+            var weight = weights is null ? 1 : weights[weightIndexAtRank[rank]];
+            if (_positiveAtRank[rank])
                 positives[GroupOfRank[rank]] += weight;
             else
                 negatives[GroupOfRank[rank]] += weight;

@@ -1,3 +1,4 @@
+using CxrVL.Data.Builders;
 using CxrVL.Evaluation.Classification;
 
 namespace CxrVL.Tests.Evaluation.Classification;
@@ -34,10 +35,10 @@ public sealed class MultiLabelEvaluatorTests
         Assert.Equal(1.0, result.MacroAuroc);
 
         // Counted as positive, row 2 of A (0.7) joins the positives: still above every negative.
-        var ones = MultiLabelEvaluator.Evaluate(["A", "B", "C"], scores, labels, new MultiLabelOptions { Uncertain = UncertainPolicy.Positive });
+        var ones = MultiLabelEvaluator.Evaluate(["A", "B", "C"], scores, labels, new MultiLabelOptions { Uncertain = UncertainPolicy.Ones });
         Assert.Equal(3, ones.Labels[0].Positives);
         // Counted as negative, 0.7 beats the positive 0.6: 5 of 6 pairs ordered.
-        var zeros = MultiLabelEvaluator.Evaluate(["A", "B", "C"], scores, labels, new MultiLabelOptions { Uncertain = UncertainPolicy.Negative });
+        var zeros = MultiLabelEvaluator.Evaluate(["A", "B", "C"], scores, labels, new MultiLabelOptions { Uncertain = UncertainPolicy.Zeros });
         Assert.Equal(5.0 / 6, zeros.Labels[0].Auroc, 15);
     }
 
