@@ -142,7 +142,7 @@ public sealed class WordPieceTokenizer : ITextTokenizer
                 pieces.Add((raw, start, end, token));
                 continue;
             }
-            var part = raw.Slice(start, end);
+            var part = start == 0 && end == raw.Count ? raw : raw.Slice(start, end);
             _normalizer?.Normalize(part);
             inner.Clear();
             _normalizedMatcher.Split(part, 0, part.Count, inner);
