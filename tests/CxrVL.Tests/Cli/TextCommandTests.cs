@@ -1,18 +1,10 @@
-using CxrVL.Cli.Infrastructure;
 using CxrVL.Runtime;
+using static CxrVL.Tests.Cli.CliRunner;
 
 namespace CxrVL.Tests.Cli;
 
 public sealed class TextCommandTests
 {
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = CliApp.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public void Tokenize_lists_tokens_with_word_and_sentence_indices()
     {
