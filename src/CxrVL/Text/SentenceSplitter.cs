@@ -4,8 +4,8 @@ namespace CxrVL.Text;
 
 /// <summary>
 /// Rule-based sentence splitter for radiology reports (instead of Stanza or Punkt). A sentence ends at . ? ! before
-/// whitespace or the end, at a blank line, and before the next item of a numbered list ("1. ... 2. ...") or a line
-/// starting with a bullet. It does not end at decimals ("1.5 cm"), at list numbers ("1. No effusion"), or after
+/// whitespace or the end, at a blank line, and before the next item of a numbered list ("1. ... 2. ...", also a new
+/// list "Chest 1. ...") or a line starting with a bullet. It does not end at decimals ("1.5 cm"), at list numbers ("1. No effusion"), or after
 /// known abbreviations ("Dr.", "e.g.", "approx.", "No. 3"). A period glued to a capitalised word
 /// ("effusion.No focal") ends a sentence too. Whitespace is collapsed; list markers are removed unless
 /// <see cref="KeepListMarkers"/>; fragments with no letter or digit are dropped.
@@ -49,7 +49,8 @@ public sealed class SentenceSplitter
                     i = marker.End - 1;
                     continue;
                 }
-                if (marker.Number == listNumber + 1)
+                // The next number of the current list, or a new list ("Hand 1. ... 2. ... Chest 1. ...").
+                if (marker.Number == listNumber + 1 || marker.Number == 1)
                 {
                     Add(sentences, text, start, i);
                     start = i;
@@ -105,15 +106,20 @@ public sealed class SentenceSplitter
 
     private static bool IsTokenStart(string text, int i) => i == 0 || char.IsWhiteSpace(text[i - 1]) || text[i - 1] == ':';
 
-    /// <summary>"12. " or "3) " followed by text: a list marker with its number and where the item text starts.</summary>
+    /// <summary>
+    /// "12. " or "3) " followed by text, or "1." glued to a capitalised word ("1.Severe"): a list marker with its
+    /// number and where the item text starts. "1.5" is a decimal, not a marker.
+    /// </summary>
     private static (int Number, int End)? ListMarker(string text, int i)
     {
         var j = i;
         while (j < text.Length && j - i < 2 && char.IsAsciiDigit(text[j]))
             j++;
-        if (j == i || j >= text.Length || text[j] is not ('.' or ')'))
+        if (j == i || j >= text.Length || text[j] is not ('.' or ')') || j < text.Length - 1 && char.IsAsciiDigit(text[j + 1]))
             return null;
         var k = j + 1;
+        if (k < text.Length && text[j] == '.' && char.IsUpper(text[k]))
+            return (int.Parse(text.AsSpan(i, j - i)), k);
         if (k >= text.Length || !char.IsWhiteSpace(text[k]))
             return null;
         while (k < text.Length && char.IsWhiteSpace(text[k]))

@@ -22,7 +22,7 @@ public static class Tokenizers
         {
             var json = Path.Combine(path, "tokenizer.json");
             if (File.Exists(json))
-                return FromJson(json);
+                return FromJson(json, lowercase);
             var vocab = Path.Combine(path, "vocab.txt");
             if (File.Exists(vocab))
                 return FromVocab(vocab, lowercase);
@@ -30,11 +30,13 @@ public static class Tokenizers
         }
         if (!File.Exists(path))
             throw new CxrVLException($"tokenizer '{path}' does not exist; pass a folder with vocab.txt or tokenizer.json, or one of those files.");
-        return path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? FromJson(path) : FromVocab(path, lowercase);
+        return path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? FromJson(path, lowercase) : FromVocab(path, lowercase);
     }
 
-    private static WordPieceTokenizer FromJson(string path)
+    private static WordPieceTokenizer FromJson(string path, bool? lowercase)
     {
+        if (lowercase is not null)
+            throw new CxrVLException($"{path}: a tokenizer.json defines its own normaliser; lower-casing can only be chosen for a vocab.txt.");
         JsonNode? root;
         try
         {

@@ -142,7 +142,7 @@ public sealed class WordPieceTokenizer : ITextTokenizer
                 pieces.Add((raw, start, end, token));
                 continue;
             }
-            var part = raw.Slice(start, end);
+            var part = start == 0 && end == raw.Count ? raw : raw.Slice(start, end);
             _normalizer?.Normalize(part);
             inner.Clear();
             _normalizedMatcher.Split(part, 0, part.Count, inner);
@@ -245,7 +245,7 @@ public sealed class WordPieceTokenizer : ITextTokenizer
                 for (var k = 0; k < ids.Count; k++, at++)
                 {
                     Set(result, at, ids[k], piece.TypeId, 1, special[k], wordIds[k], offsets[k]);
-                    result.SentenceIds[at] = special[k] == 1 ? -1 : SentenceOf(sentenceStarts, offsets[k].Start);
+                    result.SentenceIds[at] = SentenceOf(sentenceStarts, offsets[k].Start);
                 }
                 continue;
             }

@@ -85,14 +85,16 @@ public static class CheckpointReader
         }
         if (root is TensorRef)
             throw new CxrVLException($"{path} holds a single tensor, not a state dict; save a dict of named tensors.");
+        if (ModuleState(root) is not null)
+            return ("", Flatten(path, "", root));
         if (root is not PickleDict top)
             throw new CxrVLException($"{path} holds a {Describe(root)}, not a state dict; save a dict of named tensors.");
         foreach (var key in StateDictKeys)
-            if (top.Get(key) is PickleDict candidate && ContainsTensors(candidate))
+            if (ContainsTensors(top.Get(key)))
                 return Locate(path, root, key);
         if (top.Entries.Any(e => e.Value is TensorRef))
             return ("", Flatten(path, "", top));
-        var holders = top.Entries.Where(e => e.Value is PickleDict d && ContainsTensors(d)).ToList();
+        var holders = top.Entries.Where(e => ContainsTensors(e.Value)).ToList();
         if (holders.Count == 1)
             return Locate(path, root, KeyText(holders[0].Key));
         throw new CxrVLException(holders.Count == 0
@@ -103,42 +105,65 @@ public static class CheckpointReader
     /// <summary>Deeper nesting than any state dict has; a pickle can also make a dict contain itself.</summary>
     private const int MaxDepth = 64;
 
-    private static bool ContainsTensors(PickleDict dict, int depth = 0) =>
-        depth < MaxDepth
-        && dict.Entries.Any(e => e.Value is TensorRef || (e.Value is PickleDict inner && ContainsTensors(inner, depth + 1)));
+    /// <summary>A dict, or an inert pickled <c>nn.Module</c>, that holds tensors somewhere below it.</summary>
+    private static bool ContainsTensors(object? node, int depth = 0) =>
+        depth < MaxDepth && node switch
+        {
+            PickleDict dict => dict.Entries.Any(e => e.Value is TensorRef || ContainsTensors(e.Value, depth + 1)),
+            OpaqueObject when ModuleState(node) is { } state => ContainsTensors(state, depth + 1),
+            _ => false,
+        };
+
+    /// <summary>
+    /// The attribute state of a pickled <c>nn.Module</c> (kept inert with SkipUnknownObjects): a dict with
+    /// <c>_parameters</c>, <c>_buffers</c> and <c>_modules</c>.
+    /// </summary>
+    private static PickleDict? ModuleState(object? node) =>
+        node is OpaqueObject { State: PickleDict state } && state.Get("_parameters") is PickleDict ? state : null;
 
     private static List<NamedTensor> Flatten(string path, string entry, object? node)
     {
-        if (node is not PickleDict dict)
+        if (node is not PickleDict && ModuleState(node) is null)
             throw new CxrVLException($"{path}: entry '{entry}' is a {Describe(node)}, not a dict of tensors.");
         var result = new List<NamedTensor>();
-        void Walk(PickleDict current, string prefix, int depth)
+        void Visit(object? value, string name, int depth)
         {
             if (depth >= MaxDepth)
-                throw new CheckpointException($"{path}: the state dict nests deeper than {MaxDepth} levels at '{prefix}' (damaged or cyclic pickle).");
-            foreach (var (key, value) in current.Entries)
+                throw new CheckpointException($"{path}: the state dict nests deeper than {MaxDepth} levels at '{name}' (damaged or cyclic pickle).");
+            switch (value)
             {
-                var name = prefix + KeyText(key);
-                switch (value)
-                {
-                    case TensorRef tensor:
-                        result.Add(new(name, tensor));
-                        break;
-                    case PickleDict inner:
-                        Walk(inner, name + ".", depth + 1);
-                        break;
-                    case OpaqueObject opaque:
-                        throw new CheckpointException(
-                            $"{path}: '{name}' in the state dict is an object of the Python type '{opaque.TypeName}', which CxrVL does not load.");
-                    default:
-                        // Plain values next to tensors (a version number, a step count) are not weights.
-                        break;
-                }
+                case TensorRef tensor:
+                    result.Add(new(name, tensor));
+                    break;
+                case PickleDict dict:
+                    foreach (var (key, inner) in dict.Entries)
+                        Visit(inner, Join(name, KeyText(key)), depth + 1);
+                    break;
+                case OpaqueObject when ModuleState(value) is { } module:
+                    // A module's state dict: its parameters, its persistent buffers, then its children, as nn.Module.state_dict() orders them.
+                    var transient = module.Get("_non_persistent_buffers_set") as List<object?> ?? [];
+                    foreach (var part in new[] { "_parameters", "_buffers" })
+                        if (module.Get(part) is PickleDict tensors)
+                            foreach (var (key, tensor) in tensors.Entries)
+                                if (tensor is TensorRef && !transient.Contains(key))
+                                    Visit(tensor, Join(name, KeyText(key)), depth + 1);
+                    if (module.Get("_modules") is PickleDict children)
+                        foreach (var (key, child) in children.Entries)
+                            Visit(child, Join(name, KeyText(key)), depth + 1);
+                    break;
+                case OpaqueObject opaque:
+                    throw new CheckpointException(
+                        $"{path}: '{name}' in the state dict is an object of the Python type '{opaque.TypeName}', which CxrVL does not load.");
+                default:
+                    // Plain values next to tensors (a version number, a step count, an empty submodule slot) are not weights.
+                    break;
             }
         }
-        Walk(dict, "", 0);
+        Visit(node, "", 0);
         return result;
     }
+
+    private static string Join(string prefix, string key) => prefix == "" ? key : $"{prefix}.{key}";
 
     private static StateDict Materialize(string path, TorchCheckpointFile file, List<NamedTensor> tensors)
     {
@@ -219,6 +244,7 @@ public static class CheckpointReader
         List<object?> list => $"list ({Count(list.Count, "item", "items")})",
         object?[] tuple => $"tuple ({Count(tuple.Length, "item", "items")})",
         OpaqueObject opaque => $"<{opaque.TypeName}, skipped>",
+        PickleGlobal global => $"<{global.FullName}>",
         _ => value.GetType().Name,
     };
 }

@@ -166,27 +166,38 @@ internal sealed class PickleReader
     {
         var global = new PickleGlobal(Python2Modules.GetValueOrDefault(module, module), name);
         var full = global.FullName;
-        if (Callables.Contains(full) || DataContainers.Contains(full) || IsStorageType(global))
+        if (IsKnown(global))
             return global;
         if (_skipUnknown)
         {
             SkippedGlobals.Add(full);
-            return new OpaqueObject(full);
+            return global;
         }
         throw new CheckpointException(
             $"{_source} references the Python global '{full}', which a checkpoint of weights does not need, so CxrVL " +
             "refuses the file (nothing in it was executed). Only tensors, storages, OrderedDict, numbers, strings, lists " +
             "and dicts are read. If that object sits outside the weights (Lightning 'hyper_parameters', optimizer or " +
             "callback state), read it with --skip-unknown-objects (CheckpointReadOptions.SkipUnknownObjects) to keep " +
-            "it inert and load the tensors.");
+            "it inert and load the tensors; for a whole pickled model (torch.save(model)) it reads the parameters without " +
+            "running the model's code.");
     }
+
+    private static bool IsKnown(PickleGlobal global) =>
+        Callables.Contains(global.FullName) || DataContainers.Contains(global.FullName) || IsStorageType(global);
 
     private object? Call(object? callable, object?[] args)
     {
         if (callable is OpaqueObject opaque)
-            return opaque;
+            return new OpaqueObject(opaque.TypeName);
         if (callable is not PickleGlobal global)
             throw Broken($"REDUCE on a {Describe(callable)}, not a global");
+        if (!IsKnown(global))
+        {
+            // Only reachable when skipping unknown objects: nothing is called. copyreg._reconstructor(cls, base, state)
+            // builds an instance of cls, so name it after cls.
+            var type = global.FullName == "copyreg._reconstructor" && args.Length > 0 && args[0] is PickleGlobal cls ? cls.FullName : global.FullName;
+            return new OpaqueObject(type);
+        }
         switch (global.FullName)
         {
             case "collections.OrderedDict":
@@ -214,9 +225,11 @@ internal sealed class PickleReader
     private object? New(object? cls, object?[] args)
     {
         if (cls is OpaqueObject opaque)
-            return opaque;
+            return new OpaqueObject(opaque.TypeName);
         if (cls is PickleGlobal global && DataContainers.Contains(global.FullName))
             return new PickleDict(global.FullName);
+        if (cls is PickleGlobal unknown && !IsKnown(unknown))
+            return new OpaqueObject(unknown.FullName);
         if (cls is PickleGlobal { FullName: "torch.Tensor" or "torch.nn.parameter.Parameter" } && args.Length == 0)
             return new PickleDict(((PickleGlobal)cls).FullName);
         throw Broken($"cannot create an object of {Describe(cls)}");
@@ -226,7 +239,8 @@ internal sealed class PickleReader
     {
         switch (target)
         {
-            case OpaqueObject:
+            case OpaqueObject opaque:
+                opaque.State = state;
                 return;
             case PickleDict dict when state is PickleDict attributes:
                 foreach (var (key, value) in attributes.Entries)

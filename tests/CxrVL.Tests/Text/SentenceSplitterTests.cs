@@ -21,6 +21,9 @@ public sealed class SentenceSplitterTests
     [InlineData("Normal chest x-XXXX. XXXX XXXX are intact.", new[] { "Normal chest x-XXXX.", "XXXX XXXX are intact." })]
     [InlineData("Lines:\n- ET tube in place\n- NG tube in stomach", new[] { "Lines:", "ET tube in place", "NG tube in stomach" })]
     [InlineData("(Prior exam.) Stable.", new[] { "(Prior exam.)", "Stable." })]
+    [InlineData("Hand 1. Minimally displaced fracture. 2. Lucency at the base. Chest 1. No acute findings.",
+        new[] { "Hand", "Minimally displaced fracture.", "Lucency at the base.", "Chest", "No acute findings." })]
+    [InlineData("1.Severe arthritis. 2.Mild scoliosis.", new[] { "Severe arthritis.", "Mild scoliosis." })]
     [InlineData("  . ;  ", new string[0])]
     [InlineData("", new string[0])]
     public void Splits_report_text_into_sentences(string text, string[] expected) =>

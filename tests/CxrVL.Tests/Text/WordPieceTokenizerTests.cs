@@ -54,6 +54,16 @@ public sealed class WordPieceTokenizerTests
     }
 
     [Fact]
+    public void Special_tokens_typed_in_a_sentence_belong_to_it()
+    {
+        var bio = Tokenizers.Load(BioFolder);
+        var encoded = bio.EncodeSentences(["No [MASK] effusion.", "Heart [UNK]."]);
+        Assert.Equal(0, encoded.SentenceIds[Array.IndexOf(encoded.Ids, VocabLine("[MASK]"))]);
+        Assert.Equal(1, encoded.SentenceIds[Array.IndexOf(encoded.Ids, VocabLine("[UNK]"))]);
+        Assert.Equal(1, encoded.SpecialMask[Array.IndexOf(encoded.Ids, VocabLine("[MASK]"))]);
+    }
+
+    [Fact]
     public void Bert_specials_truncation_and_padding()
     {
         var bio = Tokenizers.Load(Path.Combine(BioFolder, "vocab.txt"));

@@ -111,6 +111,22 @@ public sealed class CheckpointReaderTests(TorchCheckpointFixture files) : IClass
     }
 
     [Fact]
+    public void WholePickledModelIsRefusedByDefaultAndReadAsItsStateDictWhenSkipping()
+    {
+        var path = files.Path("full_model.pt");
+        var error = Assert.Throws<CheckpointException>(() => CheckpointReader.Read(path));
+        Assert.Contains("'torch.nn.modules.container.Sequential'", error.Message);
+        Assert.Contains("whole pickled model", error.Message);
+
+        using var fromModule = CheckpointReader.Read(path, new CheckpointReadOptions(SkipUnknownObjects: true));
+        using var fromStateDict = CheckpointReader.Read(files.Path("full_model_state_dict.pt"));
+        Assert.Equal(fromStateDict.Keys, fromModule.Keys);
+        Assert.DoesNotContain("2.cache", fromModule.Keys);
+        foreach (var (name, tensor) in fromStateDict)
+            Assert.True(Bytes(tensor).SequenceEqual(Bytes(fromModule[name])), name);
+    }
+
+    [Fact]
     public void NestedDictsUnderStateDictFlattenToDottedNames()
     {
         using var stateDict = CheckpointReader.Read(files.Path("nested.pt"));

@@ -3,23 +3,10 @@
 // REQUEST: { "tokenizers": [ { "name", "vocab": PATH, "lowercase": bool } | { "name", "json": PATH } ],
 //            "runs": [ { "tokenizer": NAME, "texts": [..], "maxLength": N|null, "padTo": N|null } ] }
 // RESPONSE: { "runs": [ { "ids": [[..]], "typeIds", "attentionMask", "wordIds" (null -> -1), "offsets": [[[s,e]..]] } ] }
-// A tokenizer from a vocab.txt is built as transformers' BertTokenizerFast builds it: BertNormalizer (accents
-// stripped only when lower-casing), BertPreTokenizer, WordPiece (##, 100 chars), [CLS] $A [SEP], the five BERT
-// special tokens as non-normalised added tokens.
+// Tokenizers are built by load.js.
 'use strict';
 const fs = require('fs');
-const { Tokenizer, WordPiece, bertNormalizer, bertPreTokenizer, bertProcessing } = require('tokenizers');
-
-async function load(spec) {
-  if (spec.json) return Tokenizer.fromFile(spec.json);
-  const model = await WordPiece.fromFile(spec.vocab, { unkToken: '[UNK]', continuingSubwordPrefix: '##', maxInputCharsPerWord: 100 });
-  const tokenizer = new Tokenizer(model);
-  tokenizer.setNormalizer(bertNormalizer({ cleanText: true, handleChineseChars: true, stripAccents: spec.lowercase, lowercase: spec.lowercase }));
-  tokenizer.setPreTokenizer(bertPreTokenizer());
-  tokenizer.addSpecialTokens(['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]']);
-  tokenizer.setPostProcessor(bertProcessing(['[SEP]', tokenizer.tokenToId('[SEP]')], ['[CLS]', tokenizer.tokenToId('[CLS]')]));
-  return tokenizer;
-}
+const { load } = require('./load');
 
 async function main() {
   const [requestPath, responsePath] = process.argv.slice(2);

@@ -54,9 +54,14 @@ internal sealed class NormalizedText
     public NormalizedText Slice(int start, int end) =>
         new(_codePoints.GetRange(start, end - start), _starts.GetRange(start, end - start), _ends.GetRange(start, end - start));
 
-    /// <summary>Replaces every code point by zero or more code points that keep its original span.</summary>
-    public void Map(Action<int, List<int>> map)
+    /// <summary>
+    /// Replaces every code point by zero or more code points that keep its original span; nothing is copied when no
+    /// code point <paramref name="changes"/> (the common case of plain ASCII report text).
+    /// </summary>
+    public void Map(Action<int, List<int>> map, Func<int, bool> changes)
     {
+        if (!_codePoints.Exists(cp => changes(cp)))
+            return;
         var codePoints = new List<int>(_codePoints.Count);
         var starts = new List<int>(_codePoints.Count);
         var ends = new List<int>(_codePoints.Count);

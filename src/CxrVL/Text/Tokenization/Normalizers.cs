@@ -14,7 +14,7 @@ internal sealed record BertNormalizer(bool CleanText, bool HandleChineseChars, b
         if (CleanText)
         {
             text.Filter(cp => cp != 0 && cp != 0xFFFD && !CharClass.IsBertControl(cp));
-            text.Map((cp, output) => output.Add(cp is '\t' or '\n' or '\r' || CharClass.IsWhitespace(cp) ? ' ' : cp));
+            text.Map((cp, output) => output.Add(CharClass.IsWhitespace(cp) ? ' ' : cp), cp => cp != ' ' && CharClass.IsWhitespace(cp));
         }
         if (HandleChineseChars)
         {
@@ -28,7 +28,7 @@ internal sealed record BertNormalizer(bool CleanText, bool HandleChineseChars, b
                 output.Add(' ');
                 output.Add(cp);
                 output.Add(' ');
-            });
+            }, CharClass.IsChinese);
         }
         if (StripAccents)
         {
@@ -37,14 +37,14 @@ internal sealed record BertNormalizer(bool CleanText, bool HandleChineseChars, b
             text.Filter(cp => !CharClass.IsNonSpacingMark(cp));
         }
         if (Lowercase)
-            text.Map(UnicodeTables.Lower);
+            new LowercaseNormalizer().Normalize(text);
     }
 }
 
 /// <summary>Unicode full lower-casing, code point by code point.</summary>
 internal sealed record LowercaseNormalizer : INormalizer
 {
-    public void Normalize(NormalizedText text) => text.Map(UnicodeTables.Lower);
+    public void Normalize(NormalizedText text) => text.Map(UnicodeTables.Lower, cp => cp is >= 'A' and <= 'Z' or >= 0x80);
 }
 
 /// <summary>NFD (canonical) or NFKD (compatibility) decomposition with canonical reordering of combining marks.</summary>
@@ -52,7 +52,7 @@ internal sealed record DecomposeNormalizer(bool Compatibility) : INormalizer
 {
     public void Normalize(NormalizedText text)
     {
-        text.Map((cp, output) => UnicodeTables.Decompose(cp, Compatibility, output));
+        text.Map((cp, output) => UnicodeTables.Decompose(cp, Compatibility, output), cp => cp >= 0xA0);
         text.ReorderCombiningMarks(UnicodeTables.CombiningClass);
     }
 }

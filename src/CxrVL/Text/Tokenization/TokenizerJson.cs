@@ -51,6 +51,8 @@ internal static class TokenizerJson
         {
             if (String(padding, "direction", source, "Right") != "Right")
                 throw new CxrVLException($"{source}: only right padding is supported; set padding.direction to \"Right\" or null the section.");
+            if (padding["pad_to_multiple_of"] is JsonValue)
+                throw new CxrVLException($"{source}: padding.pad_to_multiple_of is not supported; set it to null and pad with EncodeOptions.PadTo.");
             if (padding["strategy"] is JsonObject strategy && strategy["Fixed"] is JsonValue fixedLength)
                 padTo = fixedLength.GetValue<int>();
             padId = Int(padding, "pad_id", source, padId);

@@ -82,6 +82,18 @@ class Payload:
         return self.func, self.args
 
 
+class WithTransient(torch.nn.Module):
+    """A user module with a non-persistent buffer, which state_dict() leaves out."""
+
+    def __init__(self):
+        super().__init__()
+        self.scale = torch.nn.Parameter(torch.full((3,), 2.0))
+        self.register_buffer("cache", torch.ones(3), persistent=False)
+
+    def forward(self, x):
+        return x * self.scale
+
+
 class HParams:
     """Stands for a user class in Lightning hyper_parameters (a non-whitelisted global)."""
 
@@ -128,6 +140,12 @@ def make(out):
     data = open(os.path.join(out, "zip.pt"), "rb").read()
     with open(os.path.join(out, "truncated.pt"), "wb") as f:
         f.write(data[: len(data) // 2])
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.BatchNorm1d(3), WithTransient())
+    model(torch.randn(4, 2))  # moves the batch-norm statistics away from their initial values
+    torch.save(model, os.path.join(out, "full_model.pt"))
+    torch.save(model.state_dict(), os.path.join(out, "full_model_state_dict.pt"))
+
     cyclic = {}
     cyclic["self"] = cyclic
     torch.save({"w": torch.ones(1), "loop": cyclic}, os.path.join(out, "cyclic.pt"))
