@@ -15,12 +15,30 @@ namespace CxrVL.Configuration;
 /// </summary>
 public static class ConfigLoader
 {
-    public static T Load<T>(string? recipePath, IEnumerable<string>? overrides = null) where T : class, new()
+    public static T Load<T>(string? recipePath, IEnumerable<string>? overrides = null) where T : class, new() =>
+        LoadAll<T>(recipePath is null ? [] : [recipePath], overrides);
+
+    /// <summary>Several recipes, each overriding the keys of those before it (e.g. a method's recipe, then a small-CPU overlay).</summary>
+    public static T LoadAll<T>(IReadOnlyList<string> recipePaths, IEnumerable<string>? overrides = null) where T : class, new()
     {
-        var tree = recipePath is null ? new YamlMappingNode() : ReadTree(recipePath);
+        var tree = new YamlMappingNode();
+        foreach (var path in recipePaths)
+            Merge(tree, ReadTree(path));
         foreach (var assignment in overrides ?? [])
             ApplyOverride(tree, assignment);
         return Bind<T>(tree);
+    }
+
+    /// <summary>Copies <paramref name="overlay"/> into <paramref name="target"/>: mappings merge key by key, anything else replaces.</summary>
+    public static void Merge(YamlMappingNode target, YamlMappingNode overlay)
+    {
+        foreach (var (key, value) in overlay.Children)
+        {
+            if (value is YamlMappingNode mapping && target.Children.TryGetValue(key, out var existing) && existing is YamlMappingNode existingMapping)
+                Merge(existingMapping, mapping);
+            else
+                target.Children[key] = value;
+        }
     }
 
     public static YamlMappingNode ReadTree(string path)

@@ -73,6 +73,11 @@ public static class ImageRecipes
         IImageTransform[] xrv = [new SquareCrop(), new Resize(224, 224)];
         yield return new ImageRecipe("xrv", "TorchXRayVision", 224, 1, ColorMode.Gray, Normalization.Uniform(0.5f, 1f / 2048), xrv, xrv);
 
+        // Small CPU runs (tests, the quickstart): the MGCA recipe at 128 px.
+        IImageTransform[] small = [new Letterbox(144)];
+        yield return new ImageRecipe("small", "Small CPU runs (letterbox 144, crop 128, MGCA normalisation)", 128, 3, ColorMode.Gray,
+            Normalization.Uniform(0.5f, 0.5f), [.. small, new RandomCrop(128)], [.. small, new CenterCrop(128)]);
+
         IImageTransform[] imagenet = [Resize.Shorter(256), new CenterCrop(224)];
         yield return new ImageRecipe("imagenet", "ImageNet evaluation (resize 256, centre 224)", 224, 3, ColorMode.Color, Normalization.ImageNet,
             [new RandomResizedCrop(224), new HorizontalFlip()], imagenet);

@@ -9,6 +9,7 @@ public sealed class PlainProgressTracker(string description, long total, string 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private TimeSpan _lastPrint = TimeSpan.Zero;
     private long _done;
+    private long _printed = -1;
     private string _status = "";
 
     public void Advance(long count = 1)
@@ -24,13 +25,19 @@ public sealed class PlainProgressTracker(string description, long total, string 
 
     public void SetStatus(string status) => _status = status;
 
-    public void Finish() => Print();
+    /// <summary>Prints the final line, unless the last line printed already shows the final count.</summary>
+    public void Finish()
+    {
+        if (_printed != _done)
+            Print();
+    }
 
     private void Print()
     {
         var elapsed = _clock.Elapsed;
         var rate = elapsed.TotalSeconds > 0 ? _done / elapsed.TotalSeconds : 0;
         var line = ProgressText.Line(description, _done, total, rate, unit, elapsed);
+        _printed = _done;
         output.WriteLine(_status.Length == 0 ? line : $"{line} {_status}");
         output.Flush();
     }

@@ -208,23 +208,7 @@ public sealed class StudySource : ISampleSource<StudySample>
         return result;
     }
 
-    private string? ReportText(ManifestRow row)
-    {
-        if (row.Report is not { } report)
-            return null;
-        var parts = _options.ReportSections.Select(section => section switch
-        {
-            "findings" => report.Findings,
-            "impression" => report.Impression,
-            "indication" => report.Indication,
-            "comparison" => report.Comparison,
-            "full_text" => report.FullText,
-            _ => throw new CxrVLException(
-                $"unknown report section '{section}' in data.report_sections; use findings, impression, indication, comparison or full_text."),
-        }).Where(text => !string.IsNullOrWhiteSpace(text)).Select(text => text!.Trim());
-        var joined = string.Join(" ", parts);
-        return joined.Length == 0 ? null : joined;
-    }
+    private string? ReportText(ManifestRow row) => row.Report?.Join(_options.ReportSections);
 
     private IReadOnlyList<int> Truncate(IReadOnlyList<int> ids) =>
         ids.Count <= _options.MaxTokens ? ids : ids.Take(_options.MaxTokens).ToArray();

@@ -13,4 +13,25 @@ public sealed record ManifestReport(
     string? Impression = null,
     string? Indication = null,
     string? Comparison = null,
-    string? FullText = null);
+    string? FullText = null)
+{
+    /// <summary>Section names as recipes write them (<c>data.report_sections</c>).</summary>
+    public static IReadOnlyList<string> SectionNames { get; } = ["findings", "impression", "indication", "comparison", "full_text"];
+
+    /// <summary>The named sections that are present, trimmed and joined with a space, in the order given; null when all are empty.</summary>
+    public string? Join(IEnumerable<string> sections)
+    {
+        var parts = sections.Select(section => section switch
+        {
+            "findings" => Findings,
+            "impression" => Impression,
+            "indication" => Indication,
+            "comparison" => Comparison,
+            "full_text" => FullText,
+            _ => throw new CxrVLException(
+                $"unknown report section '{section}' in data.report_sections; use {string.Join(", ", SectionNames)}."),
+        }).Where(text => !string.IsNullOrWhiteSpace(text)).Select(text => text!.Trim());
+        var joined = string.Join(" ", parts);
+        return joined.Length == 0 ? null : joined;
+    }
+}

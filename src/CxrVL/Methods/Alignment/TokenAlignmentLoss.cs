@@ -59,7 +59,7 @@ public static class TokenAlignmentLoss
             var row = weights[i];
             var valid = mask is null ? ones_like(row, dtype: @bool) : mask[i];
             var values = row.masked_select(valid);
-            var (lower, upper) = (values.quantile(low), values.quantile(high));
+            var (lower, upper) = (values.quantile(tensor(low, values.dtype, values.device)), values.quantile(tensor(high, values.dtype, values.device)));
             rows.Add(row.clamp(lower, upper).masked_fill(valid.logical_not(), 0));
         }
         var stacked = stack(rows);

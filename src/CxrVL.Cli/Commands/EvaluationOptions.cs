@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Text.Json;
+using CxrVL.Cli.Infrastructure;
+using CxrVL.Data.Manifest;
+using CxrVL.Tasks.Embedding;
+using CxrVL.Tasks.Pretraining;
+
+namespace CxrVL.Cli.Commands;
+
+/// <summary>The options embed, zeroshot and retrieve share, and the steps they share: load the model, embed the split.</summary>
+internal static class EvaluationOptions
+{
+    public static readonly Option<string> Checkpoint = new("--checkpoint")
+    {
+        Description = "A run folder (its best, else last checkpoint), a checkpoint folder or a weights file.",
+        Required = true,
+    };
+
+    public static readonly Option<bool> Untrained = new("--untrained")
+    {
+        Description = "Use the checkpoint's architecture with fresh random weights: the baseline to compare with.",
+    };
+
+    public static readonly Option<string> Data = new("--data") { Description = "Manifest (JSONL).", Required = true };
+
+    public static readonly Option<string> Split = new("--split")
+    {
+        Description = "Split to evaluate, or 'all' (default: test, or every row when the manifest has no splits).",
+        DefaultValueFactory = _ => ManifestSplits.Test,
+    };
+
+    public static readonly Option<string?> Out = new("--out") { Description = "Folder for metrics.json and the other outputs." };
+
+    public static readonly Option<bool> SkipBad = new("--skip-bad") { Description = "Skip rows whose image or report is missing or unreadable (counted)." };
+
+    public static Command AddEvaluationOptions(this Command command)
+    {
+        foreach (var option in new Option[] { Checkpoint, Untrained, Data, Split, Out, SkipBad })
+            command.Options.Add(option);
+        return command;
+    }
+
+    public static PretrainedModel LoadModel(this CommandContext context)
+    {
+        var runtime = context.Runtime;
+        var model = PretrainedModel.Load(context.Get(Checkpoint)!, runtime.Device);
+        if (!context.Get(Untrained))
+            return model;
+        var config = model.Config;
+        model.Dispose();
+        return PretrainedModel.Untrained(config, runtime.Device, runtime.Seed);
+    }
+
+    public static PairEmbeddings EmbedSplit(this CommandContext context, PretrainedModel model)
+    {
+        var manifest = context.Get(Data)!;
+        var info = ManifestInfo.TryReadFor(manifest)
+                   ?? throw new CxrVLException($"'{ManifestInfo.PathFor(manifest)}' is missing: build the manifest with 'cxrvl data build'.");
+        var rows = Embedder.SelectRows(manifest, context.Get(Split)!);
+        return Embedder.Embed(model, rows, info.Root, context.Runtime.Device, skipBad: context.Get(SkipBad), progress: context.Output);
+    }
+
+    /// <summary>Prints the metrics as JSON and writes them to --out/metrics.json when --out is given.</summary>
+    public static void Report(this CommandContext context, object metrics)
+    {
+        // A metric that is undefined on this split (AUROC of a class without positives) is written as "NaN".
+        var json = JsonSerializer.Serialize(metrics, new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        });
+        context.Output.WriteLine(json);
+        if (context.Get(Out) is { } directory)
+        {
+            Directory.CreateDirectory(directory);
+            Runs.AtomicFile.WriteAllText(Path.Combine(directory, "metrics.json"), json + Environment.NewLine);
+        }
+    }
+}

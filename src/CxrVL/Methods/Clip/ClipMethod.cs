@@ -1,0 +1,51 @@
+using CxrVL.Methods.Alignment;
+using CxrVL.Methods.Encoders;
+using CxrVL.Models;
+using CxrVL.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CxrVL.Methods.Clip;
+
+/// <summary>
+/// ConVIRT / CLIP: global image and report features projected into one space and aligned with a symmetric InfoNCE,
+/// at a learned (or fixed) temperature.
+/// </summary>
+public sealed class ClipMethod : nn.Module, IPretrainingMethod
+{
+    private readonly ImageEncoder image_encoder;
+    private readonly TextEncoder text_encoder;
+    private readonly Linear image_projection;
+    private readonly Linear text_projection;
+    private readonly Parameter logit_scale;
+    private readonly AlignmentConfig _config;
+
+    public ClipMethod(AlignmentConfig config, BertConfig text) : base(nameof(ClipMethod))
+    {
+        _config = config;
+        image_encoder = new ImageEncoder(config.Image);
+        text_encoder = new TextEncoder(text);
+        image_projection = nn.Linear(image_encoder.GlobalDim, config.EmbedDim, hasBias: false);
+        text_projection = nn.Linear(text_encoder.Dim, config.EmbedDim, hasBias: false);
+        logit_scale = nn.Parameter(tensor((float)Math.Log(1 / config.Temperature)), requires_grad: config.LearnTemperature);
+        RegisterComponents();
+    }
+
+    public nn.Module Model => this;
+
+    public LossTerms Loss(AlignmentBatch batch, TrainingProgress progress)
+    {
+        var images = image_projection.forward(image_encoder.forward(batch.Images).Global);
+        var texts = text_projection.forward(text_encoder.forward(batch.Text).Global);
+        // CLIP clamps the learned scale at 100 so the logits cannot blow up.
+        var scale = logit_scale.clamp_max(Math.Log(100)).exp();
+        var global = ContrastiveLoss.InfoNce(images, texts, scale, _config.DirectionReduction);
+        return LossTerms.Weighted(new Dictionary<string, Tensor> { ["global"] = global }, progress.LossWeights);
+    }
+
+    public Tensor EmbedImages(Tensor images) =>
+        nn.functional.normalize(image_projection.forward(image_encoder.forward(images).Global), dim: -1);
+
+    public Tensor EmbedTexts(TextInput text) =>
+        nn.functional.normalize(text_projection.forward(text_encoder.forward(text).Global), dim: -1);
+}

@@ -1,0 +1,34 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CxrVL.Methods.Encoders;
+
+/// <summary>
+/// MGCA's embedding head: Linear(in, hidden) - BatchNorm - ReLU - Linear(hidden, out) - BatchNorm without affine
+/// parameters. Applied to [B, D] (global) or [B, T, D] (local, normalised over every token, as MGCA's Conv1d head does).
+/// Names follow MGCA's <c>head.0</c> .. <c>head.4</c>; BatchNorm running statistics are buffers and are checkpointed.
+/// </summary>
+public sealed class BatchNormProjection : nn.Module<Tensor, Tensor>
+{
+    private readonly Sequential head;
+
+    public BatchNormProjection(int input, int hidden, int output) : base(nameof(BatchNormProjection))
+    {
+        head = nn.Sequential(
+            ("0", nn.Linear(input, hidden)),
+            ("1", nn.BatchNorm1d(hidden)),
+            ("2", nn.ReLU(inplace: true)),
+            ("3", nn.Linear(hidden, output)),
+            ("4", nn.BatchNorm1d(output, affine: false)));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor features)
+    {
+        if (features.dim() == 2)
+            return head.forward(features);
+        using var scope = NewDisposeScope();
+        var (batch, tokens) = (features.shape[0], features.shape[1]);
+        return head.forward(features.reshape(batch * tokens, -1)).view(batch, tokens, -1).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,70 @@
+using CxrVL.Models;
+using static TorchSharp.torch;
+
+namespace CxrVL.Methods.Encoders;
+
+/// <summary>
+/// A ResNet or ViT backbone (child <c>backbone</c>, torchvision or timm names below it) that returns global and local
+/// features: ResNet pooled features and the regions of one stage's map; ViT class token and patch tokens.
+/// </summary>
+public sealed class ImageEncoder : nn.Module<Tensor, ImageEncoding>
+{
+    private readonly nn.Module backbone;
+    private readonly ImageEncoderConfig _config;
+
+    public ImageEncoder(ImageEncoderConfig config) : base(nameof(ImageEncoder))
+    {
+        _config = config;
+        var name = config.Backbone.ToLowerInvariant();
+        if (name.StartsWith("resnet", StringComparison.Ordinal))
+        {
+            if (config.LocalStage is < 1 or > 4)
+                throw new CxrVLException($"model.image.local_stage must be 1 to 4 (got {config.LocalStage}).");
+            var resnet = new ResNet(ResNetConfig.Named(name) with { InputChannels = config.InputChannels });
+            GlobalDim = resnet.PooledDim;
+            LocalDim = resnet.Config.BaseWidth * (1 << (config.LocalStage - 1)) * resnet.Config.Expansion;
+            backbone = resnet;
+        }
+        else if (name.StartsWith("vit", StringComparison.Ordinal))
+        {
+            var vit = new VisionTransformer(VisionTransformerConfig.Named(name) with
+            {
+                InputChannels = config.InputChannels,
+                ImageSize = config.ImageSize,
+            });
+            GlobalDim = LocalDim = vit.Config.EmbedDim;
+            backbone = vit;
+        }
+        else
+        {
+            throw new CxrVLException($"unknown image backbone '{config.Backbone}': use resnet18, resnet50, resnet101, vit_s16 or vit_b16.");
+        }
+        RegisterComponents();
+    }
+
+    public int GlobalDim { get; }
+
+    public int LocalDim { get; }
+
+    public nn.Module Backbone => backbone;
+
+    public override ImageEncoding forward(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        ImageEncoding encoding;
+        if (backbone is ResNet resnet)
+        {
+            var features = resnet.forward(images);
+            var map = features.Maps[_config.LocalStage];
+            encoding = new ImageEncoding(features.Pooled, map.flatten(2).transpose(1, 2));
+        }
+        else
+        {
+            var features = ((VisionTransformer)backbone).forward(images);
+            encoding = new ImageEncoding(features.Pooled, features.Tokens[.., 1..]);
+        }
+        encoding.Global.MoveToOuterDisposeScope();
+        encoding.Local.MoveToOuterDisposeScope();
+        return encoding;
+    }
+}

@@ -1,0 +1,16 @@
+namespace CxrVL.Methods.Encoders;
+
+/// <summary>The image side of a dual encoder, as recipes write it (<c>model.image:</c>).</summary>
+public sealed class ImageEncoderConfig
+{
+    /// <summary>resnet18, resnet50, resnet101, vit_s16 or vit_b16.</summary>
+    public string Backbone { get; set; } = "resnet50";
+
+    /// <summary>1 for grayscale stems (PRIOR), 3 for ImageNet-style stems.</summary>
+    public int InputChannels { get; set; } = 3;
+
+    public int ImageSize { get; set; } = 224;
+
+    /// <summary>ResNet stage whose map gives the local features (GLoRIA and MGCA use 3; 4 is the last).</summary>
+    public int LocalStage { get; set; } = 3;
+}

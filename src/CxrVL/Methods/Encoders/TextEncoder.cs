@@ -1,0 +1,75 @@
+using System.Text.Json;
+using CxrVL.Models;
+using static TorchSharp.torch;
+
+namespace CxrVL.Methods.Encoders;
+
+/// <summary>A BERT (child <c>bert</c>, Hugging Face names below it) returning report and word features.</summary>
+public sealed class TextEncoder : nn.Module<TextInput, TextEncoding>
+{
+    private readonly BertModel bert;
+
+    public TextEncoder(BertConfig config) : base(nameof(TextEncoder))
+    {
+        bert = new BertModel(config with { AddPoolingLayer = false });
+        Dim = config.HiddenSize;
+        RegisterComponents();
+    }
+
+    public int Dim { get; }
+
+    public BertModel Bert => bert;
+
+    /// <summary>The BERT configuration a recipe asks for, with the tokenizer's vocabulary size.</summary>
+    public static BertConfig Configure(TextEncoderConfig config, int vocabularySize)
+    {
+        if (config.ConfigJson is { } path)
+        {
+            if (!File.Exists(path))
+                throw new CxrVLException($"model.text.config_json '{path}' does not exist.");
+            return JsonSerializer.Deserialize<BertConfig>(File.ReadAllText(path))
+                   ?? throw new CxrVLException($"'{path}' is not a BERT config.json.");
+        }
+        return new BertConfig
+        {
+            VocabSize = vocabularySize,
+            HiddenSize = config.Hidden,
+            NumHiddenLayers = config.Layers,
+            NumAttentionHeads = config.Heads,
+            IntermediateSize = config.Intermediate,
+            MaxPositionEmbeddings = Math.Max(512, config.MaxLength),
+        };
+    }
+
+    public override TextEncoding forward(TextInput input)
+    {
+        using var scope = NewDisposeScope();
+        var encoding = bert.forward(new BertInput
+        {
+            InputIds = input.InputIds,
+            AttentionMask = input.AttentionMask,
+            OutputAttentions = true,
+        });
+        var states = encoding.LastHiddenState;
+        var clsAttention = encoding.Attentions![^1][.., .., 0, ..].mean([1]);
+        var (words, wordMask) = SumIntoWords(states, input.WordIds);
+        var (attention, _) = SumIntoWords(clsAttention.unsqueeze(-1), input.WordIds);
+        var result = new TextEncoding(states[.., 0], words, wordMask, attention.squeeze(-1));
+        foreach (var t in new[] { result.Global, result.Words, result.WordMask, result.WordAttention })
+            t.MoveToOuterDisposeScope();
+        return result;
+    }
+
+    /// <summary>Sums token features into word slots by word id (-1 for special tokens and padding, which are dropped).</summary>
+    public static (Tensor Words, Tensor Mask) SumIntoWords(Tensor tokens, Tensor wordIds)
+    {
+        using var scope = NewDisposeScope();
+        var (batch, length, dim) = (tokens.shape[0], tokens.shape[1], tokens.shape[2]);
+        var slots = Math.Max(1, wordIds.max().item<long>() + 1);
+        // Slot 0 collects the dropped tokens; words start at 1.
+        var index = (wordIds + 1).clamp_min(0).unsqueeze(-1).expand(batch, length, dim);
+        var summed = zeros([batch, slots + 1, dim], tokens.dtype, tokens.device).scatter_add(1, index, tokens)[.., 1..];
+        var counts = zeros([batch, slots + 1], ScalarType.Int64, tokens.device).scatter_add(1, (wordIds + 1).clamp_min(0), ones_like(wordIds))[.., 1..];
+        return (summed.MoveToOuterDisposeScope(), (counts > 0).MoveToOuterDisposeScope());
+    }
+}

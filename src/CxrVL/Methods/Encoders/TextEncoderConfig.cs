@@ -1,0 +1,21 @@
+namespace CxrVL.Methods.Encoders;
+
+/// <summary>The report side of a dual encoder (<c>model.text:</c>): a BERT configured from a Hugging Face config.json or inline.</summary>
+public sealed class TextEncoderConfig
+{
+    /// <summary>Hugging Face config.json; when set it wins over the inline sizes below.</summary>
+    public string? ConfigJson { get; set; }
+
+    /// <summary>Tokenizer: a folder with vocab.txt, a vocab.txt, or a tokenizer.json. Relative paths are under the data root.</summary>
+    public string Tokenizer { get; set; } = "bio-clinicalbert/vocab.txt";
+
+    public int Layers { get; set; } = 12;
+
+    public int Hidden { get; set; } = 768;
+
+    public int Heads { get; set; } = 12;
+
+    public int Intermediate { get; set; } = 3072;
+
+    public int MaxLength { get; set; } = 112;
+}

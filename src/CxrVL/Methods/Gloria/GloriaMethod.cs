@@ -1,0 +1,68 @@
+using CxrVL.Methods.Alignment;
+using CxrVL.Methods.Encoders;
+using CxrVL.Models;
+using CxrVL.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CxrVL.Methods.Gloria;
+
+/// <summary>
+/// GLoRIA: global InfoNCE on cosine similarities scaled by gamma3 plus the local loss that matches each word with an
+/// attention-weighted context of image regions (the attention maps are what GLoRIA visualises).
+/// </summary>
+public sealed class GloriaMethod : nn.Module, IPretrainingMethod
+{
+    private readonly ImageEncoder image_encoder;
+    private readonly TextEncoder text_encoder;
+    private readonly Linear global_embedder;
+    private readonly Conv1d local_embedder;
+    private readonly Linear text_embedder;
+    private readonly AlignmentConfig _config;
+
+    public GloriaMethod(AlignmentConfig config, BertConfig text) : base(nameof(GloriaMethod))
+    {
+        _config = config;
+        image_encoder = new ImageEncoder(config.Image);
+        text_encoder = new TextEncoder(text);
+        global_embedder = nn.Linear(image_encoder.GlobalDim, config.EmbedDim);
+        local_embedder = nn.Conv1d(image_encoder.LocalDim, config.EmbedDim, 1, bias: false);
+        text_embedder = nn.Linear(text_encoder.Dim, config.EmbedDim);
+        RegisterComponents();
+    }
+
+    public nn.Module Model => this;
+
+    public LossTerms Loss(AlignmentBatch batch, TrainingProgress progress)
+    {
+        var (images, regions) = EncodeImages(batch.Images);
+        var text = text_encoder.forward(batch.Text);
+        var global = ContrastiveLoss.InfoNce(images, text_embedder.forward(text.Global), _config.Gloria.Gamma3, _config.DirectionReduction);
+        var local = GloriaLocalLoss.Compute(text_embedder.forward(text.Words), text.WordMask, regions,
+            _config.Gloria.Gamma1, _config.Gloria.Gamma2, _config.Gloria.Gamma3, _config.DirectionReduction);
+        return LossTerms.Weighted(new Dictionary<string, Tensor> { ["global"] = global, ["local"] = local.Loss }, progress.LossWeights);
+    }
+
+    /// <summary>Word-to-region attention of each report over its own image, [B, W, R], for heat-map overlays.</summary>
+    public Tensor AttentionMaps(AlignmentBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var (_, regions) = EncodeImages(batch.Images);
+        var text = text_encoder.forward(batch.Text);
+        var local = GloriaLocalLoss.Compute(text_embedder.forward(text.Words), text.WordMask, regions,
+            _config.Gloria.Gamma1, _config.Gloria.Gamma2, _config.Gloria.Gamma3);
+        return local.Attention.MoveToOuterDisposeScope();
+    }
+
+    public Tensor EmbedImages(Tensor images) => nn.functional.normalize(EncodeImages(images).Global, dim: -1);
+
+    public Tensor EmbedTexts(TextInput text) =>
+        nn.functional.normalize(text_embedder.forward(text_encoder.forward(text).Global), dim: -1);
+
+    private (Tensor Global, Tensor Regions) EncodeImages(Tensor images)
+    {
+        var encoding = image_encoder.forward(images);
+        var regions = local_embedder.forward(encoding.Local.transpose(1, 2)).transpose(1, 2);
+        return (global_embedder.forward(encoding.Global), regions);
+    }
+}

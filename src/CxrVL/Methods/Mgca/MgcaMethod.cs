@@ -1,0 +1,83 @@
+using CxrVL.Methods.Alignment;
+using CxrVL.Methods.Encoders;
+using CxrVL.Models;
+using CxrVL.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CxrVL.Methods.Mgca;
+
+/// <summary>
+/// MGCA: instance-wise alignment (InfoNCE on BatchNorm-projected global embeddings), cross-attention token-wise
+/// alignment of words and patches (words weighted by BERT's clipped [CLS] attention, patches uniformly), and
+/// prototype-level alignment with Sinkhorn-Knopp codes over learned, l2-normalised prototypes.
+/// </summary>
+public sealed class MgcaMethod : nn.Module, IPretrainingMethod
+{
+    private readonly ImageEncoder image_encoder;
+    private readonly TextEncoder text_encoder;
+    private readonly BatchNormProjection image_global;
+    private readonly BatchNormProjection image_local;
+    private readonly BatchNormProjection text_global;
+    private readonly BatchNormProjection text_local;
+    private readonly Linear prototype_layer;
+    private readonly AlignmentConfig _config;
+
+    public MgcaMethod(AlignmentConfig config, BertConfig text) : base(nameof(MgcaMethod))
+    {
+        _config = config;
+        var (hidden, dim) = (config.Mgca.HiddenDim, config.EmbedDim);
+        image_encoder = new ImageEncoder(config.Image);
+        text_encoder = new TextEncoder(text);
+        image_global = new BatchNormProjection(image_encoder.GlobalDim, hidden, dim);
+        image_local = new BatchNormProjection(image_encoder.LocalDim, hidden, dim);
+        text_global = new BatchNormProjection(text_encoder.Dim, hidden, dim);
+        text_local = new BatchNormProjection(text_encoder.Dim, hidden, dim);
+        prototype_layer = nn.Linear(dim, config.Mgca.Prototypes, hasBias: false);
+        RegisterComponents();
+    }
+
+    public nn.Module Model => this;
+
+    public LossTerms Loss(AlignmentBatch batch, TrainingProgress progress)
+    {
+        var mgca = _config.Mgca;
+        var image = image_encoder.forward(batch.Images);
+        var text = text_encoder.forward(batch.Text);
+        var imageEmbedding = nn.functional.normalize(image_global.forward(image.Global), dim: -1);
+        var textEmbedding = nn.functional.normalize(text_global.forward(text.Global), dim: -1);
+        var patches = nn.functional.normalize(image_local.forward(image.Local), dim: -1);
+        var words = nn.functional.normalize(text_local.forward(text.Words), dim: -1);
+
+        var instance = ContrastiveLoss.InfoNce(imageEmbedding, textEmbedding, _config.Temperature, _config.DirectionReduction);
+
+        var wordWeights = TokenAlignmentLoss.ClippedAttentionWeights(text.WordAttention, text.WordMask);
+        var token = TokenAlignmentLoss.Compute(words, patches, wordWeights, mgca.LocalTemperature, queryMask: text.WordMask);
+        if (mgca.Bidirectional)
+        {
+            var patchWeights = full([patches.shape[0], patches.shape[1]], 1.0 / patches.shape[1], patches.dtype, patches.device);
+            var patchSide = TokenAlignmentLoss.Compute(patches, words, patchWeights, mgca.LocalTemperature, contextMask: text.WordMask);
+            token = token + patchSide;
+        }
+
+        // MGCA renormalises the prototypes before every use and keeps them fixed for the first epochs.
+        using (no_grad())
+            prototype_layer.weight!.copy_(nn.functional.normalize(prototype_layer.weight!, dim: 1));
+        var prototypes = progress.Epoch < mgca.FreezePrototypesEpochs ? prototype_layer.weight!.detach() : prototype_layer.weight!;
+        var prototype = PrototypeAlignmentLoss.Compute(imageEmbedding.matmul(prototypes.t()), textEmbedding.matmul(prototypes.t()),
+            mgca.Epsilon, mgca.SinkhornIterations, mgca.PrototypeTemperature);
+
+        return LossTerms.Weighted(new Dictionary<string, Tensor>
+        {
+            ["instance"] = instance,
+            ["token"] = token,
+            ["prototype"] = prototype,
+        }, progress.LossWeights);
+    }
+
+    public Tensor EmbedImages(Tensor images) =>
+        nn.functional.normalize(image_global.forward(image_encoder.forward(images).Global), dim: -1);
+
+    public Tensor EmbedTexts(TextInput text) =>
+        nn.functional.normalize(text_global.forward(text_encoder.forward(text).Global), dim: -1);
+}

@@ -1,0 +1,79 @@
+using CxrVL.Data.Manifest;
+using CxrVL.Runs;
+using CxrVL.Tasks.Pretraining;
+using CxrVL.Weights;
+using static TorchSharp.torch;
+
+namespace CxrVL.Tasks.Embedding;
+
+/// <summary>Embeds the image-report pairs of manifest rows with a trained model (<c>cxrvl embed</c>, and the input of zero-shot and retrieval).</summary>
+public static class Embedder
+{
+    /// <summary>Rows of a split ("all" for every row; the default "test" falls back to all rows when the manifest has no test split).</summary>
+    public static List<ManifestRow> SelectRows(string manifestPath, string split)
+    {
+        var rows = ManifestReader.Read(manifestPath).ToList();
+        if (split == "all")
+            return rows;
+        var selected = rows.Where(r => r.Split == split).ToList();
+        if (selected.Count > 0)
+            return selected;
+        if (split == ManifestSplits.Test && rows.All(r => r.Split is null))
+            return rows;
+        throw new CxrVLException($"'{manifestPath}' has no rows in split '{split}' (splits: {string.Join(", ", rows.Select(r => r.Split ?? "none").Distinct().Order())}); use --split NAME or --split all.");
+    }
+
+    public static PairEmbeddings Embed(PretrainedModel model, IReadOnlyList<ManifestRow> rows, string root, Device device,
+                                       int batchSize = 32, bool skipBad = false, TextWriter? progress = null)
+    {
+        var data = new PretrainDataConfig
+        {
+            ImageRecipe = model.Config.Data.ImageRecipe,
+            ReportSections = model.Config.Data.ReportSections,
+            Workers = model.Config.Data.Workers,
+            SkipBad = skipBad,
+        };
+        rows = PairFilter.Apply(rows, data.ReportSections).Kept;
+        var pairs = new PairSource(rows, root, data, model.Tokenizer, model.Config.Model.Text.MaxLength, batchSize, train: false, seed: 0, device);
+        var images = new List<Tensor>();
+        var texts = new List<Tensor>();
+        var kept = new List<ManifestRow>();
+        model.Method.Model.eval();
+        using var noGrad = no_grad();
+        ConsoleProgress.Run("embed", pairs.BatchesPerEpoch, tracker =>
+        {
+            foreach (var batch in pairs.Epoch(0))
+            {
+                using (batch)
+                using (var scope = NewDisposeScope())
+                {
+                    images.Add(model.Method.EmbedImages(batch.Images).cpu().MoveToOuterDisposeScope());
+                    texts.Add(model.Method.EmbedTexts(batch.Text).cpu().MoveToOuterDisposeScope());
+                    kept.AddRange(batch.Rows.Select(i => rows[i]));
+                }
+                tracker.Advance();
+            }
+        }, unit: "batch", output: progress);
+        if (kept.Count == 0)
+            throw new CxrVLException("no image-report pair could be embedded (every row lacked an image or a report).");
+        var result = new PairEmbeddings(cat(images, 0), cat(texts, 0), kept);
+        foreach (var t in images.Concat(texts))
+            t.Dispose();
+        return result;
+    }
+
+    /// <summary>Writes the embeddings as safetensors (<c>image_embeddings</c>, <c>text_embeddings</c>) with the study ids in the metadata.</summary>
+    public static void Write(PairEmbeddings embeddings, string path, string? weights)
+    {
+        using var state = StateDict.Borrow([
+            new KeyValuePair<string, Tensor>("image_embeddings", embeddings.Images),
+            new KeyValuePair<string, Tensor>("text_embeddings", embeddings.Texts),
+        ]);
+        var metadata = new Dictionary<string, string>
+        {
+            ["study_ids"] = System.Text.Json.JsonSerializer.Serialize(embeddings.Rows.Select(r => r.StudyId)),
+            ["weights"] = weights ?? "untrained",
+        };
+        SafeTensors.Write(path, state, metadata);
+    }
+}

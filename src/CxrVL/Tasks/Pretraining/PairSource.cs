@@ -1,0 +1,81 @@
+using CxrVL.Data.Loading;
+using CxrVL.Data.Manifest;
+using CxrVL.Methods.Encoders;
+using CxrVL.Text;
+using CxrVL.Training;
+using static TorchSharp.torch;
+
+namespace CxrVL.Tasks.Pretraining;
+
+/// <summary>
+/// Image-report pairs for the trainer: the study loader decodes and augments the images in parallel; the reports are
+/// tokenised here, in one pass per batch, with the word map GLoRIA and MGCA need; tensors move to the device.
+/// </summary>
+public sealed class PairSource : IBatchSource<AlignmentBatch>
+{
+    private readonly BatchLoader<StudySample, StudyBatch> _loader;
+    private readonly ITextTokenizer _tokenizer;
+    private readonly int _maxLength;
+    private readonly Device _device;
+
+    public PairSource(IReadOnlyList<ManifestRow> rows, string root, PretrainDataConfig data, ITextTokenizer tokenizer, int maxLength,
+                      int batchSize, bool train, int seed, Device device)
+    {
+        var options = new StudyOptions { ImageRecipe = data.ImageRecipe, ReportSections = data.ReportSections, RequireReport = true };
+        var loader = new LoaderOptions
+        {
+            BatchSize = batchSize,
+            Workers = data.Workers,
+            Shuffle = train,
+            DropLast = train,
+            SkipBad = data.SkipBad,
+            Seed = seed,
+        };
+        _loader = StudyLoader.Create(rows, root, options, loader, train);
+        _tokenizer = tokenizer;
+        _maxLength = maxLength;
+        _device = device;
+        BatchSize = batchSize;
+    }
+
+    public int BatchesPerEpoch => _loader.BatchesPerEpoch;
+
+    public int BatchSize { get; }
+
+    public LoaderStats Stats => _loader.Stats;
+
+    /// <remarks>A resumed epoch re-reads the batches before <paramref name="startBatch"/> (their order and content depend only on the seed and epoch).</remarks>
+    public IEnumerable<AlignmentBatch> Epoch(int epoch, int startBatch = 0)
+    {
+        var index = 0;
+        foreach (var batch in _loader.ReadEpoch(epoch))
+        {
+            using (batch)
+            {
+                if (index++ < startBatch)
+                    continue;
+                yield return ToPairs(batch);
+            }
+        }
+    }
+
+    private AlignmentBatch ToPairs(StudyBatch batch)
+    {
+        var tokens = _tokenizer.EncodeBatch(batch.Reports.Select(r => r ?? "").ToList(), _maxLength);
+        var words = new long[tokens.BatchSize * tokens.Length];
+        for (var b = 0; b < tokens.BatchSize; b++)
+        {
+            var wordIds = tokens.Items[b].WordIds;
+            for (var t = 0; t < tokens.Length; t++)
+                words[b * tokens.Length + t] = wordIds[t];
+        }
+        long[] shape = [tokens.BatchSize, tokens.Length];
+        var text = new TextInput(
+            tensor(tokens.InputIds, shape).to(_device),
+            tensor(tokens.AttentionMask, shape).to(_device),
+            tensor(words, shape).to(_device));
+        // On the CPU .to() returns the same tensor object; the pair batch needs its own handle, as the study batch is disposed.
+        var images = batch.Images.to(_device);
+        return new AlignmentBatch(ReferenceEquals(images, batch.Images) ? images.alias() : images, text, batch.Rows);
+    }
+}

@@ -1,0 +1,21 @@
+namespace CxrVL.Tasks.Pretraining;
+
+/// <summary>The <c>data:</c> section of a pretraining recipe.</summary>
+public sealed class PretrainDataConfig
+{
+    /// <summary>Name in <see cref="Imaging.ImageRecipes"/>.</summary>
+    public string ImageRecipe { get; set; } = "mgca";
+
+    /// <summary>Report sections joined into the text each image is paired with.</summary>
+    public List<string> ReportSections { get; set; } = ["impression", "findings"];
+
+    public string TrainSplit { get; set; } = "train";
+
+    /// <summary>Split used for validation; empty to train without validation.</summary>
+    public string ValSplit { get; set; } = "valid";
+
+    public int Workers { get; set; } = 2;
+
+    /// <summary>Skip rows with a missing or corrupt image or an empty report (counted and reported) instead of failing.</summary>
+    public bool SkipBad { get; set; }
+}

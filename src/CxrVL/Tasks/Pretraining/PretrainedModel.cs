@@ -1,0 +1,98 @@
+using CxrVL.Configuration;
+using CxrVL.Methods.Encoders;
+using CxrVL.Text;
+using CxrVL.Training.Checkpoints;
+using CxrVL.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CxrVL.Tasks.Pretraining;
+
+/// <summary>A trained (or, with no weights, untrained) image-report model with its recipe and tokenizer, ready to embed.</summary>
+public sealed class PretrainedModel : IDisposable
+{
+    private PretrainedModel(PretrainConfig config, IPretrainingMethod method, ITextTokenizer tokenizer, string? weights)
+    {
+        Config = config;
+        Method = method;
+        Tokenizer = tokenizer;
+        Weights = weights;
+    }
+
+    public PretrainConfig Config { get; }
+
+    public IPretrainingMethod Method { get; }
+
+    public ITextTokenizer Tokenizer { get; }
+
+    /// <summary>The weights file loaded, or null for an untrained model.</summary>
+    public string? Weights { get; }
+
+    /// <summary>
+    /// Loads a model from <c>--checkpoint</c>: a run folder, a checkpoint folder or a weights file inside a run folder. The
+    /// recipe comes from the run's <c>config.yaml</c>; weights load strictly.
+    /// </summary>
+    public static PretrainedModel Load(string checkpoint, Device device)
+    {
+        var weights = CheckpointStore.ResolveWeights(checkpoint);
+        var config = ConfigLoader.Load<PretrainConfig>(FindRunConfig(weights));
+        var model = Build(config, device);
+        using var state = CheckpointReader.Read(weights);
+        StateDictLoader.Load(model.Method.Model, state);
+        model.Method.Model.eval();
+        return new PretrainedModel(config, model.Method, model.Tokenizer, weights);
+    }
+
+    /// <summary>A freshly initialised model of a recipe: the untrained baseline every evaluation is compared with.</summary>
+    public static PretrainedModel Untrained(PretrainConfig config, Device device, int seed)
+    {
+        manual_seed(seed);
+        var model = Build(config, device);
+        model.Method.Model.eval();
+        return model;
+    }
+
+    private static PretrainedModel Build(PretrainConfig config, Device device)
+    {
+        var tokenizer = Tokenizers.Load(Pretraining.ResolveDataPath(config.Model.Text.Tokenizer));
+        var text = TextEncoder.Configure(config.Model.Text, tokenizer.VocabularySize);
+        var method = PretrainingMethods.Create(config.Method, config.Model, text);
+        method.Model.to(device);
+        return new PretrainedModel(config, method, tokenizer, null);
+    }
+
+    /// <summary>Embeds texts in batches, l2-normalised, [N, D] on the CPU.</summary>
+    public Tensor EmbedTexts(IReadOnlyList<string> texts, Device device, int batchSize = 64)
+    {
+        var parts = new List<Tensor>();
+        using var noGrad = no_grad();
+        for (var start = 0; start < texts.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var chunk = texts.Skip(start).Take(batchSize).ToList();
+            var tokens = Tokenizer.EncodeBatch(chunk, Config.Model.Text.MaxLength);
+            long[] shape = [tokens.BatchSize, tokens.Length];
+            var words = tokens.Items.SelectMany(i => i.WordIds.Select(w => (long)w)).ToArray();
+            var input = new TextInput(tensor(tokens.InputIds, shape).to(device), tensor(tokens.AttentionMask, shape).to(device),
+                                      tensor(words, shape).to(device));
+            parts.Add(Method.EmbedTexts(input).cpu().MoveToOuterDisposeScope());
+        }
+        var all = cat(parts, 0);
+        foreach (var part in parts)
+            part.Dispose();
+        return all;
+    }
+
+    public void Dispose() => Method.Dispose();
+
+    private static string FindRunConfig(string weights)
+    {
+        for (var dir = new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(weights))!); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "config.yaml");
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        throw new CxrVLException($"no config.yaml found above '{weights}': pass a checkpoint inside a cxrvl run folder.");
+    }
+}

@@ -1,0 +1,89 @@
+using CxrVL.Data.Manifest;
+using CxrVL.Methods.Encoders;
+using CxrVL.Runs;
+using CxrVL.Runtime;
+using CxrVL.Text;
+using CxrVL.Training;
+using CxrVL.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CxrVL.Tasks.Pretraining;
+
+/// <summary>Result of <see cref="Pretraining.Run"/>.</summary>
+public sealed record PretrainingResult(TrainingResult Training, int TrainPairs, int ValPairs, string Summary);
+
+/// <summary><c>cxrvl pretrain</c> as one library call: manifest rows, tokenizer, method, the shared trainer, plots.</summary>
+public static class Pretraining
+{
+    public static PretrainingResult Run(PretrainConfig config, string manifestPath, RunFolder run, RuntimeContext runtime,
+                                        string? resumeFrom = null, string? initWeights = null, CancellationToken cancellation = default)
+    {
+        var info = ManifestInfo.TryReadFor(manifestPath)
+                   ?? throw new CxrVLException($"'{ManifestInfo.PathFor(manifestPath)}' is missing: build the manifest with 'cxrvl data build', which writes it beside the rows.");
+        var rows = ManifestReader.Read(manifestPath).ToList();
+        var trainFilter = PairFilter.Apply(rows.Where(r => r.Split == config.Data.TrainSplit), config.Data.ReportSections);
+        var valFilter = PairFilter.Apply(config.Data.ValSplit.Length == 0 ? [] : rows.Where(r => r.Split == config.Data.ValSplit),
+                                         config.Data.ReportSections);
+        var (train, val) = (trainFilter.Kept, valFilter.Kept);
+        if (train.Count == 0)
+            throw new CxrVLException($"'{manifestPath}' has no image-report pair in split '{config.Data.TrainSplit}' (data.train_split) " +
+                                     $"with text in sections {string.Join(", ", config.Data.ReportSections)} (data.report_sections).");
+        run.Log.Info(trainFilter.Describe(config.Data.TrainSplit));
+        if (config.Data.ValSplit.Length > 0)
+            run.Log.Info(valFilter.Describe(config.Data.ValSplit));
+
+        var tokenizer = Tokenizers.Load(ResolveDataPath(config.Model.Text.Tokenizer));
+        var textConfig = Methods.Encoders.TextEncoder.Configure(config.Model.Text, tokenizer.VocabularySize);
+        using var method = PretrainingMethods.Create(config.Method, config.Model, textConfig);
+        method.Model.to(runtime.Device);
+        if (initWeights is not null)
+            LoadInit(method.Model, initWeights, run.Log);
+
+        var trainPairs = new PairSource(train, info.Root, config.Data, tokenizer, config.Model.Text.MaxLength, config.Train.BatchSize,
+                                        train: true, runtime.Seed, runtime.Device);
+        var valPairs = val.Count == 0 ? null : new PairSource(val, info.Root, config.Data, tokenizer, config.Model.Text.MaxLength,
+                                        config.Train.BatchSize, train: false, runtime.Seed, runtime.Device);
+        run.Log.Info($"{config.Method}: {train.Count} training rows ({trainPairs.BatchesPerEpoch} batches per epoch), {val.Count} validation rows, device {runtime.Device}");
+
+        var trainer = new Trainer<AlignmentBatch>(config.Train, run, runtime.Seed, run.Log.Console);
+        var result = trainer.Fit(method, trainPairs, valPairs is null ? null : () => Validate(method, valPairs), resumeFrom, cancellation);
+        LossCurvePlot.Write(run.Metrics.Path, run.File("loss.png"));
+
+        var skipped = trainPairs.Stats.Skips + (valPairs?.Stats.Skips ?? 0);
+        var summary = $"{result.StopReason} after {result.Steps} steps; last checkpoint {result.LastCheckpoint}" +
+                      (skipped > 0 ? $"; skipped bad rows: {trainPairs.Stats.Summary()}" : "");
+        run.Log.Info(summary);
+        return new PretrainingResult(result, train.Count, val.Count, summary);
+    }
+
+    /// <summary>Mean loss over the validation pairs, with the model in evaluation mode (BatchNorm running statistics).</summary>
+    private static IReadOnlyDictionary<string, double> Validate(IPretrainingMethod method, PairSource pairs)
+    {
+        var total = 0.0;
+        var count = 0;
+        var progress = new TrainingProgress(0, "validation", 0, 0, 1, 0, new Dictionary<string, double>());
+        foreach (var batch in pairs.Epoch(0))
+        {
+            using (batch)
+            using (NewDisposeScope())
+            {
+                total += method.Loss(batch, progress).Total.ToDouble() * batch.Size;
+                count += (int)batch.Size;
+            }
+        }
+        return new Dictionary<string, double> { ["val_loss"] = count == 0 ? double.NaN : total / count };
+    }
+
+    /// <summary>Initial weights (an ImageNet or official checkpoint): strict by default, so nothing is silently dropped.</summary>
+    private static void LoadInit(nn.Module model, string path, RunLog log)
+    {
+        using var weights = CheckpointReader.Read(path);
+        var report = StateDictLoader.Load(model, weights);
+        log.Info($"initialised from {path}: {report}");
+    }
+
+    /// <summary>A recipe's data path: absolute or existing as given, else under the data root.</summary>
+    public static string ResolveDataPath(string path) =>
+        Path.IsPathRooted(path) || File.Exists(path) || Directory.Exists(path) ? path : Path.Combine(DataRoots.Require(), path);
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+using CxrVL.Data.Loading;
+using CxrVL.Evaluation.Retrieval;
+using CxrVL.Tasks.Embedding;
+
+namespace CxrVL.Tasks.Retrieval;
+
+/// <summary>
+/// Image-to-text and text-to-image retrieval over the embedded pairs (<c>cxrvl retrieve</c>). A report is a correct match
+/// for every image paired with the same text (several images of one study, or a note shared by a patient's images).
+/// With row classes, Precision@K counts a retrieved item as relevant when its class equals the query's.
+/// </summary>
+public static class RetrievalEvaluation
+{
+    private static readonly int[] Ks = [1, 5, 10];
+
+    public static IReadOnlyDictionary<string, double> Evaluate(PairEmbeddings pairs, IReadOnlyList<string> reportTexts, IReadOnlyList<int>? classes = null)
+    {
+        var similarity = SimilarityMatrix.Of(pairs.Images, pairs.Texts);
+        var byText = reportTexts.Select((text, i) => (Key: Normalise(text), i)).GroupBy(p => p.Key)
+            .ToDictionary(g => g.Key, g => (IReadOnlyCollection<int>)g.Select(p => p.i).ToList());
+        var textsOfImage = reportTexts.Select(text => byText[Normalise(text)]).ToList();
+        var recall = RetrievalMetrics.ImageTextRecall(similarity, textsOfImage, Ks);
+
+        var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal) { ["pairs"] = pairs.Rows.Count };
+        foreach (var (k, value) in recall.ImageToText)
+            metrics[string.Create(CultureInfo.InvariantCulture, $"i2t_recall@{k}")] = value;
+        foreach (var (k, value) in recall.TextToImage)
+            metrics[string.Create(CultureInfo.InvariantCulture, $"t2i_recall@{k}")] = value;
+        if (classes is not null)
+        {
+            var valid = classes.Select((c, i) => (c, i)).Where(p => p.c >= 0).Select(p => p.i).ToList();
+            var sub = new double[valid.Count, valid.Count];
+            for (var a = 0; a < valid.Count; a++)
+                for (var b = 0; b < valid.Count; b++)
+                    sub[a, b] = similarity[valid[a], valid[b]];
+            var labels = valid.Select(i => classes[i]).ToList();
+            foreach (var (k, value) in RetrievalMetrics.PrecisionAtK(sub, labels, labels, Ks))
+                metrics[string.Create(CultureInfo.InvariantCulture, $"i2t_precision@{k}")] = value;
+        }
+        return metrics;
+    }
+
+    private static string Normalise(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant();
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text;
+using CxrVL.Data.Manifest;
+using CxrVL.Evaluation.Classification;
+using CxrVL.Tasks.Embedding;
+using CxrVL.Tasks.Pretraining;
+using static TorchSharp.torch;
+
+namespace CxrVL.Tasks.ZeroShot;
+
+/// <summary>Per-image scores and the metrics of a zero-shot run.</summary>
+public sealed record ZeroShotResult(
+    IReadOnlyList<string> Classes,
+    IReadOnlyList<ManifestRow> Rows,
+    double[,] Scores,
+    int[] Truth,
+    int Excluded,
+    IReadOnlyDictionary<string, object> Metrics)
+{
+    /// <summary>id, true class, then one score column per class.</summary>
+    public string ScoresCsv()
+    {
+        var csv = new StringBuilder("id,truth," + string.Join(',', Classes.Select(Quote)) + "\n");
+        for (var i = 0; i < Rows.Count; i++)
+        {
+            csv.Append(Quote(Rows[i].StudyId)).Append(',').Append(Quote(Classes[Truth[i]]));
+            for (var c = 0; c < Classes.Count; c++)
+                csv.Append(',').Append(Scores[i, c].ToString("R", CultureInfo.InvariantCulture));
+            csv.Append('\n');
+        }
+        return csv.ToString();
+    }
+
+    private static string Quote(string value) => value.Contains(',') || value.Contains('"') ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
+}
+
+/// <summary>
+/// Zero-shot classification by image-prompt similarity: each class embedding is the renormalised mean of its prompts'
+/// embeddings (prompt ensembling); an image's score for a class is the cosine similarity, its prediction the best class.
+/// AUROC (one-vs-rest) comes from the continuous scores, never from hard labels; accuracy, macro F1 and Cohen's kappa
+/// from the predictions, with bootstrap 95% intervals.
+/// </summary>
+public static class ZeroShotEvaluation
+{
+    /// <summary>The class of each row (-1 when it matches no class or more than one).</summary>
+    public static int[] ClassesOf(IReadOnlyList<ManifestRow> rows, ZeroShotConfig config)
+    {
+        var classes = config.Classes.Values.ToList();
+        return rows.Select(row =>
+        {
+            var matches = classes.Select((c, i) => (c, i))
+                .Where(p => p.c.Labels.Any(label => row.Labels.TryGetValue(label, out var value) && value == 1)).ToList();
+            return matches.Count == 1 ? matches[0].i : -1;
+        }).ToArray();
+    }
+
+    public static ZeroShotResult Evaluate(PretrainedModel model, PairEmbeddings pairs, ZeroShotConfig config, Device device, int seed = 0)
+    {
+        if (config.Classes.Count < 2)
+            throw new CxrVLException("a zero-shot task needs at least two classes (classes: in the zero-shot recipe).");
+        foreach (var (name, definition) in config.Classes)
+        {
+            if (definition.Prompts.Count == 0)
+                throw new CxrVLException($"zero-shot class '{name}' has no prompts.");
+        }
+        var names = config.Classes.Keys.ToList();
+        var allTruth = ClassesOf(pairs.Rows, config);
+        var kept = Enumerable.Range(0, pairs.Rows.Count).Where(i => allTruth[i] >= 0).ToArray();
+        if (kept.Length == 0)
+            throw new CxrVLException($"no row belongs to exactly one of the classes {string.Join(", ", names)}: check the classes' labels.");
+
+        using var scope = NewDisposeScope();
+        var classEmbeddings = stack(config.Classes.Values.Select(c =>
+        {
+            var prompts = model.EmbedTexts(c.Prompts, device);
+            return nn.functional.normalize(prompts.mean([0]), dim: 0);
+        }).ToArray());
+        var images = pairs.Images.index_select(0, tensor(kept.Select(i => (long)i).ToArray()));
+        var scores = SimilarityMatrix.Of(images, classEmbeddings);
+        var truth = kept.Select(i => allTruth[i]).ToArray();
+        var rows = kept.Select(i => pairs.Rows[i]).ToList();
+
+        var predicted = MultiClassMetrics.ArgMax(scores);
+        var confusion = ConfusionMatrix.Of(truth, predicted, names.Count);
+        var (perClassAuroc, macroAuroc) = MultiClassMetrics.OneVsRestAuroc(scores, truth);
+        var metrics = new Dictionary<string, object>
+        {
+            ["images"] = kept.Length,
+            ["excluded_rows"] = pairs.Rows.Count - kept.Length,
+            ["accuracy"] = confusion.Accuracy,
+            ["macro_f1"] = confusion.MacroF1,
+            ["macro_precision"] = confusion.MacroPrecision,
+            ["macro_recall"] = confusion.MacroRecall,
+            ["cohen_kappa"] = confusion.CohenKappa,
+            ["auroc_macro"] = macroAuroc,
+            ["auroc"] = names.Select((n, c) => (n, perClassAuroc[c])).ToDictionary(p => p.n, p => p.Item2),
+            ["class_counts"] = names.Select((n, c) => (n, truth.Count(t => t == c))).ToDictionary(p => p.n, p => p.Item2),
+        };
+        if (config.Bootstrap > 0)
+        {
+            double Accuracy(int[] sample) => sample.Count(i => predicted[i] == truth[i]) / (double)sample.Length;
+            double MacroAuroc(int[] sample)
+            {
+                var subScores = new double[sample.Length, names.Count];
+                for (var r = 0; r < sample.Length; r++)
+                    for (var c = 0; c < names.Count; c++)
+                        subScores[r, c] = scores[sample[r], c];
+                return MultiClassMetrics.OneVsRestAuroc(subScores, sample.Select(i => truth[i]).ToArray()).Macro;
+            }
+            metrics["accuracy_ci95"] = Bootstrap.Interval(kept.Length, Accuracy, config.Bootstrap, seed)!;
+            if (Bootstrap.Interval(kept.Length, MacroAuroc, config.Bootstrap, seed) is { } interval)
+                metrics["auroc_macro_ci95"] = interval;
+        }
+        return new ZeroShotResult(names, rows, scores, truth, pairs.Rows.Count - kept.Length, metrics);
+    }
+}

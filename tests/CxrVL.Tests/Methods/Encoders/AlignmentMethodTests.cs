@@ -1,0 +1,112 @@
+using CxrVL.Methods.Encoders;
+using CxrVL.Models;
+using CxrVL.Tasks.Pretraining;
+using CxrVL.Training;
+using static TorchSharp.torch;
+
+namespace CxrVL.Tests.Methods.Encoders;
+
+[Collection(TorchGlobalStateCollection.Name)]
+public sealed class AlignmentMethodTests
+{
+    private static AlignmentConfig SmallConfig(string backbone = "resnet18") => new()
+    {
+        Image = new ImageEncoderConfig { Backbone = backbone, ImageSize = 64, LocalStage = 3 },
+        EmbedDim = 32,
+        Mgca = new MgcaConfig { HiddenDim = 64, Prototypes = 16, FreezePrototypesEpochs = 0 },
+    };
+
+    private static readonly BertConfig TinyBert = new()
+    {
+        VocabSize = 50, HiddenSize = 32, NumHiddenLayers = 2, NumAttentionHeads = 2, IntermediateSize = 64, MaxPositionEmbeddings = 64,
+    };
+
+    /// <summary>Four reports of 12 tokens: [CLS] words [SEP] padding, with one word split into two pieces.</summary>
+    private static AlignmentBatch Batch(int imageSize = 64)
+    {
+        manual_seed(1);
+        var ids = randint(5, 50, [4, 12]);
+        var lengths = new long[] { 12, 9, 7, 10 };
+        var mask = (arange(12).unsqueeze(0) < tensor(lengths).unsqueeze(1)).to(ScalarType.Int64);
+        var words = zeros([4, 12], ScalarType.Int64) - 1;
+        for (var b = 0; b < 4; b++)
+        {
+            // Tokens 1 and 2 form word 0; every later content token is its own word; [CLS] and [SEP] are -1.
+            for (var t = 1; t < lengths[b] - 1; t++)
+                words[b, t] = Math.Max(0, t - 2);
+        }
+        return new AlignmentBatch(randn(4, 3, imageSize, imageSize), new TextInput(ids, mask, words), [0, 1, 2, 3]);
+    }
+
+    private static TrainingProgress Progress() => new(0, "train", 0, 0, 10, 1, new Dictionary<string, double>());
+
+    [Theory]
+    [InlineData("clip", new[] { "global" })]
+    [InlineData("gloria", new[] { "global", "local" })]
+    [InlineData("mgca", new[] { "instance", "token", "prototype" })]
+    public void OneStepGivesFiniteTermsAndGradientsInBothEncoders(string name, string[] terms)
+    {
+        using var method = PretrainingMethods.Create(name, SmallConfig(), TinyBert);
+        method.Model.train();
+        using var batch = Batch();
+
+        var loss = method.Loss(batch, Progress());
+        loss.Total.backward();
+
+        Assert.Equal(terms.Order(), loss.Terms.Keys.Order());
+        Assert.True(double.IsFinite(loss.Total.item<float>()));
+        var gradients = method.Model.named_parameters().Where(p => p.parameter.grad is not null)
+            .ToDictionary(p => p.name, p => p.parameter.grad!.abs().sum().item<float>());
+        Assert.Contains(gradients, g => g.Key.StartsWith("image_encoder.backbone.conv1", StringComparison.Ordinal) && g.Value > 0);
+        Assert.Contains(gradients, g => g.Key.StartsWith("text_encoder.bert.embeddings.word_embeddings", StringComparison.Ordinal) && g.Value > 0);
+    }
+
+    [Theory]
+    [InlineData("clip")]
+    [InlineData("gloria")]
+    [InlineData("mgca")]
+    public void EmbeddingsAreUnitVectorsOfTheSharedWidth(string name)
+    {
+        using var method = PretrainingMethods.Create(name, SmallConfig(), TinyBert);
+        method.Model.eval();
+        using var batch = Batch();
+        using var noGrad = no_grad();
+
+        var images = method.EmbedImages(batch.Images);
+        var texts = method.EmbedTexts(batch.Text);
+
+        Assert.Equal([4L, 32], images.shape);
+        Assert.Equal([4L, 32], texts.shape);
+        Assert.True((images.norm(1) - 1).abs().max().item<float>() < 1e-5);
+        Assert.True((texts.norm(1) - 1).abs().max().item<float>() < 1e-5);
+    }
+
+    [Fact]
+    public void VitBackboneGivesPatchTokensAsLocalFeatures()
+    {
+        using var encoder = new ImageEncoder(new ImageEncoderConfig { Backbone = "vit_s16", ImageSize = 64 });
+        using var noGrad = no_grad();
+        var encoding = encoder.forward(randn(2, 3, 64, 64));
+        Assert.Equal([2L, 384], encoding.Global.shape);
+        Assert.Equal([2L, 16, 384], encoding.Local.shape);
+    }
+
+    [Fact]
+    public void WordPiecesAreSummedIntoTheirWords()
+    {
+        var tokens = tensor(new float[] { 9, 1, 2, 4, 8, 7 }, [1, 6, 1]);
+        var wordIds = tensor(new long[] { -1, 0, 0, 1, 2, -1 }, [1, 6]);
+
+        var (words, mask) = CxrVL.Methods.Encoders.TextEncoder.SumIntoWords(tokens, wordIds);
+
+        Assert.Equal(new float[] { 3, 4, 8 }, words.data<float>().ToArray());
+        Assert.Equal(new[] { true, true, true }, mask.data<bool>().ToArray());
+    }
+
+    [Fact]
+    public void UnknownMethodSuggestsTheClosestName()
+    {
+        var error = Assert.Throws<CxrVLException>(() => PretrainingMethods.Create("mgac", SmallConfig(), TinyBert));
+        Assert.Contains("Did you mean 'mgca'?", error.Message);
+    }
+}
