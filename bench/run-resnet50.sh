@@ -19,22 +19,14 @@ CXRVL_GLIBC_MALLOC_DEFAULTS=1 dotnet run -c Release --no-build --project bench/C
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 /usr/bin/python3 - "$out" "$load_before" "$load_after" "$iterations" <<'PY'
-import datetime, os, platform, re, sys
+import datetime, os, platform, sys
+sys.path.insert(0, "bench/reference")
+from results import read, write_section
 out, load_before, load_after, iterations = sys.argv[1:5]
 
-def read(name):
-    rates, header = {}, ""
-    for line in open(os.path.join(out, name)):
-        if line.startswith("#"):
-            header = line[1:].strip()
-        elif line.strip():
-            variant, rate = line.split()
-            rates[variant] = float(rate)
-    return header, rates
-
-py_header, py = read("pytorch.txt")
-cs_header, cs = read("cxrvl.txt")
-_, glibc = read("cxrvl-glibc.txt")
+py_header, py = read(os.path.join(out, "pytorch.txt"))
+cs_header, cs = read(os.path.join(out, "cxrvl.txt"))
+_, glibc = read(os.path.join(out, "cxrvl-glibc.txt"))
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
 
 def cell(table, variant):
@@ -72,12 +64,6 @@ for kind in ("infer", "train"):
                  f"{pr:.2f} img/s ({pv}): **{cr / pr:.2f}x**")
 lines.append("")
 section = "\n".join(lines)
-
-path = "bench/RESULTS.md"
-text = open(path).read() if os.path.exists(path) else "# Benchmark results\n\nWritten by `bench/run-*.sh`; each section is replaced by its script's next run.\n"
-pattern = re.compile(r"<!-- resnet50:begin -->.*?<!-- resnet50:end -->\n?", re.S)
-block = f"<!-- resnet50:begin -->\n{section}<!-- resnet50:end -->\n"
-text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block
-open(path, "w").write(text)
+write_section("resnet50", section)
 print(section)
 PY
