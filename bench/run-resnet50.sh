@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ResNet-50 throughput, CxrVL (TorchSharp) against PyTorch 1.13 (Debian, OpenBLAS) on this machine in one run.
 # Writes the "resnet50" section of bench/RESULTS.md. ITERATIONS (default 3) timed steps per variant.
-# The machine's load average is recorded: other work running at the same time lowers both sides.
+# The machine's load average is recorded: other work running at the same time lowers both sides; the variants
+# alternate between the two sides to spread that evenly.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -12,10 +13,21 @@ dotnet build -c Release bench/CxrVL.Bench -v quiet -nologo >/dev/null
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-/usr/bin/python3 bench/reference/resnet50.py --iterations "$iterations" | tee "$out/pytorch.txt"
-dotnet run -c Release --no-build --project bench/CxrVL.Bench -- resnet50 --iterations "$iterations" | tee "$out/cxrvl.txt"
-CXRVL_GLIBC_MALLOC_DEFAULTS=1 dotnet run -c Release --no-build --project bench/CxrVL.Bench -- resnet50 \
-  --iterations "$iterations" --variants infer_no_grad,infer_channels_last,train_sgd | tee "$out/cxrvl-glibc.txt"
+# Variant by variant, alternating the two sides, so that changing load from other work hits both alike.
+for variant in infer_no_grad infer_inference_mode infer_channels_last infer_fused_bn infer_fused_bn_channels_last \
+               train_sgd train_sgd_channels_last; do
+  case $variant in
+    infer_fused_bn*) ;;  # no PyTorch counterpart in eager mode
+    *) /usr/bin/python3 bench/reference/resnet50.py --iterations "$iterations" --variants "$variant" | tee -a "$out/pytorch.txt" ;;
+  esac
+  dotnet run -c Release --no-build --project bench/CxrVL.Bench -- resnet50 --iterations "$iterations" --variants "$variant" \
+    | tee -a "$out/cxrvl.txt"
+  case $variant in
+    infer_no_grad|infer_channels_last|train_sgd)
+      CXRVL_GLIBC_MALLOC_DEFAULTS=1 dotnet run -c Release --no-build --project bench/CxrVL.Bench -- resnet50 \
+        --iterations "$iterations" --variants "$variant" | tee -a "$out/cxrvl-glibc.txt" ;;
+  esac
+done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 /usr/bin/python3 - "$out" "$load_before" "$load_after" "$iterations" <<'PY'
