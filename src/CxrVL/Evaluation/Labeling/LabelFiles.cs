@@ -23,9 +23,8 @@ public static class LabelFiles
         switch (extension)
         {
             case ".csv":
-                var rows = CsvText.Parse(File.ReadAllText(path));
-                return new ReportSource("Reports", rows.Where(r => r.Count > 0 && !(r.Count == 1 && r[0].Length == 0))
-                    .Select(r => new KeyValuePair<string, string>(r[0], r[0])).ToList());
+                return new ReportSource("Reports", CsvRecords.Read(path)
+                    .Select(r => new KeyValuePair<string, string>(r.Fields[0], r.Fields[0])).ToList());
             case ".json":
                 return new ReportSource("id", TextFiles.ReadMap(path).Select(p => p.Value.Count == 1
                     ? new KeyValuePair<string, string>(p.Key, p.Value[0])
@@ -59,27 +58,25 @@ public static class LabelFiles
     {
         if (!File.Exists(path))
             throw new CxrVLException($"file '{path}' does not exist.");
-        var rows = CsvText.Parse(File.ReadAllText(path));
-        if (rows.Count == 0)
+        using var records = CsvRecords.Read(path).GetEnumerator();
+        if (!records.MoveNext())
             throw new CxrVLException($"'{path}' is empty; expected a header and one row per report.");
-        var header = rows[0];
-        var columns = ChexpertObservations.Names.Select(name => header.IndexOf(name)).ToArray();
+        var header = records.Current.Fields;
+        var columns = ChexpertObservations.Names.Select(name => Array.IndexOf(header, name)).ToArray();
         var missing = ChexpertObservations.Names.Where((_, i) => columns[i] < 0).ToList();
         if (missing.Count > 0)
             throw new CxrVLException($"'{path}' lacks the column(s) {string.Join(", ", missing)}; expected the CheXpert labeler's 14 observation columns.");
         var result = new List<KeyValuePair<string, ChexpertLabels>>();
-        for (var r = 1; r < rows.Count; r++)
+        while (records.MoveNext())
         {
-            var row = rows[r];
-            if (row.Count == 1 && row[0].Length == 0)
-                continue;
+            var (line, row) = records.Current;
             var values = new int?[columns.Length];
             for (var k = 0; k < columns.Length; k++)
             {
-                var cell = columns[k] < row.Count ? row[columns[k]].Trim() : "";
+                var cell = columns[k] < row.Length ? row[columns[k]].Trim() : "";
                 values[k] = cell.Length == 0 ? null
                     : double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v is 1 or 0 or -1 ? (int)v
-                    : throw new CxrVLException($"'{path}' row {r + 1}, column '{ChexpertObservations.Names[k]}': '{cell}' is not 1, 0, -1 or blank.");
+                    : throw new CxrVLException($"'{path}' line {line}, column '{ChexpertObservations.Names[k]}': '{cell}' is not 1, 0, -1 or blank.");
             }
             result.Add(new(row[0], new ChexpertLabels(values)));
         }

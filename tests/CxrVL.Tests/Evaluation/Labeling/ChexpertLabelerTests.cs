@@ -82,7 +82,7 @@ public sealed class ChexpertLabelerTests
 
             File.WriteAllText(path, File.ReadAllText(path).Replace("r2,1.0", "r2,yes", StringComparison.Ordinal));
             var error = Assert.Throws<CxrVLException>(() => LabelFiles.ReadLabels(path));
-            Assert.Contains("row 3, column 'No Finding'", error.Message);
+            Assert.Contains("line 3, column 'No Finding'", error.Message);
         }
         finally
         {

@@ -1,6 +1,6 @@
 """Writes JSON inputs for the NLG benchmark and the labeler check from the IU X-ray report XML.
 
-usage: iu_texts.py ECGEN_RADIOLOGY_DIR OUT_DIR
+usage: iu_texts.py ECGEN_RADIOLOGY_DIR OUT_DIR (or imported by nlg_bench.py)
   findings.json     id -> FINDINGS text      (reports with both sections)
   impressions.json  id -> IMPRESSION text    (same ids)
   reports.json      id -> FINDINGS + IMPRESSION, for every report with either
