@@ -23,7 +23,7 @@ public static class LabelFiles
         switch (extension)
         {
             case ".csv":
-                return new ReportSource("Reports", CsvRecords.Read(path)
+                return new ReportSource("Reports", CsvText.Read(path)
                     .Select(r => new KeyValuePair<string, string>(r.Fields[0], r.Fields[0])).ToList());
             case ".json":
                 return new ReportSource("id", TextFiles.ReadMap(path).Select(p => p.Value.Count == 1
@@ -58,7 +58,7 @@ public static class LabelFiles
     {
         if (!File.Exists(path))
             throw new CxrVLException($"file '{path}' does not exist.");
-        using var records = CsvRecords.Read(path).GetEnumerator();
+        using var records = CsvText.Read(path).GetEnumerator();
         if (!records.MoveNext())
             throw new CxrVLException($"'{path}' is empty; expected a header and one row per report.");
         var header = records.Current.Fields;
