@@ -2,15 +2,9 @@
 # Classification metrics speed, CxrVL against sklearn 1.2 (Debian) on the same data in one run. Writes the
 # "metrics" section of bench/RESULTS.md. RESAMPLES (default 200) bootstrap resamples. The load average is recorded.
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 resamples=${RESAMPLES:-200}
-export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-dotnet build -c Release bench/CxrVL.Bench -v quiet -nologo >/dev/null
 
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 /usr/bin/python3 bench/reference/metrics.py "$resamples" | tee "$out/sklearn.txt"
 dotnet run -c Release --no-build --project bench/CxrVL.Bench -- metrics --resamples "$resamples" | tee "$out/cxrvl.txt"
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)

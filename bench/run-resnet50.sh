@@ -4,15 +4,9 @@
 # The machine's load average is recorded: other work running at the same time lowers both sides; the variants
 # alternate between the two sides to spread that evenly.
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 iterations=${ITERATIONS:-3}
-export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-dotnet build -c Release bench/CxrVL.Bench -v quiet -nologo >/dev/null
 
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # Variant by variant, alternating the two sides, so that changing load from other work hits both alike.
 for variant in infer_no_grad infer_inference_mode infer_channels_last infer_fused_bn infer_fused_bn_channels_last \
                train_sgd train_sgd_channels_last; do

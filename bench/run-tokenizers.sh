@@ -3,14 +3,8 @@
 # Writes the "tokenizers" section of bench/RESULTS.md. Needs `scripts/setup --tests` (the npm reference).
 # The machine's load average is recorded: other work running at the same time lowers both sides.
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-dotnet build -c Release bench/CxrVL.Bench -v quiet -nologo >/dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 dotnet run -c Release --no-build --project bench/CxrVL.Bench -- tokenizers --reference-input "$out/input.json" | tee "$out/cxrvl.txt"
 node bench/reference/tokenizers.js "$out/input.json" | tee "$out/hf.txt"
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -2,15 +2,9 @@
 # Checkpoint read/write of a ViT-B/16 state dict (86.6 M float32 values, 346 MB), CxrVL against PyTorch 1.13 on this
 # machine in one run. Writes the "weights" section of bench/RESULTS.md. ITERATIONS (default 3) timed runs per variant.
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 iterations=${ITERATIONS:-3}
-export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-dotnet build -c Release bench/CxrVL.Bench -v quiet -nologo >/dev/null
 
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 /usr/bin/python3 bench/reference/checkpoint_load.py make "$out"
 /usr/bin/python3 bench/reference/checkpoint_load.py time "$out" --iterations "$iterations" | tee "$out/pytorch.txt"
 dotnet run -c Release --no-build --project bench/CxrVL.Bench -- weights --dir "$out" --iterations "$iterations" | tee "$out/cxrvl.txt"
