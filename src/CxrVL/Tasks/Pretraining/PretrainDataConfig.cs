@@ -11,8 +11,8 @@ public sealed class PretrainDataConfig
 
     public string TrainSplit { get; set; } = "train";
 
-    /// <summary>Split used for validation; empty to train without validation.</summary>
-    public string ValSplit { get; set; } = "valid";
+    /// <summary>Split used for validation; empty or null to train without validation.</summary>
+    public string? ValSplit { get; set; } = "valid";
 
     public int Workers { get; set; } = 2;
 

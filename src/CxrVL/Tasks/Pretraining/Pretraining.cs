@@ -23,15 +23,15 @@ public static class Pretraining
                    ?? throw new CxrVLException($"'{ManifestInfo.PathFor(manifestPath)}' is missing: build the manifest with 'cxrvl data build', which writes it beside the rows.");
         var rows = ManifestReader.Read(manifestPath).ToList();
         var trainFilter = PairFilter.Apply(rows.Where(r => r.Split == config.Data.TrainSplit), config.Data.ReportSections);
-        var valFilter = PairFilter.Apply(config.Data.ValSplit.Length == 0 ? [] : rows.Where(r => r.Split == config.Data.ValSplit),
-                                         config.Data.ReportSections);
+        var validate = !string.IsNullOrEmpty(config.Data.ValSplit);
+        var valFilter = PairFilter.Apply(validate ? rows.Where(r => r.Split == config.Data.ValSplit) : [], config.Data.ReportSections);
         var (train, val) = (trainFilter.Kept, valFilter.Kept);
         if (train.Count == 0)
             throw new CxrVLException($"'{manifestPath}' has no image-report pair in split '{config.Data.TrainSplit}' (data.train_split) " +
                                      $"with text in sections {string.Join(", ", config.Data.ReportSections)} (data.report_sections).");
         run.Log.Info(trainFilter.Describe(config.Data.TrainSplit));
-        if (config.Data.ValSplit.Length > 0)
-            run.Log.Info(valFilter.Describe(config.Data.ValSplit));
+        if (validate)
+            run.Log.Info(valFilter.Describe(config.Data.ValSplit!));
 
         var tokenizer = Tokenizers.Load(ResolveDataPath(config.Model.Text.Tokenizer));
         var textConfig = Methods.Encoders.TextEncoder.Configure(config.Model.Text, tokenizer.VocabularySize);
