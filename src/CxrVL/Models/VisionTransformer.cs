@@ -53,10 +53,57 @@ public sealed class VisionTransformer : nn.Module<Tensor, VitFeatures>
         var (patches, table) = Embed(images);
         var tokens = cat([(cls_token + table[.., ..1]).expand(patches.shape[0], -1, -1), patches + table[.., 1..]], 1);
         tokens = Encode(pos_drop.forward(tokens));
+        return Pool(tokens);
+    }
+
+    /// <summary>Class token or normalised patch mean, and the head; results leave the caller's dispose scope.</summary>
+    private VitFeatures Pool(Tensor tokens)
+    {
         var pooled = fc_norm is null ? tokens[.., 0] : fc_norm.forward(tokens[.., 1..].mean([1]));
         var logits = head?.forward(pooled);
         logits?.MoveToOuterDisposeScope();
         return new VitFeatures(tokens.MoveToOuterDisposeScope(), pooled.MoveToOuterDisposeScope(), logits);
+    }
+
+    /// <summary>
+    /// A single-view image through the view's expert (MedST: the lateral expert takes every token of a lateral image,
+    /// its class token included); <see cref="ImageView.Frontal"/> is <see cref="forward"/>.
+    /// </summary>
+    public VitFeatures ForwardView(Tensor images, ImageView view)
+    {
+        if (view == ImageView.Frontal)
+            return forward(images);
+        using var scope = NewDisposeScope();
+        var (patches, table) = Embed(images);
+        var tokens = cat([(cls_token + table[.., ..1]).expand(patches.shape[0], -1, -1), patches + table[.., 1..]], 1);
+        tokens = Encode(pos_drop.forward(tokens), lateralFrom: 0, keyBias: null);
+        return Pool(tokens);
+    }
+
+    /// <summary>
+    /// MedST's multi-view input: the frontal image's class token and patches, then the lateral image's patches with
+    /// the same position table (no second class token), one shared self-attention over all of them, and the FFN
+    /// experts by view. A study without a lateral image (<paramref name="hasLateral"/> false) still feeds its (zero)
+    /// lateral image, but its lateral keys are masked, so its frontal tokens equal the frontal-only forward pass.
+    /// </summary>
+    /// <param name="frontal">[N, C, H, W].</param>
+    /// <param name="lateral">[N, C, H, W]; zeros where absent.</param>
+    /// <param name="hasLateral">[N] bool.</param>
+    /// <returns>Tokens [N, 1 + 2P, D]: class token, frontal patches, lateral patches.</returns>
+    public VitFeatures ForwardViews(Tensor frontal, Tensor lateral, Tensor hasLateral)
+    {
+        using var scope = NewDisposeScope();
+        var (front, table) = Embed(frontal);
+        var (side, _) = Embed(lateral);
+        var n = front.shape[0];
+        var frontalTokens = front.shape[1] + 1;
+        var tokens = cat([(cls_token + table[.., ..1]).expand(n, -1, -1), front + table[.., 1..], side + table[.., 1..]], 1);
+        var keep = cat([ones(n, frontalTokens, dtype: ScalarType.Bool, device: frontal.device),
+                        hasLateral.to(ScalarType.Bool).unsqueeze(1).expand(n, side.shape[1])], 1);
+        var keyBias = zeros(keep.shape, tokens.dtype, tokens.device).masked_fill(keep.logical_not(), double.NegativeInfinity)
+            .view(n, 1, 1, -1);
+        tokens = Encode(pos_drop.forward(tokens), frontalTokens, keyBias);
+        return Pool(tokens);
     }
 
     /// <summary>
@@ -101,10 +148,11 @@ public sealed class VisionTransformer : nn.Module<Tensor, VitFeatures>
         return (patch_embed.forward(images), table);
     }
 
-    private Tensor Encode(Tensor tokens)
+    private Tensor Encode(Tensor tokens, long? lateralFrom = null, Tensor? keyBias = null)
     {
+        var from = lateralFrom ?? tokens.shape[1];
         foreach (var block in blocks)
-            tokens = block.forward(tokens);
+            tokens = block.Forward(tokens, from, keyBias);
         return norm is null ? tokens : norm.forward(tokens);
     }
 

@@ -50,9 +50,18 @@ public sealed record VisionTransformerConfig
     /// <summary>Classes of <c>head</c>; null leaves the head out (timm <c>num_classes=0</c>).</summary>
     public int? Classes { get; init; }
 
+    /// <summary>
+    /// MedST's mixture of view experts: every block gets a second FFN <c>mlp_l</c> and norm <c>norm2_l</c> for the
+    /// tokens of lateral images (<see cref="VisionTransformer.ForwardViews"/>, <see cref="VisionTransformer.ForwardView"/>).
+    /// </summary>
+    public bool LateralExperts { get; init; }
+
     public int GridSize => ImageSize / PatchSize;
 
     public int MlpHiddenDim => (int)(EmbedDim * MlpRatio);
+
+    public static VisionTransformerConfig Tiny16(int? classes = null) =>
+        new() { EmbedDim = 192, Depth = 12, Heads = 3, Classes = classes };
 
     public static VisionTransformerConfig Small16(int? classes = null) =>
         new() { EmbedDim = 384, Depth = 12, Heads = 6, Classes = classes };
@@ -60,11 +69,12 @@ public sealed record VisionTransformerConfig
     public static VisionTransformerConfig Base16(int? classes = null) =>
         new() { EmbedDim = 768, Depth = 12, Heads = 12, Classes = classes };
 
-    /// <summary>The named architectures of <c>cxrvl weights forward</c>: vit_s16, vit_b16.</summary>
+    /// <summary>The named architectures: vit_t16, vit_s16, vit_b16 (timm's tiny, small and base with 16-pixel patches).</summary>
     public static VisionTransformerConfig Named(string name, int? classes = null) => name.ToLowerInvariant() switch
     {
+        "vit_t16" => Tiny16(classes),
         "vit_s16" => Small16(classes),
         "vit_b16" => Base16(classes),
-        _ => throw new CxrVLException($"unknown ViT '{name}': use vit_s16 or vit_b16."),
+        _ => throw new CxrVLException($"unknown ViT '{name}': use vit_t16, vit_s16 or vit_b16."),
     };
 }

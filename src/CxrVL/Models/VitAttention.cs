@@ -21,12 +21,15 @@ internal sealed class VitAttention : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor tokens)
+    public override Tensor forward(Tensor tokens) => Forward(tokens, null);
+
+    /// <param name="keyBias">Added to the attention logits, broadcast to [N, heads, L, L]: 0 for keys that take part, -inf for masked ones.</param>
+    public Tensor Forward(Tensor tokens, Tensor? keyBias)
     {
         using var scope = NewDisposeScope();
         var (n, length, dim) = (tokens.shape[0], tokens.shape[1], tokens.shape[2]);
         var parts = qkv.forward(tokens).view(n, length, 3, _heads, dim / _heads).permute(2, 0, 3, 1, 4);
-        var attended = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2]);
+        var attended = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2], keyBias);
         return proj.forward(attended.transpose(1, 2).reshape(n, length, dim)).MoveToOuterDisposeScope();
     }
 }

@@ -4,13 +4,19 @@ using static TorchSharp.torch;
 
 namespace CxrVL.Models;
 
-/// <summary>timm's pre-norm transformer <c>Block</c>: x + attn(norm1(x)), then x + mlp(norm2(x)).</summary>
+/// <summary>
+/// timm's pre-norm transformer <c>Block</c>: x + attn(norm1(x)), then x + mlp(norm2(x)). With lateral experts (MedST's
+/// MoVE) the attention stays shared over all tokens, and the tokens from <c>lateralFrom</c> on take the second FFN
+/// path x + mlp_l(norm2_l(x)).
+/// </summary>
 internal sealed class VitBlock : nn.Module<Tensor, Tensor>
 {
     private readonly LayerNorm norm1;
     private readonly VitAttention attn;
     private readonly LayerNorm norm2;
     private readonly VitMlp mlp;
+    private readonly LayerNorm? norm2_l;
+    private readonly VitMlp? mlp_l;
 
     public VitBlock(VisionTransformerConfig config) : base(nameof(VitBlock))
     {
@@ -18,13 +24,33 @@ internal sealed class VitBlock : nn.Module<Tensor, Tensor>
         attn = new VitAttention(config);
         norm2 = nn.LayerNorm(config.EmbedDim, config.LayerNormEps);
         mlp = new VitMlp(config);
+        if (config.LateralExperts)
+        {
+            norm2_l = nn.LayerNorm(config.EmbedDim, config.LayerNormEps);
+            mlp_l = new VitMlp(config);
+        }
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor tokens)
+    public override Tensor forward(Tensor tokens) => Forward(tokens, tokens.shape[1], null);
+
+    /// <param name="lateralFrom">Index of the first token routed to the lateral expert (the token count: none; 0: all).</param>
+    /// <param name="keyBias">Attention logit bias masking keys (see <see cref="VitAttention.Forward"/>), or null.</param>
+    public Tensor Forward(Tensor tokens, long lateralFrom, Tensor? keyBias)
     {
         using var scope = NewDisposeScope();
-        var x = tokens + attn.forward(norm1.forward(tokens));
-        return (x + mlp.forward(norm2.forward(x))).MoveToOuterDisposeScope();
+        var x = tokens + attn.Forward(norm1.forward(tokens), keyBias);
+        var length = x.shape[1];
+        if (lateralFrom >= length)
+            return (x + mlp.forward(norm2.forward(x))).MoveToOuterDisposeScope();
+        if (mlp_l is null || norm2_l is null)
+            throw new CxrVLException("this ViT has no lateral-view experts (model built without LateralExperts).");
+        var lateral = x[.., (int)lateralFrom..];
+        lateral = lateral + mlp_l.forward(norm2_l.forward(lateral));
+        if (lateralFrom == 0)
+            return lateral.MoveToOuterDisposeScope();
+        var frontal = x[.., ..(int)lateralFrom];
+        frontal = frontal + mlp.forward(norm2.forward(frontal));
+        return cat([frontal, lateral], 1).MoveToOuterDisposeScope();
     }
 }

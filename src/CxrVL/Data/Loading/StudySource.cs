@@ -170,7 +170,9 @@ public sealed class StudySource : ISampleSource<StudySample>
                 return [(row, Frontal(row) ?? row.Images.FirstOrDefault() ?? throw NoImage(id, "no image"))];
             case StudyViews.Pair:
                 var lateral = row.Images.FirstOrDefault(i => ViewPositions.IsLateral(i.View));
-                return [(row, Frontal(row) ?? throw NoImage(id, "no frontal (PA/AP) image")), lateral is null ? null : (row, lateral)];
+                // An image without a view position (some sources leave it blank) stands in for the frontal one.
+                var frontal = Frontal(row) ?? row.Images.FirstOrDefault(i => i.View is null) ?? throw NoImage(id, "no frontal (PA/AP) image");
+                return [(row, frontal), lateral is null ? null : (row, lateral)];
             default:
                 var sequence = _sequences[index];
                 var slots = new (ManifestRow, ManifestImage)?[_options.SequenceLength];

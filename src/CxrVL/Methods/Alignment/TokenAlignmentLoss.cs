@@ -20,10 +20,7 @@ public static class TokenAlignmentLoss
     {
         using var scope = NewDisposeScope();
         var (batch, tokens) = (queries.shape[0], queries.shape[1]);
-        var attention = queries.matmul(context.transpose(1, 2)) / temperature;
-        if (contextMask is not null)
-            attention = attention.masked_fill(contextMask.logical_not().unsqueeze(1), double.NegativeInfinity);
-        var attended = nn.functional.normalize(nn.functional.softmax(attention, -1).matmul(context), dim: -1);
+        var attended = Attend(queries, context, temperature, contextMask);
 
         var similarity = queries.matmul(attended.transpose(1, 2)) / temperature;
         var forward = similarity;
@@ -37,11 +34,27 @@ public static class TokenAlignmentLoss
         var targets = arange(tokens, device: queries.device).repeat(batch);
         var forwardLoss = nn.functional.cross_entropy(forward.reshape(batch * tokens, tokens), targets, reduction: nn.Reduction.None);
         var backwardLoss = nn.functional.cross_entropy(backward.reshape(batch * tokens, tokens), targets, reduction: nn.Reduction.None);
-        var perToken = (forwardLoss + backwardLoss) * weights.reshape(-1);
+        var perToken = forwardLoss + backwardLoss;
+        var tokenWeights = weights.reshape(-1);
         if (queryMask is not null)
-            perToken = perToken.index_select(0, queryMask.reshape(-1).nonzero().squeeze(1));
-        var loss = perToken.sum() / batch / 2;
+        {
+            // Padded queries have an infinite loss: leave them out before weighting, so learned weights get finite gradients.
+            var real = queryMask.reshape(-1).nonzero().squeeze(1);
+            perToken = perToken.index_select(0, real);
+            tokenWeights = tokenWeights.index_select(0, real);
+        }
+        var loss = (perToken * tokenWeights).sum() / batch / 2;
         return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Each query token's normalised attention-weighted context, softmax(q c^T / temperature) c, [B, N, D]; masked context tokens take no part.</summary>
+    public static Tensor Attend(Tensor queries, Tensor context, double temperature, Tensor? contextMask = null)
+    {
+        using var scope = NewDisposeScope();
+        var attention = queries.matmul(context.transpose(1, 2)) / temperature;
+        if (contextMask is not null)
+            attention = attention.masked_fill(contextMask.logical_not().unsqueeze(1), double.NegativeInfinity);
+        return nn.functional.normalize(nn.functional.softmax(attention, -1).matmul(context), dim: -1).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -1,8 +1,9 @@
 using CxrVL.Methods.Alignment;
+using CxrVL.Methods.MedST;
 
 namespace CxrVL.Methods.Encoders;
 
-/// <summary>The <c>model:</c> section of the image-report alignment family (clip, gloria, mgca).</summary>
+/// <summary>The <c>model:</c> section of the image-report alignment family (clip, gloria, mgca, medst).</summary>
 public sealed class AlignmentConfig
 {
     public ImageEncoderConfig Image { get; set; } = new();
@@ -23,6 +24,8 @@ public sealed class AlignmentConfig
     public GloriaConfig Gloria { get; set; } = new();
 
     public MgcaConfig Mgca { get; set; } = new();
+
+    public MedstConfig Medst { get; set; } = new();
 }
 
 /// <summary>GLoRIA's local-loss constants (gamma1 attention sharpness, gamma2 word aggregation, gamma3 score scale).</summary>

@@ -1,6 +1,17 @@
 using CxrVL.Training;
+using CxrVL.Weights;
 
 namespace CxrVL.Methods.Encoders;
 
 /// <summary>An image-report method: trainable by the shared trainer and usable for embedding, zero-shot and retrieval.</summary>
-public interface IPretrainingMethod : ITrainingMethod<AlignmentBatch>, IAlignmentModel;
+public interface IPretrainingMethod : ITrainingMethod<AlignmentBatch>, IAlignmentModel
+{
+    /// <summary>
+    /// Studies per temporal sequence when the method trains on a patient's studies in order (MedST: 4): batches are then
+    /// built from whole sequences. 0: independent pairs.
+    /// </summary>
+    int SequenceLength => 0;
+
+    /// <summary>Loads <c>--init</c> weights: strictly by name unless the method knows a reference layout to map.</summary>
+    LoadReport Initialise(StateDict weights, string source) => StateDictLoader.Load(Model, weights, source: source);
+}

@@ -37,7 +37,7 @@ public sealed class ImageEncoder : nn.Module<Tensor, ImageEncoding>
         }
         else
         {
-            throw new CxrVLException($"unknown image backbone '{config.Backbone}': use resnet18, resnet50, resnet101, vit_s16 or vit_b16.");
+            throw new CxrVLException($"unknown image backbone '{config.Backbone}': use resnet18, resnet50, resnet101, vit_t16, vit_s16 or vit_b16.");
         }
         RegisterComponents();
     }

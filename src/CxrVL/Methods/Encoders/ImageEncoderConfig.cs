@@ -3,7 +3,7 @@ namespace CxrVL.Methods.Encoders;
 /// <summary>The image side of a dual encoder, as recipes write it (<c>model.image:</c>).</summary>
 public sealed class ImageEncoderConfig
 {
-    /// <summary>resnet18, resnet50, resnet101, vit_s16 or vit_b16.</summary>
+    /// <summary>resnet18, resnet50, resnet101, vit_t16, vit_s16 or vit_b16.</summary>
     public string Backbone { get; set; } = "resnet50";
 
     /// <summary>1 for grayscale stems (PRIOR), 3 for ImageNet-style stems.</summary>

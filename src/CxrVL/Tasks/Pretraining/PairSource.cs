@@ -11,7 +11,7 @@ namespace CxrVL.Tasks.Pretraining;
 /// Image-report pairs for the trainer: the study loader decodes and augments the images in parallel; the reports are
 /// tokenised here, in one pass per batch, with the word map GLoRIA and MGCA need; tensors move to the device.
 /// </summary>
-public sealed class PairSource : IBatchSource<AlignmentBatch>
+public sealed class PairSource : IPairBatchSource
 {
     private readonly BatchLoader<StudySample, StudyBatch> _loader;
     private readonly ITextTokenizer _tokenizer;
@@ -61,19 +61,7 @@ public sealed class PairSource : IBatchSource<AlignmentBatch>
 
     private AlignmentBatch ToPairs(StudyBatch batch)
     {
-        var tokens = _tokenizer.EncodeBatch(batch.Reports.Select(r => r ?? "").ToList(), _maxLength);
-        var words = new long[tokens.BatchSize * tokens.Length];
-        for (var b = 0; b < tokens.BatchSize; b++)
-        {
-            var wordIds = tokens.Items[b].WordIds;
-            for (var t = 0; t < tokens.Length; t++)
-                words[b * tokens.Length + t] = wordIds[t];
-        }
-        long[] shape = [tokens.BatchSize, tokens.Length];
-        var text = new TextInput(
-            tensor(tokens.InputIds, shape).to(_device),
-            tensor(tokens.AttentionMask, shape).to(_device),
-            tensor(words, shape).to(_device));
+        var text = ReportTokens.Encode(_tokenizer, batch.Reports.Select(r => r ?? "").ToList(), _maxLength, _device);
         // On the CPU .to() returns the same tensor object; the pair batch needs its own handle, as the study batch is disposed.
         var images = batch.Images.to(_device);
         return new AlignmentBatch(ReferenceEquals(images, batch.Images) ? images.alias() : images, text, batch.Rows);

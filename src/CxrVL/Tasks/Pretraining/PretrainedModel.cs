@@ -70,11 +70,7 @@ public sealed class PretrainedModel : IDisposable
         {
             using var scope = NewDisposeScope();
             var chunk = texts.Skip(start).Take(batchSize).ToList();
-            var tokens = Tokenizer.EncodeBatch(chunk, Config.Model.Text.MaxLength);
-            long[] shape = [tokens.BatchSize, tokens.Length];
-            var words = tokens.Items.SelectMany(i => i.WordIds.Select(w => (long)w)).ToArray();
-            var input = new TextInput(tensor(tokens.InputIds, shape).to(device), tensor(tokens.AttentionMask, shape).to(device),
-                                      tensor(words, shape).to(device));
+            var input = ReportTokens.Encode(Tokenizer, chunk, Config.Model.Text.MaxLength, device);
             parts.Add(Method.EmbedTexts(input).cpu().MoveToOuterDisposeScope());
         }
         var all = cat(parts, 0);

@@ -38,12 +38,10 @@ public static class Pretraining
         using var method = PretrainingMethods.Create(config.Method, config.Model, textConfig);
         method.Model.to(runtime.Device);
         if (initWeights is not null)
-            LoadInit(method.Model, initWeights, run.Log);
+            LoadInit(method, initWeights, run.Log);
 
-        var trainPairs = new PairSource(train, info.Root, config.Data, tokenizer, config.Model.Text.MaxLength, config.Train.BatchSize,
-                                        train: true, runtime.Seed, runtime.Device);
-        var valPairs = val.Count == 0 ? null : new PairSource(val, info.Root, config.Data, tokenizer, config.Model.Text.MaxLength,
-                                        config.Train.BatchSize, train: false, runtime.Seed, runtime.Device);
+        var trainPairs = Source(method, train, info.Root, config, tokenizer, train: true, runtime);
+        var valPairs = val.Count == 0 ? null : Source(method, val, info.Root, config, tokenizer, train: false, runtime);
         run.Log.Info($"{config.Method}: {train.Count} training rows ({trainPairs.BatchesPerEpoch} batches per epoch), {val.Count} validation rows, device {runtime.Device}");
 
         var trainer = new Trainer<AlignmentBatch>(config.Train, run, runtime.Seed, run.Log.Console);
@@ -57,8 +55,17 @@ public static class Pretraining
         return new PretrainingResult(result, train.Count, val.Count, summary);
     }
 
+    /// <summary>Independent pairs, or whole study sequences for a method that learns from them (batch size then counts sequences).</summary>
+    private static IPairBatchSource Source(IPretrainingMethod method, IReadOnlyList<ManifestRow> rows, string root, PretrainConfig config,
+                                           ITextTokenizer tokenizer, bool train, RuntimeContext runtime) =>
+        method.SequenceLength > 0
+            ? new SequenceSource(rows, root, config.Data, tokenizer, config.Model.Text.MaxLength, method.SequenceLength,
+                                 config.Train.BatchSize, train, runtime.Seed, runtime.Device)
+            : new PairSource(rows, root, config.Data, tokenizer, config.Model.Text.MaxLength, config.Train.BatchSize, train,
+                             runtime.Seed, runtime.Device);
+
     /// <summary>Mean loss over the validation pairs, with the model in evaluation mode (BatchNorm running statistics).</summary>
-    private static IReadOnlyDictionary<string, double> Validate(IPretrainingMethod method, PairSource pairs)
+    private static IReadOnlyDictionary<string, double> Validate(IPretrainingMethod method, IPairBatchSource pairs)
     {
         var total = 0.0;
         var count = 0;
@@ -76,10 +83,10 @@ public static class Pretraining
     }
 
     /// <summary>Initial weights (an ImageNet or official checkpoint): strict by default, so nothing is silently dropped.</summary>
-    private static void LoadInit(nn.Module model, string path, RunLog log)
+    private static void LoadInit(IPretrainingMethod method, string path, RunLog log)
     {
         using var weights = CheckpointReader.Read(path);
-        var report = StateDictLoader.Load(model, weights);
+        var report = method.Initialise(weights, path);
         log.Info($"initialised from {path}: {report}");
     }
 

@@ -2,6 +2,7 @@ using CxrVL.Configuration;
 using CxrVL.Methods.Clip;
 using CxrVL.Methods.Encoders;
 using CxrVL.Methods.Gloria;
+using CxrVL.Methods.MedST;
 using CxrVL.Methods.Mgca;
 using CxrVL.Models;
 
@@ -16,6 +17,7 @@ public static class PretrainingMethods
             ["clip"] = (model, text) => new ClipMethod(model, text),
             ["gloria"] = (model, text) => new GloriaMethod(model, text),
             ["mgca"] = (model, text) => new MgcaMethod(model, text),
+            ["medst"] = (model, text) => new MedstMethod(model, text),
         };
 
     public static IEnumerable<string> Names => Factories.Keys.Order(StringComparer.Ordinal);

@@ -1,0 +1,124 @@
+using CxrVL.Methods.Alignment;
+using CxrVL.Methods.Encoders;
+using CxrVL.Models;
+using CxrVL.Training;
+using CxrVL.Weights;
+using static TorchSharp.torch;
+
+namespace CxrVL.Methods.MedST;
+
+/// <summary>
+/// MedST (ICML 2024): MGCA-style image-report pretraining with a mixture-of-view-experts ViT over frontal and lateral
+/// images, and a temporal cross-modal cycle consistency over each patient's studies in time order. Losses: global
+/// InfoNCE of the BatchNorm-projected [CLS] embeddings; word/patch alignment weighted by learned one-head attention
+/// (<see cref="TokenWeighting"/>); <see cref="TemporalCycleLoss"/> over the batch's complete sequences, both directions.
+/// Unlike MedST, the patches of a missing lateral image take no part in the local alignment (MedST aligns the zero
+/// image's tokens too).
+/// </summary>
+public sealed class MedstMethod : nn.Module, IPretrainingMethod
+{
+    private readonly VisionTransformer image_encoder;
+    private readonly TextEncoder text_encoder;
+    private readonly BatchNormProjection image_global;
+    private readonly BatchNormProjection image_local;
+    private readonly BatchNormProjection text_global;
+    private readonly BatchNormProjection text_local;
+    private readonly TokenWeighting word_weighting;
+    private readonly TokenWeighting patch_weighting;
+    private readonly AlignmentConfig _config;
+
+    public MedstMethod(AlignmentConfig config, BertConfig text) : base(nameof(MedstMethod))
+    {
+        _config = config;
+        if (!config.Image.Backbone.StartsWith("vit", StringComparison.OrdinalIgnoreCase))
+            throw new CxrVLException($"medst needs a ViT image encoder (model.image.backbone vit_t16, vit_s16 or vit_b16; got '{config.Image.Backbone}').");
+        if (config.Medst.SequenceLength < 2)
+            throw new CxrVLException($"model.medst.sequence_length must be at least 2 (got {config.Medst.SequenceLength}).");
+        var (hidden, dim) = (config.Mgca.HiddenDim, config.EmbedDim);
+        image_encoder = new VisionTransformer(VisionTransformerConfig.Named(config.Image.Backbone) with
+        {
+            InputChannels = config.Image.InputChannels,
+            ImageSize = config.Image.ImageSize,
+            LateralExperts = true,
+        });
+        text_encoder = new TextEncoder(text);
+        var width = image_encoder.Config.EmbedDim;
+        image_global = new BatchNormProjection(width, hidden, dim);
+        image_local = new BatchNormProjection(width, hidden, dim);
+        text_global = new BatchNormProjection(text_encoder.Dim, hidden, dim);
+        text_local = new BatchNormProjection(text_encoder.Dim, hidden, dim);
+        word_weighting = new TokenWeighting(dim);
+        patch_weighting = new TokenWeighting(dim);
+        RegisterComponents();
+    }
+
+    public nn.Module Model => this;
+
+    public int SequenceLength => _config.Medst.SequenceLength;
+
+    public VisionTransformer ImageEncoder => image_encoder;
+
+    public LossTerms Loss(AlignmentBatch batch, TrainingProgress progress)
+    {
+        var medst = _config.Medst;
+        var temperature = _config.Mgca.LocalTemperature;
+        var multiView = medst.Lateral && batch.Lateral is not null && batch.HasLateral is not null;
+        var image = multiView
+            ? image_encoder.ForwardViews(batch.Images, batch.Lateral!, batch.HasLateral!)
+            : image_encoder.forward(batch.Images);
+        var text = text_encoder.forward(batch.Text);
+        var imageEmbedding = nn.functional.normalize(image_global.forward(image.Pooled), dim: -1);
+        var textEmbedding = nn.functional.normalize(text_global.forward(text.Global), dim: -1);
+        var patches = nn.functional.normalize(image_local.forward(image.Tokens[.., 1..]), dim: -1);
+        var words = nn.functional.normalize(text_local.forward(text.Words), dim: -1);
+        var patchMask = multiView ? PatchMask(batch.HasLateral!, patches.shape[1]) : null;
+
+        var global = ContrastiveLoss.InfoNce(imageEmbedding, textEmbedding, _config.Temperature, _config.DirectionReduction);
+
+        var wordContext = TokenAlignmentLoss.Attend(words, patches, temperature, patchMask);
+        var wordWeights = word_weighting.forward(nn.functional.normalize(words * wordContext, dim: -1), text.WordMask);
+        var local = TokenAlignmentLoss.Compute(words, patches, wordWeights, temperature, queryMask: text.WordMask, contextMask: patchMask);
+        if (_config.Mgca.Bidirectional)
+        {
+            var patchContext = TokenAlignmentLoss.Attend(patches, words, temperature, text.WordMask);
+            var patchWeights = patch_weighting.forward(nn.functional.normalize(patches * patchContext, dim: -1), patchMask);
+            local = local + TokenAlignmentLoss.Compute(patches, words, patchWeights, temperature, queryMask: patchMask, contextMask: text.WordMask);
+        }
+
+        var sequenceItems = batch.SequenceItems / medst.SequenceLength * medst.SequenceLength;
+        var temporal = TemporalCycleLoss.Compute(imageEmbedding[..sequenceItems], textEmbedding[..sequenceItems], medst.SequenceLength,
+            medst.TemporalTemperature, medst.VarianceLambda, medst.HuberDelta);
+
+        return LossTerms.Weighted(new Dictionary<string, Tensor>
+        {
+            ["global"] = medst.GlobalWeight == 1 ? global : global * medst.GlobalWeight,
+            ["local"] = medst.LocalWeight == 1 ? local : local * medst.LocalWeight,
+            ["temporal"] = medst.TemporalWeight == 1 ? temporal : temporal * medst.TemporalWeight,
+        }, progress.LossWeights);
+    }
+
+    /// <summary>Single-view (frontal) embedding: zero-shot, retrieval and the MS-CXR-T image features.</summary>
+    public Tensor EmbedImages(Tensor images) =>
+        nn.functional.normalize(image_global.forward(image_encoder.forward(images).Pooled), dim: -1);
+
+    public Tensor EmbedTexts(TextInput text) =>
+        nn.functional.normalize(text_global.forward(text_encoder.forward(text).Global), dim: -1);
+
+    /// <summary>
+    /// <c>--init</c>: a MedST or MGCA (ViT) Lightning checkpoint (<c>img_encoder_q.model.*</c>, <c>text_encoder_q.model.*</c>,
+    /// heads with BatchNorm buffers) through <see cref="MedstCheckpoint"/>; anything else strictly by name.
+    /// </summary>
+    public LoadReport Initialise(StateDict weights, string source) =>
+        MedstCheckpoint.IsLightning(weights)
+            ? MedstCheckpoint.Load(this, weights, source)
+            : StateDictLoader.Load(this, weights, source: source);
+
+    /// <summary>True for the frontal patches and for the lateral patches of studies that have a lateral image, [B, 2P].</summary>
+    private static Tensor PatchMask(Tensor hasLateral, long tokens)
+    {
+        var n = hasLateral.shape[0];
+        var perView = tokens / 2;
+        return cat([ones(n, perView, dtype: ScalarType.Bool, device: hasLateral.device),
+                    hasLateral.to(ScalarType.Bool).unsqueeze(1).expand(n, perView)], 1);
+    }
+}
