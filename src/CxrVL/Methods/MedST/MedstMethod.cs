@@ -27,20 +27,18 @@ public sealed class MedstMethod : nn.Module, IPretrainingMethod
     private readonly TokenWeighting patch_weighting;
     private readonly AlignmentConfig _config;
 
-    public MedstMethod(AlignmentConfig config, BertConfig text) : base(nameof(MedstMethod))
+    public MedstMethod(AlignmentConfig config, BertConfig text) : this(config, text, Vision(config))
+    {
+    }
+
+    /// <summary>With an explicit ViT shape (lateral experts are added); <c>model.image</c> is not read.</summary>
+    public MedstMethod(AlignmentConfig config, BertConfig text, VisionTransformerConfig vision) : base(nameof(MedstMethod))
     {
         _config = config;
-        if (!config.Image.Backbone.StartsWith("vit", StringComparison.OrdinalIgnoreCase))
-            throw new CxrVLException($"medst needs a ViT image encoder (model.image.backbone vit_t16, vit_s16 or vit_b16; got '{config.Image.Backbone}').");
         if (config.Medst.SequenceLength < 2)
             throw new CxrVLException($"model.medst.sequence_length must be at least 2 (got {config.Medst.SequenceLength}).");
         var (hidden, dim) = (config.Mgca.HiddenDim, config.EmbedDim);
-        image_encoder = new VisionTransformer(VisionTransformerConfig.Named(config.Image.Backbone) with
-        {
-            InputChannels = config.Image.InputChannels,
-            ImageSize = config.Image.ImageSize,
-            LateralExperts = true,
-        });
+        image_encoder = new VisionTransformer(vision with { LateralExperts = true });
         text_encoder = new TextEncoder(text);
         var width = image_encoder.Config.EmbedDim;
         image_global = new BatchNormProjection(width, hidden, dim);
@@ -112,6 +110,11 @@ public sealed class MedstMethod : nn.Module, IPretrainingMethod
         MedstCheckpoint.IsLightning(weights)
             ? MedstCheckpoint.Load(this, weights, source)
             : StateDictLoader.Load(this, weights, source: source);
+
+    private static VisionTransformerConfig Vision(AlignmentConfig config) =>
+        config.Image.Backbone.StartsWith("vit", StringComparison.OrdinalIgnoreCase)
+            ? VisionTransformerConfig.Named(config.Image.Backbone) with { InputChannels = config.Image.InputChannels, ImageSize = config.Image.ImageSize }
+            : throw new CxrVLException($"medst needs a ViT image encoder (model.image.backbone vit_t16, vit_s16 or vit_b16; got '{config.Image.Backbone}').");
 
     /// <summary>True for the frontal patches and for the lateral patches of studies that have a lateral image, [B, 2P].</summary>
     private static Tensor PatchMask(Tensor hasLateral, long tokens)
