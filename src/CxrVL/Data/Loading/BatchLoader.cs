@@ -48,28 +48,39 @@ public sealed class BatchLoader<TSample, TBatch> where TSample : IDisposable whe
     }
 
     /// <summary>Synchronous form for training loops; disposing the enumerator (leaving a foreach) stops the workers.</summary>
-    public IEnumerable<TBatch> ReadEpoch(int epoch, CancellationToken cancellation = default) =>
-        ReadEpochAsync(epoch, cancellation).ToBlockingEnumerable(cancellation);
+    public IEnumerable<TBatch> ReadEpoch(int epoch, CancellationToken cancellation = default) => ReadEpoch(epoch, 0, cancellation);
 
-    public async IAsyncEnumerable<TBatch> ReadEpochAsync(int epoch, [EnumeratorCancellation] CancellationToken cancellation = default)
+    /// <summary>
+    /// The epoch from batch <paramref name="firstBatch"/> on: the earlier batches are neither read nor decoded (a resumed
+    /// run), and the later ones are the same as in a full epoch, since batch k depends only on (seed, epoch, k).
+    /// </summary>
+    public IEnumerable<TBatch> ReadEpoch(int epoch, int firstBatch, CancellationToken cancellation = default) =>
+        ReadEpochAsync(epoch, firstBatch, cancellation).ToBlockingEnumerable(cancellation);
+
+    public IAsyncEnumerable<TBatch> ReadEpochAsync(int epoch, CancellationToken cancellation = default) =>
+        ReadEpochAsync(epoch, 0, cancellation);
+
+    public async IAsyncEnumerable<TBatch> ReadEpochAsync(int epoch, int firstBatch, [EnumeratorCancellation] CancellationToken cancellation = default)
     {
         var order = Order(epoch);
         var count = BatchesPerEpoch;
+        if (firstBatch < 0 || firstBatch > count)
+            throw new ArgumentOutOfRangeException(nameof(firstBatch), firstBatch, $"an epoch has {count} batches");
         var results = new TaskCompletionSource<TBatch?>[count];
-        for (var k = 0; k < count; k++)
+        for (var k = firstBatch; k < count; k++)
             results[k] = new TaskCompletionSource<TBatch?>(TaskCreationOptions.RunContinuationsAsynchronously);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         using var budget = new SemaphoreSlim(Options.Prefetch);
         var work = Channel.CreateBounded<int>(new BoundedChannelOptions(Options.Prefetch) { SingleWriter = true });
-        var producer = Task.Run(() => Produce(count, work.Writer, budget, stop.Token), CancellationToken.None);
+        var producer = Task.Run(() => Produce(firstBatch, count, work.Writer, budget, stop.Token), CancellationToken.None);
         var workers = Enumerable.Range(0, Options.Workers)
             .Select(i => StartWorker(i, () => Work(order, epoch, work.Reader, results, stop.Token)))
             .ToArray();
-        var handedOut = -1;
+        var handedOut = firstBatch - 1;
         try
         {
-            for (var k = 0; k < count; k++)
+            for (var k = firstBatch; k < count; k++)
             {
                 var batch = await results[k].Task.WaitAsync(cancellation).ConfigureAwait(false);
                 handedOut = k;
@@ -92,11 +103,11 @@ public sealed class BatchLoader<TSample, TBatch> where TSample : IDisposable whe
         }
     }
 
-    private static async Task Produce(int count, ChannelWriter<int> writer, SemaphoreSlim budget, CancellationToken stop)
+    private static async Task Produce(int first, int count, ChannelWriter<int> writer, SemaphoreSlim budget, CancellationToken stop)
     {
         try
         {
-            for (var k = 0; k < count; k++)
+            for (var k = first; k < count; k++)
             {
                 await budget.WaitAsync(stop).ConfigureAwait(false);
                 await writer.WriteAsync(k, stop).ConfigureAwait(false);

@@ -8,15 +8,15 @@ using static TorchSharp.torch;
 namespace CxrVL.Methods.Clip;
 
 /// <summary>
-/// ConVIRT / CLIP: global image and report features projected into one space and aligned with a symmetric InfoNCE,
-/// at a learned (or fixed) temperature.
+/// ConVIRT / CLIP: global image and report features projected into one space (linear, ConVIRT's MLP or MGCA's
+/// BatchNorm head) and aligned with a symmetric InfoNCE, at a learned (or fixed) temperature.
 /// </summary>
 public sealed class ClipMethod : nn.Module, IPretrainingMethod
 {
     private readonly ImageEncoder image_encoder;
     private readonly TextEncoder text_encoder;
-    private readonly Linear image_projection;
-    private readonly Linear text_projection;
+    private readonly nn.Module<Tensor, Tensor> image_projection;
+    private readonly nn.Module<Tensor, Tensor> text_projection;
     private readonly Parameter logit_scale;
     private readonly AlignmentConfig _config;
 
@@ -25,8 +25,8 @@ public sealed class ClipMethod : nn.Module, IPretrainingMethod
         _config = config;
         image_encoder = new ImageEncoder(config.Image);
         text_encoder = new TextEncoder(text);
-        image_projection = nn.Linear(image_encoder.GlobalDim, config.EmbedDim, hasBias: false);
-        text_projection = nn.Linear(text_encoder.Dim, config.EmbedDim, hasBias: false);
+        image_projection = config.Projection.Create(image_encoder.GlobalDim, config.EmbedDim);
+        text_projection = config.Projection.Create(text_encoder.Dim, config.EmbedDim);
         logit_scale = nn.Parameter(tensor((float)Math.Log(1 / config.Temperature)), requires_grad: config.LearnTemperature);
         RegisterComponents();
     }
@@ -36,7 +36,7 @@ public sealed class ClipMethod : nn.Module, IPretrainingMethod
     public LossTerms Loss(AlignmentBatch batch, TrainingProgress progress)
     {
         var images = image_projection.forward(image_encoder.forward(batch.Images).Global);
-        var texts = text_projection.forward(text_encoder.forward(batch.Text).Global);
+        var texts = text_projection.forward(text_encoder.EncodeGlobal(batch.Text));
         // CLIP clamps the learned scale at 100 so the logits cannot blow up.
         var scale = logit_scale.clamp_max(Math.Log(100)).exp();
         var global = ContrastiveLoss.InfoNce(images, texts, scale, _config.DirectionReduction);
@@ -47,5 +47,5 @@ public sealed class ClipMethod : nn.Module, IPretrainingMethod
         nn.functional.normalize(image_projection.forward(image_encoder.forward(images).Global), dim: -1);
 
     public Tensor EmbedTexts(TextInput text) =>
-        nn.functional.normalize(text_projection.forward(text_encoder.forward(text).Global), dim: -1);
+        nn.functional.normalize(text_projection.forward(text_encoder.EncodeGlobal(text)), dim: -1);
 }

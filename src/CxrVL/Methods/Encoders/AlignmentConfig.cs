@@ -13,6 +13,9 @@ public sealed class AlignmentConfig
     /// <summary>Width of the shared embedding space (CLIP/ConVIRT 512, GLoRIA 768, MGCA 128).</summary>
     public int EmbedDim { get; set; } = 512;
 
+    /// <summary>Global projection heads (CLIP's linear maps by default).</summary>
+    public ProjectionConfig Projection { get; set; } = new();
+
     /// <summary>Global InfoNCE temperature (the initial one when learned).</summary>
     public double Temperature { get; set; } = 0.07;
 

@@ -21,12 +21,16 @@ public sealed class ImageEncoder : nn.Module<Tensor, ImageEncoding>
             if (config.LocalStage is < 1 or > 4)
                 throw new CxrVLException($"model.image.local_stage must be 1 to 4 (got {config.LocalStage}).");
             var resnet = new ResNet(ResNetConfig.Named(name) with { InputChannels = config.InputChannels });
+            if (config.ChannelsLast)
+                resnet.ToChannelsLast();
             GlobalDim = resnet.PooledDim;
             LocalDim = resnet.Config.BaseWidth * (1 << (config.LocalStage - 1)) * resnet.Config.Expansion;
             backbone = resnet;
         }
         else if (name.StartsWith("vit", StringComparison.Ordinal))
         {
+            if (config.ChannelsLast)
+                throw new CxrVLException("model.image.channels_last applies to ResNet backbones only; remove it for a ViT.");
             var vit = new VisionTransformer(VisionTransformerConfig.Named(name) with
             {
                 InputChannels = config.InputChannels,

@@ -13,4 +13,7 @@ public sealed class ImageEncoderConfig
 
     /// <summary>ResNet stage whose map gives the local features (GLoRIA and MGCA use 3; 4 is the last).</summary>
     public int LocalStage { get; set; } = 3;
+
+    /// <summary>ResNet activations in channels-last layout: faster convolutions on CPUs (bench/RESULTS.md), same weights and names.</summary>
+    public bool ChannelsLast { get; set; }
 }

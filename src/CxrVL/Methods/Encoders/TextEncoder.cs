@@ -41,6 +41,14 @@ public sealed class TextEncoder : nn.Module<TextInput, TextEncoding>
         };
     }
 
+    /// <summary>The [CLS] feature alone [B, D], without attention weights and word maps (for global-only methods).</summary>
+    public Tensor EncodeGlobal(TextInput input)
+    {
+        using var scope = NewDisposeScope();
+        var states = bert.forward(new BertInput { InputIds = input.InputIds, AttentionMask = input.AttentionMask }).LastHiddenState;
+        return states[.., 0].MoveToOuterDisposeScope();
+    }
+
     public override TextEncoding forward(TextInput input)
     {
         using var scope = NewDisposeScope();

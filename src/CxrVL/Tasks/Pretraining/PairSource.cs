@@ -44,18 +44,13 @@ public sealed class PairSource : IPairBatchSource
 
     public LoaderStats Stats => _loader.Stats;
 
-    /// <remarks>A resumed epoch re-reads the batches before <paramref name="startBatch"/> (their order and content depend only on the seed and epoch).</remarks>
+    /// <remarks>A resumed epoch starts at <paramref name="startBatch"/> without decoding the batches before it (batch k depends only on the seed, epoch and k).</remarks>
     public IEnumerable<AlignmentBatch> Epoch(int epoch, int startBatch = 0)
     {
-        var index = 0;
-        foreach (var batch in _loader.ReadEpoch(epoch))
+        foreach (var batch in _loader.ReadEpoch(epoch, startBatch))
         {
             using (batch)
-            {
-                if (index++ < startBatch)
-                    continue;
                 yield return ToPairs(batch);
-            }
         }
     }
 

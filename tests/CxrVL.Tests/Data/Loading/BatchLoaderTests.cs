@@ -37,6 +37,28 @@ public sealed class BatchLoaderTests
     }
 
     [Fact]
+    public void Starting_at_a_batch_reads_only_the_rest_and_gives_the_same_batches()
+    {
+        var full = Read(Loader(new Tracker()), epoch: 2);
+        var tracker = new Tracker();
+        var rest = new List<(int[] Rows, double[] Draws)>();
+        foreach (var batch in Loader(tracker).ReadEpoch(2, firstBatch: 4))
+        {
+            using (batch)
+                rest.Add((batch.Rows, batch.Draws));
+        }
+
+        Assert.Equal(full.Count - 4, rest.Count);
+        for (var k = 0; k < rest.Count; k++)
+        {
+            Assert.Equal(full[k + 4].Rows, rest[k].Rows);
+            Assert.Equal(full[k + 4].Draws, rest[k].Draws);
+        }
+        Assert.Equal(rest.Sum(b => b.Rows.Length), tracker.Loads);
+        Assert.Equal(0, tracker.Live);
+    }
+
+    [Fact]
     public void Each_epoch_is_a_new_permutation_of_all_rows()
     {
         var loader = Loader(new Tracker(), rows: 50, batchSize: 8);

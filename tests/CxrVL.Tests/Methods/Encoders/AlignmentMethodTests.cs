@@ -9,10 +9,12 @@ namespace CxrVL.Tests.Methods.Encoders;
 [Collection(TorchGlobalStateCollection.Name)]
 public sealed class AlignmentMethodTests
 {
-    private static AlignmentConfig SmallConfig(string backbone = "resnet18") => new()
+    private static AlignmentConfig SmallConfig(string backbone = "resnet18", ProjectionKind projection = ProjectionKind.Linear,
+                                               bool channelsLast = false) => new()
     {
-        Image = new ImageEncoderConfig { Backbone = backbone, ImageSize = 64, LocalStage = 3 },
+        Image = new ImageEncoderConfig { Backbone = backbone, ImageSize = 64, LocalStage = 3, ChannelsLast = channelsLast },
         EmbedDim = 32,
+        Projection = new ProjectionConfig { Kind = projection, Hidden = 48 },
         Mgca = new MgcaConfig { HiddenDim = 64, Prototypes = 16, FreezePrototypesEpochs = 0 },
     };
 
@@ -59,6 +61,25 @@ public sealed class AlignmentMethodTests
             .ToDictionary(p => p.name, p => p.parameter.grad!.abs().sum().item<float>());
         Assert.Contains(gradients, g => g.Key.StartsWith("image_encoder.backbone.conv1", StringComparison.Ordinal) && g.Value > 0);
         Assert.Contains(gradients, g => g.Key.StartsWith("text_encoder.bert.embeddings.word_embeddings", StringComparison.Ordinal) && g.Value > 0);
+    }
+
+    [Theory]
+    [InlineData(ProjectionKind.Mlp, false)]
+    [InlineData(ProjectionKind.BatchNorm, true)]
+    public void ClipProjectionHeadsAndChannelsLastTrainBothEncoders(ProjectionKind projection, bool channelsLast)
+    {
+        using var method = PretrainingMethods.Create("clip", SmallConfig(projection: projection, channelsLast: channelsLast), TinyBert);
+        method.Model.train();
+        using var batch = Batch();
+
+        method.Loss(batch, Progress()).Total.backward();
+
+        var names = method.Model.named_parameters().Where(p => p.parameter.grad is not null && p.parameter.grad.abs().sum().item<float>() > 0)
+            .Select(p => p.name).ToList();
+        var head = projection == ProjectionKind.Mlp ? "image_projection.2.weight" : "image_projection.head.3.weight";
+        Assert.Contains(head, names);
+        Assert.Contains("image_encoder.backbone.conv1.weight", names);
+        Assert.Contains("text_encoder.bert.embeddings.word_embeddings.weight", names);
     }
 
     [Theory]
