@@ -33,6 +33,11 @@ internal static class EvaluationOptions
 
     public static readonly Option<bool> SkipBad = new("--skip-bad") { Description = "Skip rows whose image or report is missing or unreadable (counted)." };
 
+    public static readonly Option<int?> AttentionMaps = new("--attention-maps")
+    {
+        Description = "Also draw N word-to-region attention heat maps (PNG, --out/attention/) for the split's first pairs; gloria and mgca.",
+    };
+
     public static Command AddEvaluationOptions(this Command command)
     {
         foreach (var option in new Option[] { Checkpoint, Untrained, Data, Split, Out, SkipBad })
@@ -51,13 +56,33 @@ internal static class EvaluationOptions
         return PretrainedModel.Untrained(config, runtime.Device, runtime.Seed);
     }
 
+    /// <summary>With <c>--attention-maps N</c>, writes N heat-map overlays into <c>--out</c>/attention and says where.</summary>
+    public static void WriteAttentionMaps(this CommandContext context, PretrainedModel model)
+    {
+        if (context.Get(AttentionMaps) is not { } count)
+            return;
+        var directory = context.Get(Out) is { } output
+            ? Path.Combine(output, "attention")
+            : throw new CxrVLException("--attention-maps needs --out DIR: the heat maps are written to DIR/attention/.");
+        var (manifest, root) = Manifest(context);
+        var files = AttentionMapWriter.Write(model, Embedder.SelectRows(manifest, context.Get(Split)!), root, context.Runtime.Device,
+                                             count, directory, context.Get(SkipBad));
+        context.Output.WriteLine($"attention maps: {files.Count} PNG files in {directory}");
+    }
+
     public static PairEmbeddings EmbedSplit(this CommandContext context, PretrainedModel model)
+    {
+        var (manifest, root) = Manifest(context);
+        var rows = Embedder.SelectRows(manifest, context.Get(Split)!);
+        return Embedder.Embed(model, rows, root, context.Runtime.Device, skipBad: context.Get(SkipBad), progress: context.Output);
+    }
+
+    private static (string Path, string Root) Manifest(CommandContext context)
     {
         var manifest = context.Get(Data)!;
         var info = ManifestInfo.TryReadFor(manifest)
                    ?? throw new CxrVLException($"'{ManifestInfo.PathFor(manifest)}' is missing: build the manifest with 'cxrvl data build'.");
-        var rows = Embedder.SelectRows(manifest, context.Get(Split)!);
-        return Embedder.Embed(model, rows, info.Root, context.Runtime.Device, skipBad: context.Get(SkipBad), progress: context.Output);
+        return (manifest, info.Root);
     }
 
     /// <summary>Prints the metrics as JSON and writes them to --out/metrics.json when --out is given.</summary>

@@ -19,12 +19,14 @@ internal sealed class RetrieveCommand : ICliCommand
         var command = new Command("retrieve", "Image-report retrieval on a manifest split: Recall@1/5/10 both ways, Precision@K by class agreement with --classes.")
             .AddEvaluationOptions();
         command.Options.Add(Classes);
+        command.Options.Add(EvaluationOptions.AttentionMaps);
         return command.WithAction(Run);
     }
 
     private static int Run(CommandContext context)
     {
         using var model = context.LoadModel();
+        context.WriteAttentionMaps(model);
         using var pairs = context.EmbedSplit(model);
         var texts = pairs.Rows.Select(r => r.Report?.Join(model.Config.Data.ReportSections) ?? "").ToList();
         var classes = context.Get(Classes) is { } recipe

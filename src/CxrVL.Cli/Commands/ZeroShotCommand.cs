@@ -23,6 +23,7 @@ internal sealed class ZeroShotCommand : ICliCommand
             .AddEvaluationOptions();
         command.Options.Add(Classes);
         command.Options.Add(Set);
+        command.Options.Add(EvaluationOptions.AttentionMaps);
         return command.WithAction(Run);
     }
 
@@ -30,6 +31,7 @@ internal sealed class ZeroShotCommand : ICliCommand
     {
         var config = ConfigLoader.Load<ZeroShotConfig>(RecipeLocator.Resolve(context.Get(Classes)!), context.Get(Set) ?? []);
         using var model = context.LoadModel();
+        context.WriteAttentionMaps(model);
         using var pairs = context.EmbedSplit(model);
         var result = ZeroShotEvaluation.Evaluate(model, pairs, config, context.Runtime.Device, context.Runtime.Seed);
         if (context.Get(EvaluationOptions.Out) is { } directory)

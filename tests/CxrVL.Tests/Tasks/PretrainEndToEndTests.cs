@@ -39,7 +39,21 @@ public sealed class PretrainEndToEndTests : IDisposable
 
         var zeroshotOut = Path.Combine(_directory, "zeroshot");
         var zeroshot = CliRunner.Run("zeroshot", "--checkpoint", run, "--data", manifest, "--classes", "zeroshot/covid-finding",
-            "--set", "bootstrap=20", "--out", zeroshotOut);
+            "--set", "bootstrap=20", "--out", zeroshotOut, "--attention-maps", "2");
+        if (method == "clip")
+        {
+            Assert.Equal(2, zeroshot.Code);
+            Assert.Contains("attention maps need a local-alignment method", zeroshot.Error);
+            zeroshot = CliRunner.Run("zeroshot", "--checkpoint", run, "--data", manifest, "--classes", "zeroshot/covid-finding",
+                "--set", "bootstrap=20", "--out", zeroshotOut);
+        }
+        else
+        {
+            var maps = Directory.GetFiles(Path.Combine(zeroshotOut, "attention"), "*.png");
+            Assert.Equal(2, maps.Length);
+            using var png = OpenCvSharp.Cv2.ImRead(maps[0]);
+            Assert.Equal(128, png.Rows);
+        }
         Assert.True(zeroshot.Code == 0, zeroshot.Error);
         var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(zeroshotOut, "metrics.json"))).RootElement;
         var accuracy = metrics.GetProperty("accuracy").GetDouble();

@@ -11,7 +11,7 @@ namespace CxrVL.Methods.Gloria;
 /// GLoRIA: global InfoNCE on cosine similarities scaled by gamma3 plus the local loss that matches each word with an
 /// attention-weighted context of image regions (the attention maps are what GLoRIA visualises).
 /// </summary>
-public sealed class GloriaMethod : nn.Module, IPretrainingMethod
+public sealed class GloriaMethod : nn.Module, IPretrainingMethod, ILocalAttentionModel
 {
     private readonly ImageEncoder image_encoder;
     private readonly TextEncoder text_encoder;
@@ -43,15 +43,14 @@ public sealed class GloriaMethod : nn.Module, IPretrainingMethod
         return LossTerms.Weighted(new Dictionary<string, Tensor> { ["global"] = global, ["local"] = local.Loss }, progress.LossWeights);
     }
 
-    /// <summary>Word-to-region attention of each report over its own image, [B, W, R], for heat-map overlays.</summary>
-    public Tensor AttentionMaps(AlignmentBatch batch)
+    public Tensor RegionAttention(AlignmentBatch batch)
     {
         using var scope = NewDisposeScope();
         var (_, regions) = EncodeImages(batch.Images);
         var text = text_encoder.forward(batch.Text);
         var local = GloriaLocalLoss.Compute(text_embedder.forward(text.Words), text.WordMask, regions,
             _config.Gloria.Gamma1, _config.Gloria.Gamma2, _config.Gloria.Gamma3);
-        return local.Attention.MoveToOuterDisposeScope();
+        return WordAttention.MeanOverWords(local.Attention, text.WordMask).MoveToOuterDisposeScope();
     }
 
     public Tensor EmbedImages(Tensor images) => nn.functional.normalize(EncodeImages(images).Global, dim: -1);

@@ -12,7 +12,7 @@ namespace CxrVL.Methods.Mgca;
 /// alignment of words and patches (words weighted by BERT's clipped [CLS] attention, patches uniformly), and
 /// prototype-level alignment with Sinkhorn-Knopp codes over learned, l2-normalised prototypes.
 /// </summary>
-public sealed class MgcaMethod : nn.Module, IPretrainingMethod
+public sealed class MgcaMethod : nn.Module, IPretrainingMethod, ILocalAttentionModel
 {
     private readonly ImageEncoder image_encoder;
     private readonly TextEncoder text_encoder;
@@ -73,6 +73,17 @@ public sealed class MgcaMethod : nn.Module, IPretrainingMethod
             ["token"] = token,
             ["prototype"] = prototype,
         }, progress.LossWeights);
+    }
+
+    /// <summary>The token alignment's word-to-patch cross-attention (softmax over patches at the local temperature), averaged over words.</summary>
+    public Tensor RegionAttention(AlignmentBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var patches = nn.functional.normalize(image_local.forward(image_encoder.forward(batch.Images).Local), dim: -1);
+        var text = text_encoder.forward(batch.Text);
+        var words = nn.functional.normalize(text_local.forward(text.Words), dim: -1);
+        var attention = nn.functional.softmax(words.matmul(patches.transpose(1, 2)) / _config.Mgca.LocalTemperature, -1);
+        return WordAttention.MeanOverWords(attention, text.WordMask).MoveToOuterDisposeScope();
     }
 
     public Tensor EmbedImages(Tensor images) =>

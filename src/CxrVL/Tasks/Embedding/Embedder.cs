@@ -26,15 +26,8 @@ public static class Embedder
     public static PairEmbeddings Embed(PretrainedModel model, IReadOnlyList<ManifestRow> rows, string root, Device device,
                                        int batchSize = 32, bool skipBad = false, TextWriter? progress = null)
     {
-        var data = new PretrainDataConfig
-        {
-            ImageRecipe = model.Config.Data.ImageRecipe,
-            ReportSections = model.Config.Data.ReportSections,
-            Workers = model.Config.Data.Workers,
-            SkipBad = skipBad,
-        };
-        rows = PairFilter.Apply(rows, data.ReportSections).Kept;
-        var pairs = new PairSource(rows, root, data, model.Tokenizer, model.Config.Model.Text.MaxLength, batchSize, train: false, seed: 0, device);
+        rows = PairFilter.Apply(rows, model.Config.Data.ReportSections).Kept;
+        var pairs = Pairs(model, rows, root, device, batchSize, skipBad);
         var images = new List<Tensor>();
         var texts = new List<Tensor>();
         var kept = new List<ManifestRow>();
@@ -60,6 +53,19 @@ public static class Embedder
         foreach (var t in images.Concat(texts))
             t.Dispose();
         return result;
+    }
+
+    /// <summary>The evaluation pairs of <paramref name="rows"/> (which must have image and text) as the model's recipe reads them: no augmentation, in order.</summary>
+    public static PairSource Pairs(PretrainedModel model, IReadOnlyList<ManifestRow> rows, string root, Device device, int batchSize, bool skipBad = false)
+    {
+        var data = new PretrainDataConfig
+        {
+            ImageRecipe = model.Config.Data.ImageRecipe,
+            ReportSections = model.Config.Data.ReportSections,
+            Workers = model.Config.Data.Workers,
+            SkipBad = skipBad,
+        };
+        return new PairSource(rows, root, data, model.Tokenizer, model.Config.Model.Text.MaxLength, batchSize, train: false, seed: 0, device);
     }
 
     /// <summary>Writes the embeddings as safetensors (<c>image_embeddings</c>, <c>text_embeddings</c>) with the study ids in the metadata.</summary>

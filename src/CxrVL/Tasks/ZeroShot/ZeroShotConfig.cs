@@ -8,6 +8,12 @@ public sealed class ZeroShotConfig
     /// <summary>Class name to prompts and labels, in output order.</summary>
     public Dictionary<string, ZeroShotClass> Classes { get; set; } = [];
 
+    /// <summary>GLoRIA's CheXpert prompt vocabulary (JSON, <c>CHEXPERT_CLASS_PROMPTS</c>) for classes with <c>vocabulary:</c>; relative paths are under the data root.</summary>
+    public string PromptVocabulary { get; set; } = "gloria-prompts/chexpert_class_prompts.json";
+
+    /// <summary>When above 0, each class keeps a seeded sample of this many of its composed prompts (GLoRIA samples 5 per class); written prompts are always kept.</summary>
+    public int PromptsPerClass { get; set; }
+
     /// <summary>Bootstrap resamples for the 95% intervals (0: none).</summary>
     public int Bootstrap { get; set; } = 1000;
 }

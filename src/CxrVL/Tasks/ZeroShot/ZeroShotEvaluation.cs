@@ -58,11 +58,7 @@ public static class ZeroShotEvaluation
     {
         if (config.Classes.Count < 2)
             throw new CxrVLException("a zero-shot task needs at least two classes (classes: in the zero-shot recipe).");
-        foreach (var (name, definition) in config.Classes)
-        {
-            if (definition.Prompts.Count == 0)
-                throw new CxrVLException($"zero-shot class '{name}' has no prompts.");
-        }
+        var prompts = ZeroShotPrompts.Resolve(config, seed);
         var names = config.Classes.Keys.ToList();
         var allTruth = ClassesOf(pairs.Rows, config);
         var kept = Enumerable.Range(0, pairs.Rows.Count).Where(i => allTruth[i] >= 0).ToArray();
@@ -70,10 +66,10 @@ public static class ZeroShotEvaluation
             throw new CxrVLException($"no row belongs to exactly one of the classes {string.Join(", ", names)}: check the classes' labels.");
 
         using var scope = NewDisposeScope();
-        var classEmbeddings = stack(config.Classes.Values.Select(c =>
+        var classEmbeddings = stack(names.Select(name =>
         {
-            var prompts = model.EmbedTexts(c.Prompts, device);
-            return nn.functional.normalize(prompts.mean([0]), dim: 0);
+            var embedded = model.EmbedTexts(prompts[name], device);
+            return nn.functional.normalize(embedded.mean([0]), dim: 0);
         }).ToArray());
         var images = pairs.Images.index_select(0, tensor(kept.Select(i => (long)i).ToArray()));
         var scores = SimilarityMatrix.Of(images, classEmbeddings);
@@ -95,6 +91,7 @@ public static class ZeroShotEvaluation
             ["auroc_macro"] = macroAuroc,
             ["auroc"] = names.Select((n, c) => (n, perClassAuroc[c])).ToDictionary(p => p.n, p => p.Item2),
             ["class_counts"] = names.Select((n, c) => (n, truth.Count(t => t == c))).ToDictionary(p => p.n, p => p.Item2),
+            ["prompts"] = names.ToDictionary(n => n, n => prompts[n].Count),
         };
         if (config.Bootstrap > 0)
         {
