@@ -6,29 +6,30 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 iterations=${ITERATIONS:-3}
+warmup=${WARMUP:-2}
 
 # Variant by variant, alternating the two sides, so that changing load from other work hits both alike.
 for variant in infer_no_grad infer_inference_mode infer_channels_last infer_fused_bn infer_fused_bn_channels_last \
                train_sgd train_sgd_channels_last; do
   case $variant in
     infer_fused_bn*) ;;  # no PyTorch counterpart in eager mode
-    *) /usr/bin/python3 bench/reference/resnet50.py --iterations "$iterations" --variants "$variant" | tee -a "$out/pytorch.txt" ;;
+    *) /usr/bin/python3 bench/reference/resnet50.py --warmup "$warmup" --iterations "$iterations" --variants "$variant" | tee -a "$out/pytorch.txt" ;;
   esac
-  dotnet run -c Release --no-build --project bench/CxrVL.Bench -- resnet50 --iterations "$iterations" --variants "$variant" \
-    | tee -a "$out/cxrvl.txt"
+  dotnet run -c Release --no-build --project bench/CxrVL.Bench -- resnet50 --warmup "$warmup" --iterations "$iterations" \
+    --variants "$variant" | tee -a "$out/cxrvl.txt"
   case $variant in
     infer_no_grad|infer_channels_last|train_sgd)
       CXRVL_GLIBC_MALLOC_DEFAULTS=1 dotnet run -c Release --no-build --project bench/CxrVL.Bench -- resnet50 \
-        --iterations "$iterations" --variants "$variant" | tee -a "$out/cxrvl-glibc.txt" ;;
+        --warmup "$warmup" --iterations "$iterations" --variants "$variant" | tee -a "$out/cxrvl-glibc.txt" ;;
   esac
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-/usr/bin/python3 - "$out" "$load_before" "$load_after" "$iterations" <<'PY'
+/usr/bin/python3 - "$out" "$load_before" "$load_after" "$iterations" "$warmup" <<'PY'
 import datetime, os, platform, sys
 sys.path.insert(0, "bench/reference")
 from results import read, write_section
-out, load_before, load_after, iterations = sys.argv[1:5]
+out, load_before, load_after, iterations, warmup = sys.argv[1:6]
 
 py_header, py = read(os.path.join(out, "pytorch.txt"))
 cs_header, cs = read(os.path.join(out, "cxrvl.txt"))
@@ -52,7 +53,7 @@ lines = [
     "## resnet50",
     "",
     f"ResNet-50, 224 x 224, random weights. Inference: batch 32, eval mode; training: batch 16, cross-entropy, SGD "
-    f"(momentum 0.9) step. Images per second, mean of {iterations} timed steps after one warm-up step, "
+    f"(momentum 0.9) step. Images per second, mean of {iterations} timed steps after {warmup} warm-up steps, "
     f"`OMP_NUM_THREADS=2`. Run {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC on {cpu}; load average "
     f"{load_before} before, {load_after} after (other work on the machine lowers both sides).",
     "",

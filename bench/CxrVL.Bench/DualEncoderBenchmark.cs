@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using CxrVL.Methods.Encoders;
 using CxrVL.Models;
@@ -31,25 +30,9 @@ internal sealed class DualEncoderBenchmark : IBenchmark
 
     public int Run(IReadOnlyList<string> arguments, TextWriter output)
     {
-        var (warmup, iterations, variants) = (2, 3, AllVariants);
-        for (var i = 0; i < arguments.Count; i++)
-        {
-            switch (arguments[i])
-            {
-                case "--warmup":
-                    warmup = int.Parse(arguments[++i], CultureInfo.InvariantCulture);
-                    break;
-                case "--iterations":
-                    iterations = int.Parse(arguments[++i], CultureInfo.InvariantCulture);
-                    break;
-                case "--variants":
-                    variants = arguments[++i].Split(',');
-                    break;
-                default:
-                    Console.Error.WriteLine($"unknown option {arguments[i]}");
-                    return 2;
-            }
-        }
+        var options = new BenchArguments(arguments);
+        var (warmup, iterations) = (options.Int("warmup", 2), options.Int("iterations", 3));
+        var variants = options.String("variants", string.Join(',', AllVariants)).Split(',');
         var runtime = TorchRuntime.Configure(new RuntimeOptions());
         output.WriteLine($"# cxrvl libtorch {TorchSharp.torch.__version__} threads {runtime.Threads}; " +
                          $"MALLOC_ARENA_MAX={Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") ?? "unset"}");
@@ -88,11 +71,6 @@ internal sealed class DualEncoderBenchmark : IBenchmark
             optimizer.Step();
             optimizer.ZeroGrad();
         }
-        for (var i = 0; i < warmup; i++)
-            Step();
-        var watch = Stopwatch.StartNew();
-        for (var i = 0; i < iterations; i++)
-            Step();
-        return Batch * iterations / watch.Elapsed.TotalSeconds;
+        return StepTimer.ImagesPerSecond(warmup, iterations, Batch, Step);
     }
 }

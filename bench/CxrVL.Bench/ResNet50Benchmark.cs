@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using CxrVL.Models;
 using CxrVL.Runtime;
@@ -11,7 +10,7 @@ namespace CxrVL.Bench;
 /// ResNet-50 throughput: inference (batch 32, 224 x 224, eval) in several variants, and one SGD training step
 /// (batch 16, cross-entropy over 1000 classes). Prints <c>variant images_per_second</c> lines; the PyTorch side is
 /// <c>bench/reference/resnet50.py</c> and <c>bench/run-resnet50.sh</c> writes the comparison.
-/// Options: <c>--iterations N</c> timed batches per variant (default 3, after one warm-up batch),
+/// Options: <c>--iterations N</c> timed batches per variant (default 3), <c>--warmup N</c> untimed batches before them (default 2),
 /// <c>--variants a,b</c> to run a subset.
 /// </summary>
 internal sealed class ResNet50Benchmark : IBenchmark
@@ -30,23 +29,9 @@ internal sealed class ResNet50Benchmark : IBenchmark
 
     public int Run(IReadOnlyList<string> arguments, TextWriter output)
     {
-        var iterations = 3;
-        var variants = AllVariants;
-        for (var i = 0; i < arguments.Count; i++)
-        {
-            switch (arguments[i])
-            {
-                case "--iterations":
-                    iterations = int.Parse(arguments[++i], CultureInfo.InvariantCulture);
-                    break;
-                case "--variants":
-                    variants = arguments[++i].Split(',');
-                    break;
-                default:
-                    Console.Error.WriteLine($"unknown option {arguments[i]}");
-                    return 2;
-            }
-        }
+        var options = new BenchArguments(arguments);
+        var (warmup, iterations) = (options.Int("warmup", 2), options.Int("iterations", 3));
+        var variants = options.String("variants", string.Join(',', AllVariants)).Split(',');
         var runtime = TorchRuntime.Configure(new RuntimeOptions());
         var mmapped = AllocatorProbe.MmappedMegabytesFor256MbTensor();
         output.WriteLine($"# cxrvl libtorch {torch.__version__} threads {runtime.Threads}; " +
@@ -55,14 +40,14 @@ internal sealed class ResNet50Benchmark : IBenchmark
         foreach (var variant in variants)
         {
             var rate = variant.StartsWith("train", StringComparison.Ordinal)
-                ? Train(variant.EndsWith("channels_last", StringComparison.Ordinal), iterations)
-                : Infer(variant, iterations);
+                ? Train(variant.EndsWith("channels_last", StringComparison.Ordinal), warmup, iterations)
+                : Infer(variant, warmup, iterations);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{variant} {rate:0.00}"));
         }
         return 0;
     }
 
-    private static double Infer(string variant, int iterations)
+    private static double Infer(string variant, int warmup, int iterations)
     {
         manual_seed(0);
         using var model = new ResNet(ResNetConfig.ResNet50(Classes));
@@ -74,14 +59,14 @@ internal sealed class ResNet50Benchmark : IBenchmark
             model.ToChannelsLast();
         using var input = randn(InferenceBatch, 3, ImageSize, ImageSize);
         using var mode = variant == "infer_no_grad" ? no_grad() : inference_mode();
-        return Measure(iterations, InferenceBatch, () =>
+        return StepTimer.ImagesPerSecond(warmup, iterations, InferenceBatch, () =>
         {
             using var scope = NewDisposeScope();
             model.forward(input);
         });
     }
 
-    private static double Train(bool channelsLast, int iterations)
+    private static double Train(bool channelsLast, int warmup, int iterations)
     {
         manual_seed(0);
         using var model = new ResNet(ResNetConfig.ResNet50(Classes));
@@ -91,7 +76,7 @@ internal sealed class ResNet50Benchmark : IBenchmark
         using var optimizer = optim.SGD(model.parameters(), 0.01, momentum: 0.9);
         using var input = randn(TrainBatch, 3, ImageSize, ImageSize);
         using var labels = randint(Classes, [TrainBatch]);
-        return Measure(iterations, TrainBatch, () =>
+        return StepTimer.ImagesPerSecond(warmup, iterations, TrainBatch, () =>
         {
             using var scope = NewDisposeScope();
             optimizer.zero_grad();
@@ -99,15 +84,5 @@ internal sealed class ResNet50Benchmark : IBenchmark
             loss.backward();
             optimizer.step();
         });
-    }
-
-    /// <summary>One warm-up step, then the mean rate over the timed steps.</summary>
-    private static double Measure(int iterations, int batch, Action step)
-    {
-        step();
-        var watch = Stopwatch.StartNew();
-        for (var i = 0; i < iterations; i++)
-            step();
-        return batch * iterations / watch.Elapsed.TotalSeconds;
     }
 }

@@ -12,7 +12,6 @@ import argparse
 import math
 import os
 import sys
-import time
 
 import torch
 import torch.nn as nn
@@ -21,6 +20,7 @@ import torchvision
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../../tests/CxrVL.Tests/Models/reference"))
 from models_reference import BERT_BASE, BertModel  # noqa: E402
+from resnet50 import measure  # noqa: E402
 
 BATCH, SIZE, TOKENS, EMBED = 8, 224, 128, 512
 VARIANTS = ["train_adamw", "train_adamw_channels_last"]
@@ -61,12 +61,7 @@ def rate(channels_last, warmup, iterations):
         optimizer.zero_grad()
         model.loss(images, ids, mask).backward()
         optimizer.step()
-    for _ in range(warmup):
-        step()
-    start = time.perf_counter()
-    for _ in range(iterations):
-        step()
-    return BATCH * iterations / (time.perf_counter() - start)
+    return measure(iterations, BATCH, step, warmup)
 
 
 def main():

@@ -1,7 +1,7 @@
 """PyTorch side of bench resnet50 (Debian python3-torch 1.13 + torchvision, OpenBLAS).
 
-Prints 'variant images_per_second' lines with the same variants, batch sizes and protocol (one warm-up step, then
-the mean over --iterations timed steps) as bench/CxrVL.Bench/ResNet50Benchmark.cs.
+Prints 'variant images_per_second' lines with the same variants, batch sizes and protocol (--warmup untimed steps,
+then the mean over --iterations timed steps) as bench/CxrVL.Bench/ResNet50Benchmark.cs.
 """
 import argparse
 import os
@@ -15,8 +15,13 @@ INFERENCE_BATCH, TRAIN_BATCH, SIZE, CLASSES = 32, 16, 224, 1000
 VARIANTS = ["infer_no_grad", "infer_inference_mode", "infer_channels_last", "train_sgd", "train_sgd_channels_last"]
 
 
-def measure(iterations, batch, step):
-    step()
+WARMUP = 2
+
+
+def measure(iterations, batch, step, warmup=None):
+    """--warmup untimed steps, then images per second over the timed steps (shared with dual_encoder.py)."""
+    for _ in range(WARMUP if warmup is None else warmup):
+        step()
     start = time.perf_counter()
     for _ in range(iterations):
         step()
@@ -54,9 +59,12 @@ def train(channels_last, iterations):
 
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--iterations", type=int, default=3)
     parser.add_argument("--variants", default=",".join(VARIANTS))
     args = parser.parse_args()
+    global WARMUP
+    WARMUP = args.warmup
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
     print(f"# pytorch {torch.__version__} threads {torch.get_num_threads()} "
           f"mkldnn {torch.backends.mkldnn.is_available()}", flush=True)

@@ -200,6 +200,8 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
             values[name] = mean;
         values["samples_per_s"] = window.SamplesPerSecond;
         values["rss_mb"] = Environment.WorkingSet / (1024.0 * 1024.0);
+        // The managed part of the resident set (the rest is libtorch, OpenCV and glibc's heaps).
+        values["managed_mb"] = GC.GetGCMemoryInfo().HeapSizeBytes / (1024.0 * 1024.0);
         values["elapsed_s"] = elapsed;
         run.Metrics.Write(values);
         progress.SetStatus(string.Create(CultureInfo.InvariantCulture, $"{stage.Name} loss {window.Mean("loss"):0.0000} lr {lr:0.00e+0}"));
