@@ -1,0 +1,26 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CxrVL.Generation;
+
+/// <summary>The transformer's feed-forward sublayer: <c>w_2(dropout(relu(w_1(x))))</c>.</summary>
+public sealed class PositionwiseFeedForward : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear w_1;
+    private readonly Linear w_2;
+    private readonly Dropout dropout;
+
+    public PositionwiseFeedForward(long dModel, long dFf, double dropoutRate) : base(nameof(PositionwiseFeedForward))
+    {
+        w_1 = nn.Linear(dModel, dFf);
+        w_2 = nn.Linear(dFf, dModel);
+        dropout = nn.Dropout(dropoutRate);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        return w_2.forward(dropout.forward(w_1.forward(x).relu())).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,47 @@
+using CxrVL.Models;
+using static TorchSharp.torch;
+
+namespace CxrVL.Generation;
+
+/// <summary>
+/// The seeds' visual extractor: a ResNet (torchvision names under <c>model</c>) whose last stage gives patch features and
+/// their average; several views of a study go through the same network and are placed side by side.
+/// </summary>
+public sealed class VisualExtractor : nn.Module
+{
+    private readonly ResNet model;
+
+    public VisualExtractor(string backbone) : base(nameof(VisualExtractor))
+    {
+        if (!backbone.StartsWith("resnet", StringComparison.OrdinalIgnoreCase))
+            throw new CxrVLException($"model.visual_extractor '{backbone}' is not supported: use resnet18, resnet50 or resnet101.");
+        model = new ResNet(ResNetConfig.Named(backbone));
+        FeatureDim = model.PooledDim;
+        RegisterComponents();
+    }
+
+    /// <summary>Width of one view's feature (2048 for ResNet-50/101).</summary>
+    public int FeatureDim { get; }
+
+    public VisualFeatures forward(Tensor images, Tensor? present)
+    {
+        using var scope = NewDisposeScope();
+        var single = images.dim() == 4;
+        var (b, s) = (images.shape[0], single ? 1 : images.shape[1]);
+        var flat = single ? images : images.flatten(0, 1);
+        var features = model.forward(flat);
+        var patches = features.Last.flatten(2).transpose(1, 2);
+        var p = patches.shape[1];
+        var viewPresent = present?.to_type(ScalarType.Bool) ?? ones(b, s, ScalarType.Bool, device: images.device);
+        var pooled = features.Pooled.view(b, s, -1) * viewPresent.unsqueeze(-1);
+        var mean = pooled.sum(1) / viewPresent.sum(1, keepdim: true).clamp_min(1);
+        var result = new VisualFeatures(
+            patches.reshape(b, s * p, -1),
+            viewPresent.unsqueeze(-1).expand(b, s, p).reshape(b, s * p),
+            pooled.reshape(b, -1),
+            mean);
+        foreach (var t in new[] { result.Patches, result.PatchMask, result.Concatenated, result.Mean })
+            t.MoveToOuterDisposeScope();
+        return result;
+    }
+}

@@ -1,0 +1,34 @@
+using CxrVL.Evaluation.Labeling;
+using CxrVL.Methods.XProNet;
+using CxrVL.Runtime;
+using CxrVL.Text;
+using TorchSharp;
+
+namespace CxrVL.Tasks.ReportGeneration;
+
+/// <summary><c>cxrvl rrg init-prototypes</c> as one call: the training split of a manifest to a prototype file.</summary>
+public static class PrototypeInitialization
+{
+    /// <param name="checkpoint">A trained xpronet run whose visual extractor and vocabulary to use; null for the recipe's fresh model.</param>
+    public static string Run(RrgConfig config, string manifestPath, string outputPath, string? checkpoint, RuntimeContext runtime)
+    {
+        using var trained = checkpoint is null ? null : ReportGenerator.Load(checkpoint, runtime.Device);
+        var recipe = trained?.Config ?? config;
+        var dataset = ReportDataset.Open(manifestPath, recipe.Data);
+        var train = dataset.Rows(recipe.Data.TrainSplit).Kept;
+        if (train.Count == 0)
+            throw new CxrVLException($"'{manifestPath}' has no study with an image and text in split '{recipe.Data.TrainSplit}'.");
+        var vocabulary = trained?.Vocabulary ?? WordVocabulary.Build(train.Select(dataset.TargetText), recipe.Data.VocabThreshold);
+        var labels = dataset.Labels(train, ChexpertLabeler.FromDataRoot());
+        using var fresh = trained is null ? ReportGenerationMethods.Create("xpronet", recipe.Model, vocabulary.VocabularySize, dataset.Views) : null;
+        var model = trained?.Model ?? fresh!;
+        if (model is not XProNetModel)
+            throw new CxrVLException($"'{checkpoint}' is a {recipe.Method} run; prototypes belong to xpronet.");
+        model.Model.to(runtime.Device);
+        var source = dataset.Source(train, labels, vocabulary, recipe.Train.BatchSize, train: false, runtime.Seed, runtime.Device);
+        using var prototypes = PrototypeInitializer.Compute(model, source, recipe.Model, vocabulary.VocabularySize, runtime.Seed);
+        PrototypeFile.Write(outputPath, prototypes);
+        return $"wrote {outputPath}: protypes [{string.Join(", ", prototypes.shape)}] from {train.Count} training studies " +
+               $"({recipe.Model.NumClasses} classes x {recipe.Model.NumPrototypes} prototypes)";
+    }
+}

@@ -1,0 +1,66 @@
+using CxrVL.Data.Loading;
+using CxrVL.Data.Manifest;
+using CxrVL.Evaluation.Labeling;
+using CxrVL.Generation;
+using CxrVL.Tasks.Pretraining;
+using CxrVL.Text;
+using static TorchSharp.torch;
+
+namespace CxrVL.Tasks.ReportGeneration;
+
+/// <summary>
+/// A manifest read for report generation: the dataset root, the rows of one split that have an image and target text,
+/// and their prototype-selection labels from the rule-based labeler on the target text.
+/// </summary>
+public sealed class ReportDataset
+{
+
+    private ReportDataset(string root, RrgDataConfig data, ReportTextPreparer preparer, IReadOnlyList<ManifestRow> rows)
+    {
+        Root = root;
+        Data = data;
+        Preparer = preparer;
+        AllRows = rows;
+    }
+
+    public string Root { get; }
+
+    public RrgDataConfig Data { get; }
+
+    public ReportTextPreparer Preparer { get; }
+
+    public IReadOnlyList<ManifestRow> AllRows { get; }
+
+    /// <summary>Image slots per study: 1 for frontal, 2 for frontal + lateral pairs.</summary>
+    public int Views => Data.Views switch
+    {
+        StudyViews.Frontal => 1,
+        StudyViews.Pair => 2,
+        _ => throw new CxrVLException($"data.views '{Data.Views}' is not supported for report generation: use frontal or pair."),
+    };
+
+    public static ReportDataset Open(string manifestPath, RrgDataConfig data)
+    {
+        if (!File.Exists(manifestPath))
+            throw new CxrVLException($"manifest '{manifestPath}' does not exist: build one with 'cxrvl data build'.");
+        var info = ManifestInfo.TryReadFor(manifestPath)
+                   ?? throw new CxrVLException($"'{ManifestInfo.PathFor(manifestPath)}' is missing: build the manifest with 'cxrvl data build', which writes it beside the rows.");
+        return new ReportDataset(info.Root, data, new ReportTextPreparer(data), ManifestReader.Read(manifestPath).ToList());
+    }
+
+    /// <summary>The rows of a split with an image file and text in the chosen sections.</summary>
+    public PairFilter Rows(string split) => PairFilter.Apply(AllRows.Where(r => r.Split == split), Data.ReportSections);
+
+    /// <summary>The raw report text of a row (the chosen sections joined).</summary>
+    public string RawText(ManifestRow row) => row.Report?.Join(Data.ReportSections) ?? "";
+
+    public string TargetText(ManifestRow row) => Preparer.Prepare(RawText(row));
+
+    public IReadOnlyList<float[]> Labels(IReadOnlyList<ManifestRow> rows, ChexpertLabeler labeler) =>
+        rows.AsParallel().AsOrdered().WithDegreeOfParallelism(Math.Max(1, Math.Min(4, Environment.ProcessorCount)))
+            .Select(r => ReportLabels.FromLabeler(labeler.Label(Preparer.Select(RawText(r))))).ToList();
+
+    public ReportSource Source(IReadOnlyList<ManifestRow> rows, IReadOnlyList<float[]> labels, WordVocabulary vocabulary, int batchSize,
+                               bool train, int seed, Device device) =>
+        new(rows, labels, Root, Data, Preparer, vocabulary, batchSize, train, seed, device);
+}

@@ -1,0 +1,107 @@
+using CxrVL.Configuration;
+using CxrVL.Generation;
+using CxrVL.Generation.Decoding;
+using CxrVL.Imaging;
+using CxrVL.Text;
+using CxrVL.Training.Checkpoints;
+using CxrVL.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CxrVL.Tasks.ReportGeneration;
+
+/// <summary>
+/// A trained report-generation model with everything it needs from its run folder (recipe, word vocabulary), so
+/// generating a report takes only images: <c>ReportGenerator.Load(run).GenerateFromFiles(["a.png"])</c>.
+/// </summary>
+public sealed class ReportGenerator : IDisposable
+{
+    private ReportGenerator(RrgConfig config, WordVocabulary vocabulary, IReportModel model, string weights, Device device, int views)
+    {
+        Config = config;
+        Vocabulary = vocabulary;
+        Model = model;
+        Weights = weights;
+        Device = device;
+        Views = views;
+    }
+
+    public RrgConfig Config { get; }
+
+    public WordVocabulary Vocabulary { get; }
+
+    public IReportModel Model { get; }
+
+    public string Weights { get; }
+
+    public Device Device { get; }
+
+    /// <summary>Image slots per study the model was trained with.</summary>
+    public int Views { get; }
+
+    /// <summary>Loads <c>--checkpoint</c>: a run folder (best checkpoint, else latest), a checkpoint folder or a weights file in a run.</summary>
+    public static ReportGenerator Load(string checkpoint, Device device)
+    {
+        var weights = CheckpointStore.ResolveWeights(checkpoint);
+        var runFolder = FindRunFolder(weights);
+        var config = ConfigLoader.Load<RrgConfig>(Path.Combine(runFolder, "config.yaml"));
+        var vocabulary = WordVocabulary.Load(Path.Combine(runFolder, ReportTraining.VocabularyFile));
+        var views = config.Data.Views == Data.Loading.StudyViews.Pair ? 2 : 1;
+        var model = ReportGenerationMethods.Create(config.Method, config.Model, vocabulary.VocabularySize, views);
+        model.Model.to(device);
+        using (var state = CheckpointReader.Read(weights))
+            StateDictLoader.Load(model.Model, state);
+        model.Model.eval();
+        return new ReportGenerator(config, vocabulary, model, weights, device, views);
+    }
+
+    /// <summary>Decodes reports for a batch of studies (images [B, C, H, W] or [B, S, C, H, W]).</summary>
+    public IReadOnlyList<string> Generate(Tensor images, Tensor? present, Tensor? labels = null, DecodingConfig? decoding = null)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using var context = Model.Encode(images.to(Device), present?.to(Device), labels?.to(Device));
+        return SequenceDecoder.Decode(context, decoding ?? Config.Decoding).Select(d => Vocabulary.Decode(d.Words)).ToList();
+    }
+
+    /// <summary>One study's report from its image files (one per view: frontal first, then lateral).</summary>
+    public string GenerateFromFiles(IReadOnlyList<string> imagePaths, DecodingConfig? decoding = null)
+    {
+        if (imagePaths.Count == 0 || imagePaths.Count > Views)
+            throw new CxrVLException($"this model takes {(Views == 1 ? "one image" : $"1 to {Views} images (frontal, then lateral)")} per study; got {imagePaths.Count}.");
+        var pipeline = ImageRecipes.Get(Config.Data.ImageRecipe).Pipeline(train: false);
+        var pixels = new float[Views * pipeline.PixelCount];
+        for (var v = 0; v < imagePaths.Count; v++)
+        {
+            if (!File.Exists(imagePaths[v]))
+                throw new CxrVLException($"image '{imagePaths[v]}' does not exist.");
+            try
+            {
+                pipeline.Load(imagePaths[v], new TransformRandom(0), pixels.AsSpan(v * pipeline.PixelCount, pipeline.PixelCount));
+            }
+            catch (ImageDecodeException e)
+            {
+                throw new CxrVLException(e.Message, e);
+            }
+        }
+        var recipe = pipeline.Recipe;
+        using var scope = NewDisposeScope();
+        var images = Views == 1
+            ? tensor(pixels, [1, recipe.Channels, recipe.Size, recipe.Size])
+            : tensor(pixels, [1, Views, recipe.Channels, recipe.Size, recipe.Size]);
+        var present = Views == 1 ? null : tensor(Enumerable.Range(0, Views).Select(v => v < imagePaths.Count).ToArray(), [1, Views]);
+        return Generate(images, present, null, decoding)[0];
+    }
+
+    public void Dispose() => Model.Dispose();
+
+    private static string FindRunFolder(string weights)
+    {
+        for (var dir = new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(weights))!); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "config.yaml")) && File.Exists(Path.Combine(dir.FullName, ReportTraining.VocabularyFile)))
+                return dir.FullName;
+        }
+        throw new CxrVLException($"no run folder with config.yaml and {ReportTraining.VocabularyFile} above '{weights}': pass a checkpoint of a 'cxrvl rrg train' run.");
+    }
+}

@@ -1,0 +1,49 @@
+using CxrVL.Data.Loading;
+
+namespace CxrVL.Tasks.ReportGeneration;
+
+/// <summary>The <c>data:</c> section of a report-generation recipe.</summary>
+public sealed class RrgDataConfig
+{
+    /// <summary>Name in <see cref="Imaging.ImageRecipes"/>.</summary>
+    public string ImageRecipe { get; set; } = "xpronet";
+
+    /// <summary><c>frontal</c> (one view) or <c>pair</c> (frontal + lateral, IU X-Ray's two views).</summary>
+    public StudyViews Views { get; set; } = StudyViews.Frontal;
+
+    /// <summary>Report sections that form the target text (the seeds: findings only).</summary>
+    public List<string> ReportSections { get; set; } = ["findings"];
+
+    /// <summary>
+    /// A .NET regular expression (case-insensitive): only sentences matching it are kept, e.g. those that describe the
+    /// radiograph in a clinical note; a report with no matching sentence is kept whole. Empty keeps every sentence.
+    /// </summary>
+    public string KeepSentences { get; set; } = "";
+
+    /// <summary>Cleaning recipe (<see cref="Text.Cleaning.ReportCleaners"/>): r2gen-iu, r2gen-mimic.</summary>
+    public string Cleaner { get; set; } = "r2gen-iu";
+
+    /// <summary>Words seen fewer times in the training reports become &lt;unk&gt; (3 for IU, 10 for MIMIC).</summary>
+    public int VocabThreshold { get; set; } = 3;
+
+    /// <summary>Word ids per report including the begin and end markers, as R2Gen truncates (60 IU, 100 MIMIC).</summary>
+    public int MaxSeqLength { get; set; } = 60;
+
+    public string TrainSplit { get; set; } = "train";
+
+    /// <summary>Split for validation (loss and greedy BLEU-4); empty to train without validation.</summary>
+    public string? ValSplit { get; set; } = "valid";
+
+    public string TestSplit { get; set; } = "test";
+
+    /// <summary>
+    /// Where the prototype-selection labels come from at evaluation: <c>classifier</c> (the image classifier trained
+    /// alongside; the default) or <c>report</c> (the labeler on the reference report: the seed's protocol, which leaks
+    /// test-report information).
+    /// </summary>
+    public string EvalLabels { get; set; } = "classifier";
+
+    public int Workers { get; set; } = 2;
+
+    public bool SkipBad { get; set; }
+}
