@@ -34,7 +34,8 @@ public sealed class VisionTransformer : nn.Module<Tensor, VitFeatures>
             ? new Parameter(PositionEmbeddings.SinCos2d(dim, config.GridSize, 1), requires_grad: false)
             : new Parameter(zeros(1, patches + 1, dim));
         pos_drop = nn.Dropout(config.DropRate);
-        blocks = nn.ModuleList(Enumerable.Range(0, config.Depth).Select(_ => new VitBlock(config)).ToArray());
+        blocks = nn.ModuleList(Enumerable.Range(0, config.Depth)
+            .Select(i => new VitBlock(config, config.Depth > 1 ? config.DropPathRate * i / (config.Depth - 1) : config.DropPathRate)).ToArray());
         if (config.Pooling == VitPooling.Average)
             fc_norm = nn.LayerNorm(dim, config.LayerNormEps);
         else
@@ -104,6 +105,28 @@ public sealed class VisionTransformer : nn.Module<Tensor, VitFeatures>
             .view(n, 1, 1, -1);
         tokens = Encode(pos_drop.forward(tokens), frontalTokens, keyBias);
         return Pool(tokens);
+    }
+
+    /// <summary>
+    /// The patch tokens after the given blocks (1-based; UperNet and ViTDet read blocks 4, 6, 8 and 12 of ViT-B) as maps
+    /// [N, D, H/patch, W/patch], without the final norm; blocks after the last requested one are not run.
+    /// </summary>
+    public IReadOnlyList<Tensor> ForwardBlocks(Tensor images, IReadOnlyList<int> blockNumbers)
+    {
+        if (blockNumbers.Count == 0 || blockNumbers.Any(b => b < 1 || b > Config.Depth) || blockNumbers.Distinct().Count() != blockNumbers.Count)
+            throw new CxrVLException($"ViT block numbers must be distinct and lie in 1..{Config.Depth} (got {string.Join(", ", blockNumbers)}).");
+        using var scope = NewDisposeScope();
+        var (patches, table) = Embed(images);
+        var (height, width) = (images.shape[2] / Config.PatchSize, images.shape[3] / Config.PatchSize);
+        var tokens = pos_drop.forward(cat([(cls_token + table[.., ..1]).expand(patches.shape[0], -1, -1), patches + table[.., 1..]], 1));
+        var maps = new Dictionary<int, Tensor>();
+        for (var i = 0; i < blockNumbers.Max(); i++)
+        {
+            tokens = blocks[i].forward(tokens);
+            if (blockNumbers.Contains(i + 1))
+                maps[i + 1] = tokens[.., 1..].transpose(1, 2).reshape(tokens.shape[0], tokens.shape[2], height, width);
+        }
+        return blockNumbers.Select(b => maps[b].MoveToOuterDisposeScope()).ToList();
     }
 
     /// <summary>

@@ -43,6 +43,9 @@ public sealed record VisionTransformerConfig
 
     public double DropRate { get; init; }
 
+    /// <summary>Stochastic depth: block i of N drops its residual branches with probability rate * i / (N - 1) in training (timm's drop_path_rate).</summary>
+    public double DropPathRate { get; init; }
+
     public VitPositionEmbedding PositionEmbedding { get; init; } = VitPositionEmbedding.Learned;
 
     public VitPooling Pooling { get; init; } = VitPooling.ClassToken;

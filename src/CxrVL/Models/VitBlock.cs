@@ -17,9 +17,11 @@ internal sealed class VitBlock : nn.Module<Tensor, Tensor>
     private readonly VitMlp mlp;
     private readonly LayerNorm? norm2_l;
     private readonly VitMlp? mlp_l;
+    private readonly double _dropPath;
 
-    public VitBlock(VisionTransformerConfig config) : base(nameof(VitBlock))
+    public VitBlock(VisionTransformerConfig config, double dropPath = 0) : base(nameof(VitBlock))
     {
+        _dropPath = dropPath;
         norm1 = nn.LayerNorm(config.EmbedDim, config.LayerNormEps);
         attn = new VitAttention(config);
         norm2 = nn.LayerNorm(config.EmbedDim, config.LayerNormEps);
@@ -39,18 +41,28 @@ internal sealed class VitBlock : nn.Module<Tensor, Tensor>
     public Tensor Forward(Tensor tokens, long lateralFrom, Tensor? keyBias)
     {
         using var scope = NewDisposeScope();
-        var x = tokens + attn.Forward(norm1.forward(tokens), keyBias);
+        var x = tokens + DropPath(attn.Forward(norm1.forward(tokens), keyBias));
         var length = x.shape[1];
         if (lateralFrom >= length)
-            return (x + mlp.forward(norm2.forward(x))).MoveToOuterDisposeScope();
+            return (x + DropPath(mlp.forward(norm2.forward(x)))).MoveToOuterDisposeScope();
         if (mlp_l is null || norm2_l is null)
             throw new CxrVLException("this ViT has no lateral-view experts (model built without LateralExperts).");
         var lateral = x[.., (int)lateralFrom..];
-        lateral = lateral + mlp_l.forward(norm2_l.forward(lateral));
+        lateral = lateral + DropPath(mlp_l.forward(norm2_l.forward(lateral)));
         if (lateralFrom == 0)
             return lateral.MoveToOuterDisposeScope();
         var frontal = x[.., ..(int)lateralFrom];
-        frontal = frontal + mlp.forward(norm2.forward(frontal));
+        frontal = frontal + DropPath(mlp.forward(norm2.forward(frontal)));
         return cat([frontal, lateral], 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>timm's drop_path: in training, zero a sample's residual branch with probability p and scale the kept ones by 1 / (1 - p).</summary>
+    private Tensor DropPath(Tensor branch)
+    {
+        if (!training || _dropPath <= 0)
+            return branch;
+        var keep = 1 - _dropPath;
+        var mask = empty([branch.shape[0], 1, 1], branch.dtype, branch.device).bernoulli_(keep);
+        return branch * mask.div_(keep);
     }
 }

@@ -135,13 +135,13 @@ public sealed class StudySource : ISampleSource<StudySample>
                 foreach (var mask in (image.Masks ?? []).Where(m => m.Label == label))
                 {
                     using var decoded = ImageDecoder.Decode(Path.Combine(_root, mask.Path), ColorMode.Gray);
+                    // Any lit pixel is foreground: masks are often drawn in one colour (the COVID set's are pure red,
+                    // gray level 76 of 255), so half the maximum would lose them.
                     using var binary = new Mat();
-                    Cv2.Threshold(decoded.Mat, binary, decoded.MaxValue / 2, 255, ThresholdTypes.Binary);
+                    Cv2.Threshold(decoded.Mat, binary, 0, 255, ThresholdTypes.Binary);
                     using var binary8 = new Mat();
                     binary.ConvertTo(binary8, MatType.CV_8U);
-                    using var resized = new Mat();
-                    Cv2.Resize(binary8, resized, new Size(width, height), 0, 0, InterpolationFlags.Nearest);
-                    Cv2.Max(union, resized, union);
+                    Place(binary8, union, mask);
                 }
             }
             return channels;
@@ -151,6 +151,28 @@ public sealed class StudySource : ISampleSource<StudySample>
             channels.ForEach(c => c.Dispose());
             throw;
         }
+    }
+
+    /// <summary>
+    /// Resizes a mask bitmap onto its rectangle of the image (the whole image when the manifest gives none) and merges it
+    /// into <paramref name="union"/>; the part of the rectangle outside the image is cut off.
+    /// </summary>
+    private static void Place(Mat bitmap, Mat union, ManifestMask mask)
+    {
+        var (width, height) = (union.Width, union.Height);
+        var (x, y, w, h) = mask is { X: { } mx, Y: { } my, W: { } mw, H: { } mh }
+            ? ((int)Math.Round(mx), (int)Math.Round(my), (int)Math.Round(mw), (int)Math.Round(mh))
+            : (0, 0, width, height);
+        if (w < 1 || h < 1)
+            return;
+        using var resized = new Mat();
+        Cv2.Resize(bitmap, resized, new Size(w, h), 0, 0, InterpolationFlags.Nearest);
+        var target = new Rect(x, y, w, h).Intersect(new Rect(0, 0, width, height));
+        if (target.Width < 1 || target.Height < 1)
+            return;
+        using var from = new Mat(resized, new Rect(target.X - x, target.Y - y, target.Width, target.Height));
+        using var to = new Mat(union, target);
+        Cv2.Max(to, from, to);
     }
 
     private string ImagePath(string id, ManifestImage image)

@@ -184,6 +184,53 @@ public sealed class StudyLoaderTests
         Assert.InRange(box[3], y1 - 1, y1 + 1);
     }
 
+    [Fact]
+    public void A_coloured_mask_lands_on_its_rectangle_of_the_image()
+    {
+        // The COVID collection's masks are pure red RGBA bitmaps covering a rectangle of the image (x, y, w, h in the
+        // manifest): red is gray level 76, and the bitmap must be resized onto its rectangle, not onto the whole image.
+        var image = "images/000001-17.jpg";
+        File.Copy(TestImages.Jpeg, Path.Combine(_root, image), overwrite: true);
+        var maskPath = Path.Combine(_root, "red.png");
+        using (var red = new OpenCvSharp.Mat(160, 200, OpenCvSharp.MatType.CV_8UC4, OpenCvSharp.Scalar.All(0)))
+        {
+            // Left half lit: image pixels x 50..100, y 40..120 once the 200x160 bitmap covers the 100x80 rectangle at (50, 40).
+            red[new OpenCvSharp.Rect(0, 0, 100, 160)].SetTo(new OpenCvSharp.Scalar(0, 0, 255, 255));
+            OpenCvSharp.Cv2.ImWrite(maskPath, red);
+        }
+        var row = Row("placed", "text", (image, "PA")) with
+        {
+            Images = [new ManifestImage
+            {
+                Path = image, Present = true, View = "PA",
+                Boxes = [new ManifestBox("Right Lung", 50, 40, 50, 80)],
+                Masks = [new ManifestMask("Right Lung", "red.png", 50, 40, 100, 80)],
+            }],
+        };
+        var options = new StudyOptions { MaskLabels = ["Right Lung"], MaxBoxes = 1, BoxLabels = ["Right Lung"] };
+        var loader = StudyLoader.Create([row], _root, options, new LoaderOptions { BatchSize = 1 }, train: false);
+
+        using var batch = Assert.Single(ReadAll(loader));
+
+        var box = batch.Boxes![0, 0].data<float>().ToArray();
+        var mask = batch.Masks![0, 0].data<float>().ToArray();
+        int x0 = 224, y0 = 224, x1 = 0, y1 = 0;
+        for (var y = 0; y < 224; y++)
+        {
+            for (var x = 0; x < 224; x++)
+            {
+                if (mask[y * 224 + x] < 0.5f)
+                    continue;
+                (x0, y0, x1, y1) = (Math.Min(x0, x), Math.Min(y0, y), Math.Max(x1, x + 1), Math.Max(y1, y + 1));
+            }
+        }
+        Assert.True(x1 > x0, "the red mask is lost");
+        Assert.InRange(box[0], x0 - 1, x0 + 1);
+        Assert.InRange(box[1], y0 - 1, y0 + 1);
+        Assert.InRange(box[2], x1 - 1, x1 + 1);
+        Assert.InRange(box[3], y1 - 1, y1 + 1);
+    }
+
     /// <summary>The eval-mode pixels of one image on its own, the truth for a slot.</summary>
     private float[] Single(string relative)
     {

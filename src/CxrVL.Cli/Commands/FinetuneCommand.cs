@@ -1,0 +1,109 @@
+using System.CommandLine;
+using CxrVL.Cli.Infrastructure;
+using CxrVL.Tasks.Finetuning;
+
+namespace CxrVL.Cli.Commands;
+
+/// <summary><c>cxrvl finetune</c>: classification, segmentation or detection on top of any encoder, over several seeds.</summary>
+internal sealed class FinetuneCommand : ICliCommand
+{
+    private static readonly Option<string> Task = new("--task")
+    {
+        Description = "classify, segment or detect; the recipe starts from configs/finetune/<task>.yaml and --config overlays others.",
+        DefaultValueFactory = _ => "classify",
+    };
+
+    private static readonly Option<string> Data = new("--data")
+    {
+        Description = "Manifest (JSONL) from 'cxrvl data build'.",
+        Required = true,
+    };
+
+    private static readonly Option<string?> Encoder = new("--encoder")
+    {
+        Description = "random, a cxrvl pretrain run folder or checkpoint, or a weights file (ImageNet or official; set encoder.backbone).",
+    };
+
+    private static readonly Option<string?> Labels = new("--labels")
+    {
+        Description = "Comma-separated targets: class labels (classify), mask labels (segment) or box labels (detect).",
+    };
+
+    private static readonly Option<double?> Fraction = new("--fraction")
+    {
+        Description = "Share of the training split: 0.01, 0.1 or 1 (nested subsets, fixed by data.fraction_seed).",
+    };
+
+    private static readonly Option<string?> Mode = new("--mode")
+    {
+        Description = "linear (frozen encoder) or full (fine-tune everything).",
+    };
+
+    private static readonly Option<int?> Seeds = new("--seeds")
+    {
+        Description = "Training seeds, from --seed upwards; metrics as mean ± std.",
+    };
+
+    public Command Create()
+    {
+        var command = new Command("finetune", "Fine-tune or linearly probe an encoder for classification, segmentation or detection; metrics, predictions and plots per seed.");
+        foreach (var option in new Option[] { Task, Data, Encoder, Labels, Fraction, Mode, Seeds })
+            command.Options.Add(option);
+        return command.AddRunOptions().WithAction(Run);
+    }
+
+    private static int Run(CommandContext context)
+    {
+        var task = context.Get(Task)!.ToLowerInvariant();
+        if (task is not ("classify" or "segment" or "detect"))
+            throw new CxrVLException($"--task '{task}' is not one of classify, segment, detect.");
+        var config = context.LoadConfig<FinetuneConfig>($"finetune/{task}", overlay: true);
+        config.Task = Enum.Parse<FinetuneTask>(task, ignoreCase: true);
+        if (context.Get(Encoder) is { } encoder)
+            config.Encoder.Source = encoder;
+        if (context.Get(Labels) is { } labels)
+        {
+            var names = labels.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+            switch (config.Task)
+            {
+                case FinetuneTask.Classify: config.Data.Labels = names; break;
+                case FinetuneTask.Segment: config.Data.MaskLabels = names; break;
+                default: config.Data.BoxLabels = names; break;
+            }
+        }
+        if (context.Get(Fraction) is { } fraction)
+            config.Data.Fraction = fraction;
+        if (context.Get(Mode) is { } mode)
+            config.Mode = mode.ToLowerInvariant() switch
+            {
+                "linear" => FinetuneMode.Linear,
+                "full" => FinetuneMode.Full,
+                _ => throw new CxrVLException($"--mode '{mode}' is not one of linear, full."),
+            };
+        if (context.Get(Seeds) is { } seeds)
+            config.Seeds = seeds;
+        var manifest = context.Get(Data)!;
+        if (!File.Exists(manifest))
+            throw new CxrVLException($"manifest '{manifest}' does not exist: build one with 'cxrvl data build'.");
+
+        using var run = context.CreateRunFolder(config.Name, config);
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+            context.Error.WriteLine("stopping after this step; the seed is evaluated with what it has");
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            Finetuning.Run(config, manifest, run, context.Runtime, cancel.Token);
+            context.Output.WriteLine($"run folder {run.Path}");
+            return cancel.IsCancellationRequested ? 130 : 0;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+}

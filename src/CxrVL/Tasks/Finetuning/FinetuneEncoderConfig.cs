@@ -1,0 +1,31 @@
+namespace CxrVL.Tasks.Finetuning;
+
+/// <summary>The <c>encoder:</c> section: where the image encoder comes from and which of it trains.</summary>
+public sealed class FinetuneEncoderConfig
+{
+    /// <summary>
+    /// <c>random</c> (a fresh <see cref="Backbone"/>), a <c>cxrvl pretrain</c> run folder or checkpoint (its image encoder;
+    /// architecture from the run's config.yaml), or a weights file (ImageNet or official: torchvision / timm names,
+    /// classifier heads dropped, loaded strictly after <see cref="KeyMap"/>).
+    /// </summary>
+    public string Source { get; set; } = "random";
+
+    /// <summary>resnet18, resnet50, resnet101, vit_s16 or vit_b16 (for <c>random</c> and weights files).</summary>
+    public string Backbone { get; set; } = "resnet50";
+
+    public int InputChannels { get; set; } = 3;
+
+    public int ImageSize { get; set; } = 224;
+
+    /// <summary>Key map rules applied to a weights file before the strict load (see <c>cxrvl weights convert --map</c>).</summary>
+    public string? KeyMap { get; set; }
+
+    /// <summary>Stochastic depth rate of ViT blocks (MRM fine-tunes with 0.1).</summary>
+    public double DropPath { get; set; }
+
+    /// <summary>Leading stages kept frozen in full fine-tuning: ResNet stem + layer1..layerN, or ViT patch embedding + blocks 1..N.</summary>
+    public int FrozenStages { get; set; }
+
+    /// <summary>ViT blocks (1-based) whose tokens feed the segmentation and detection pyramids (UperNet: 4, 6, 8, 12).</summary>
+    public List<int> VitBlocks { get; set; } = [4, 6, 8, 12];
+}

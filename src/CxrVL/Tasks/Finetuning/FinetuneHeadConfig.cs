@@ -1,0 +1,28 @@
+namespace CxrVL.Tasks.Finetuning;
+
+/// <summary>The <c>head:</c> section: the task head on top of the encoder and its loss weights.</summary>
+public sealed class FinetuneHeadConfig
+{
+    /// <summary>Dropout before the classification layer.</summary>
+    public double Dropout { get; set; }
+
+    /// <summary>U-Net decoder widths, deepest first (segmentation-models-pytorch: 256, 128, 64, 32, 16).</summary>
+    public List<int> DecoderChannels { get; set; } = [256, 128, 64, 32, 16];
+
+    /// <summary>Width of the UperNet head (MRM: 768) and of the detector's feature pyramid.</summary>
+    public int Channels { get; set; } = 256;
+
+    /// <summary>Convolutions per FCOS tower (4 in FCOS).</summary>
+    public int TowerConvs { get; set; } = 4;
+
+    public double DiceWeight { get; set; } = 1.0;
+
+    public double FocalWeight { get; set; } = 1.0;
+
+    public double FocalAlpha { get; set; } = 0.25;
+
+    public double FocalGamma { get; set; } = 2.0;
+
+    /// <summary>FCOS centre sampling radius in strides (0: any location inside the box is positive).</summary>
+    public double CenterSampling { get; set; } = 1.5;
+}

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using CxrVL.Data.Builders;
+using CxrVL.Data.Manifest;
+using CxrVL.Models;
+using CxrVL.Runtime;
+using CxrVL.Tasks.Finetuning;
+using CxrVL.Tasks.Pretraining;
+using CxrVL.Tests.Cli;
+using CxrVL.Weights;
+using static TorchSharp.torch;
+
+namespace CxrVL.Tests.Tasks.Finetuning;
+
+/// <summary>
+/// cxrvl finetune on a small part of the real COVID-19 collection (annotated train rows, a few validation and test rows),
+/// one epoch of a ResNet-18 at 128 px per task: the run finishes and writes what it promises.
+/// </summary>
+[Collection(TorchGlobalStateCollection.Name)]
+public sealed class FinetuneEndToEndTests : IClassFixture<FinetuneEndToEndTests.CovidSubset>
+{
+    private readonly CovidSubset _data;
+
+    public FinetuneEndToEndTests(CovidSubset data) => _data = data;
+
+    public sealed class CovidSubset : IDisposable
+    {
+        public CovidSubset()
+        {
+            var full = Path.Combine(Directory, "full.jsonl");
+            var info = ManifestBuild.Run(DatasetBuilders.Get("covid-chestxray"), new BuildOptions { Root = DataRoots.Dataset("covid-chestxray") }, full, TextWriter.Null);
+            // Annotated rows (lung masks) of each split, capped so one epoch takes seconds.
+            var rows = ManifestReader.Read(full).Where(r => r.Images.Any(i => (i.Masks ?? []).Any(m => m.Label == "Left Lung")))
+                .GroupBy(r => r.Split).SelectMany(g => g.Take(g.Key == "train" ? 24 : 6)).ToList();
+            Manifest = Path.Combine(Directory, "subset.jsonl");
+            ManifestWriter.WriteAll(Manifest, rows);
+            info.WriteFor(Manifest);
+        }
+
+        public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("cxrvl-finetune-").FullName;
+
+        public string Manifest { get; }
+
+        public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+    }
+
+    private string Run(string name, params string[] arguments)
+    {
+        var output = Path.Combine(_data.Directory, name);
+        string[] common = ["finetune", "--data", _data.Manifest, "--config", "finetune/small", "--out", output, "--set", "train.epochs=1",
+            "--set", "train.batch_size=8", "--set", "eval.bootstrap=20", "--set", "eval.overlays=2"];
+        var result = CliRunner.Run([.. common, .. arguments]);
+        Assert.True(result.Code == 0, result.Error + result.Output);
+        return output;
+    }
+
+    [Fact]
+    public void ClassificationOfTheViewWritesMetricsScoresAndCurves()
+    {
+        var run = Run("view", "--task", "classify", "--labels", "PA,AP,AP SUPINE", "--set", "data.target=view", "--mode", "linear", "--seeds", "2");
+        var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json"))).RootElement;
+        Assert.Equal(2, metrics.GetProperty("per_seed").GetArrayLength());
+        var auroc = metrics.GetProperty("summary").GetProperty("auroc_macro");
+        Assert.InRange(auroc.GetProperty("mean").GetDouble(), 0, 1);
+        Assert.Equal(2, auroc.GetProperty("n").GetInt32());
+        var seed = Path.Combine(run, "seed-1");
+        var scores = File.ReadAllLines(Path.Combine(seed, "scores.csv"));
+        Assert.Equal("id,PA,AP,AP SUPINE", scores[0]);
+        // A multi-class head's scores are a softmax: each row sums to one.
+        var sum = scores[1].Split(',').Skip(1).Sum(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(1, sum, 5);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(seed, "plots"), "roc_*.png"));
+        Assert.True(File.Exists(Path.Combine(run, "split.csv")));
+        Assert.Contains("top1_accuracy", File.ReadAllText(Path.Combine(seed, "metrics.json")));
+
+        // The files are what cxrvl eval cls reads, and give the same AUROC.
+        var again = CliRunner.Run("eval", "cls", "--labels", Path.Combine(seed, "labels.csv"), "--scores", Path.Combine(seed, "scores.csv"));
+        Assert.True(again.Code == 0, again.Error);
+        var recomputed = JsonDocument.Parse(again.Output[again.Output.IndexOf('{')..]).RootElement.GetProperty("auroc_macro").GetDouble();
+        var reported = metrics.GetProperty("per_seed")[1].GetProperty("auroc_macro").GetDouble();
+        Assert.Equal(reported, recomputed, 12);
+    }
+
+    [Fact]
+    public void LungSegmentationAndDetectionRunAndReportTheirMetrics()
+    {
+        var segment = Run("segment", "--task", "segment", "--encoder", "random");
+        var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(segment, "seed-0", "metrics.json"))).RootElement;
+        Assert.InRange(metrics.GetProperty("med_dice").GetDouble(), 0, 1);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(segment, "seed-0", "overlays"), "*.png").Length);
+        Assert.StartsWith("id,dice_Left Lung,dice_Right Lung", File.ReadAllText(Path.Combine(segment, "seed-0", "predictions.csv")));
+
+        var detect = Run("detect", "--task", "detect", "--set", "head.tower_convs=1");
+        var detection = JsonDocument.Parse(File.ReadAllText(Path.Combine(detect, "seed-0", "metrics.json"))).RootElement;
+        Assert.InRange(detection.GetProperty("map50").GetDouble(), 0, 1);
+        Assert.Equal(7, detection.GetProperty("froc").GetProperty("sensitivity").GetArrayLength());
+        Assert.StartsWith("id,category,score,x,y,w,h", File.ReadAllText(Path.Combine(detect, "seed-0", "predictions.csv")));
+    }
+
+    [Fact]
+    public void APretrainRunsImageEncoderLoadsExactly()
+    {
+        var run = Path.Combine(_data.Directory, "pretrain");
+        var checkpoint = Path.Combine(run, "checkpoints", "step-000001");
+        Directory.CreateDirectory(checkpoint);
+        var pretrain = new PretrainConfig();
+        pretrain.Model.Image.Backbone = "resnet18";
+        File.WriteAllText(Path.Combine(run, "config.yaml"), CxrVL.Configuration.ConfigLoader.ToYaml(pretrain));
+        manual_seed(11);
+        using (var resnet = new ResNet(ResNetConfig.ResNet18()))
+        {
+            using var state = StateDict.Borrow(StateDict.Borrow(resnet).Select(p => KeyValuePair.Create("image_encoder.backbone." + p.Key, p.Value))
+                .Append(KeyValuePair.Create("text_encoder.x", zeros(1))));
+            SafeTensors.Write(Path.Combine(checkpoint, "model.safetensors"), state);
+            var loaded = EncoderLoader.Load(new FinetuneEncoderConfig { Source = Path.Combine(checkpoint, "model.safetensors") }, CPU, seed: 99);
+            Assert.Equal("resnet18", loaded.Backbone);
+            var expected = StateDict.Borrow(resnet).ToDictionary(p => p.Key, p => p.Value);
+            foreach (var (name, value) in StateDict.Borrow(loaded.Module))
+                Assert.True(value.allclose(expected[name], rtol: 0, atol: 0), name);
+        }
+
+        var missing = Assert.Throws<CxrVLException>(() => EncoderLoader.Load(new FinetuneEncoderConfig { Source = Path.Combine(run, "nothing") }, CPU, 0));
+        Assert.Contains("does not exist", missing.Message);
+    }
+}
