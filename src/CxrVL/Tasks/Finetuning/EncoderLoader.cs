@@ -1,9 +1,9 @@
-using TorchSharp;
 using CxrVL.Configuration;
 using CxrVL.Models;
 using CxrVL.Tasks.Pretraining;
 using CxrVL.Training.Checkpoints;
 using CxrVL.Weights;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CxrVL.Tasks.Finetuning;

@@ -1,6 +1,6 @@
-using TorchSharp;
 using CxrVL.Data.Loading;
 using CxrVL.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CxrVL.Tasks.Finetuning;

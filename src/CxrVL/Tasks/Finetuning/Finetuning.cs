@@ -1,4 +1,3 @@
-using TorchSharp;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CxrVL.Data.Loading;
@@ -10,6 +9,7 @@ using CxrVL.Runtime;
 using CxrVL.Training;
 using CxrVL.Training.Checkpoints;
 using CxrVL.Weights;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CxrVL.Tasks.Finetuning;

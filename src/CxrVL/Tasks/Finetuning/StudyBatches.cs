@@ -1,7 +1,7 @@
-using TorchSharp;
 using CxrVL.Data.Loading;
 using CxrVL.Data.Manifest;
 using CxrVL.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CxrVL.Tasks.Finetuning;

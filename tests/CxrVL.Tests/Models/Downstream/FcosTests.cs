@@ -1,5 +1,5 @@
-using TorchSharp;
 using CxrVL.Models.Downstream;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CxrVL.Tests.Models.Downstream;
