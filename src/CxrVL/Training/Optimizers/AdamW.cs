@@ -14,8 +14,8 @@ public sealed class AdamW(IReadOnlyList<ParameterGroup> groups, double beta1 = 0
     protected override void Update(ParameterGroup group, string name, Tensor parameter, Tensor gradient)
     {
         var step = StateTensor($"{name}.step", [], ScalarType.Int64, CPU);
-        var average = StateTensor($"{name}.exp_avg", parameter.shape, parameter.dtype, parameter.device);
-        var squares = StateTensor($"{name}.exp_avg_sq", parameter.shape, parameter.dtype, parameter.device);
+        var average = StateLike($"{name}.exp_avg", parameter);
+        var squares = StateLike($"{name}.exp_avg_sq", parameter);
         step.add_(1);
         var t = step.item<long>();
         var lr = group.LearningRate;

@@ -40,7 +40,10 @@ public abstract class OptimizerBase(IReadOnlyList<ParameterGroup> groups) : IOpt
             if (!known.TryGetValue(parameterName, out var parameter))
                 throw new CxrVLException($"optimizer state '{key}' belongs to no trained parameter of this model.");
             using var noGrad = no_grad();
-            var slot = StateTensor(key, StateShape(key[(separator + 1)..], parameter), saved.dtype, parameter.device);
+            var shape = StateShape(key[(separator + 1)..], parameter);
+            var slot = shape.SequenceEqual(parameter.shape) && saved.dtype == parameter.dtype
+                ? StateLike(key, parameter)
+                : StateTensor(key, shape, saved.dtype, parameter.device);
             if (!slot.shape.SequenceEqual(saved.shape))
                 throw new CxrVLException($"optimizer state '{key}' has shape [{string.Join(", ", saved.shape)}], expected [{string.Join(", ", slot.shape)}].");
             slot.copy_(saved);
@@ -65,6 +68,20 @@ public abstract class OptimizerBase(IReadOnlyList<ParameterGroup> groups) : IOpt
         if (_state.TryGetValue(key, out var tensor))
             return tensor;
         tensor = zeros(shape, dtype, device).DetachFromDisposeScope();
+        _state[key] = tensor;
+        return tensor;
+    }
+
+    /// <summary>
+    /// The state tensor <paramref name="key"/> shaped like <paramref name="parameter"/>, created as zeros in its memory
+    /// layout (channels-last weights get channels-last state, so the element-wise updates stay contiguous).
+    /// </summary>
+    protected Tensor StateLike(string key, Tensor parameter)
+    {
+        if (_state.TryGetValue(key, out var tensor))
+            return tensor;
+        using (no_grad())
+            tensor = zeros_like(parameter).DetachFromDisposeScope();
         _state[key] = tensor;
         return tensor;
     }

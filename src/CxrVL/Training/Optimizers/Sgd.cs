@@ -16,7 +16,7 @@ public sealed class Sgd(IReadOnlyList<ParameterGroup> groups, double momentum = 
         {
             var key = $"{name}.momentum_buffer";
             var first = !HasState(key);
-            var buffer = StateTensor(key, parameter.shape, parameter.dtype, parameter.device);
+            var buffer = StateLike(key, parameter);
             if (first)
                 buffer.copy_(direction);
             else
