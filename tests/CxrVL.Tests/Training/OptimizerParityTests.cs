@@ -131,6 +131,30 @@ public sealed class OptimizerParityTests : IDisposable
         Assert.Equal(["w.exp_avg", "w.exp_avg_sq", "w.step"], original.State().Keys.Order());
     }
 
+    [Theory]
+    [InlineData(OptimizerKind.AdamW)]
+    [InlineData(OptimizerKind.Sgd)]
+    public void StateOfAChannelsLastWeightIsChannelsLastAndStepsLikeTheContiguousOne(OptimizerKind kind)
+    {
+        var config = new OptimizerConfig { Kind = kind, WeightDecay = 0.01 };
+        var plain = new Parameter(tensor(Values(24, 1), [2, 3, 2, 2], float64));
+        var nhwc = new Parameter(CxrVL.Models.ChannelsLast.Convert(plain));
+        using var first = OptimizerFactory.Create(config, [("w", plain)]);
+        using var second = OptimizerFactory.Create(config, [("w", nhwc)]);
+        foreach (var (optimizer, parameter) in new[] { (first, plain), (second, nhwc) })
+        {
+            optimizer.Groups[0].LearningRate = 0.01;
+            for (var step = 2; step < 4; step++)
+            {
+                parameter.grad = tensor(Values(24, step), [2, 3, 2, 2], float64);
+                optimizer.Step();
+            }
+        }
+
+        Assert.All(second.State().Where(s => s.Value.dim() == 4), s => Assert.True(CxrVL.Models.ChannelsLast.Is(s.Value), s.Key));
+        Assert.Equal(plain.data<double>().ToArray(), nhwc.contiguous().data<double>().ToArray());
+    }
+
     [Fact]
     public void LoadingStateForAnUnknownParameterNamesTheKey()
     {
