@@ -2,13 +2,13 @@
 # One CLIP training step of a ResNet-50 + BERT-base dual encoder (batch 8, 224 x 224, 128 tokens, AdamW), CxrVL
 # (ClipMethod + the trainer's AdamW) against the same model in PyTorch 1.13 (Debian, OpenBLAS) on this machine.
 # Writes the "dual-encoder" section of bench/RESULTS.md. WARMUP (default 2) untimed and ITERATIONS (default 3) timed
-# steps per variant; the variants alternate between the two sides so that other work on the machine hits both alike.
+# steps per variant (VARIANTS to choose); the variants alternate between the two sides so that other work on the machine hits both alike.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 warmup=${WARMUP:-2}
 iterations=${ITERATIONS:-3}
 
-for variant in train_adamw train_adamw_channels_last; do
+for variant in ${VARIANTS:-train_adamw train_adamw_channels_last}; do
   /usr/bin/python3 bench/reference/dual_encoder.py --warmup "$warmup" --iterations "$iterations" --variants "$variant" \
     | tee -a "$out/pytorch.txt"
   dotnet run -c Release --no-build --project bench/CxrVL.Bench -- dual-encoder --warmup "$warmup" --iterations "$iterations" \
