@@ -35,7 +35,12 @@ internal sealed class EvalNlgCommand : ICliCommand
         var corpusPath = context.Get(CiderCorpus);
         var cleaner = context.Get(Clean) is { } recipe ? ReportCleaners.Create(recipe) : null;
         var scores = NlgEvaluator.Evaluate(samples, corpusPath is null ? null : TextFiles.ReadCorpus(corpusPath), cleaner);
-        var json = JsonSerializer.Serialize(scores.ToDictionary(), new JsonSerializerOptions { WriteIndented = true });
+        var printed = new Dictionary<string, object?>();
+        foreach (var (name, value) in scores.ToDictionary())
+            printed[name] = value;
+        printed["METEOR"] = null;
+        printed["computed"] = NlgScores.Definitions(corpusPath is not null);
+        var json = JsonSerializer.Serialize(printed, new JsonSerializerOptions { WriteIndented = true });
         context.Output.WriteLine(json);
         if (context.Get(Out) is { } outPath)
             AtomicFile.WriteAllText(outPath, json + "\n");

@@ -1,7 +1,6 @@
 using System.Formats.Tar;
 using System.Globalization;
 using System.IO.Compression;
-using System.Text.Json;
 using System.Xml;
 using System.Xml.Linq;
 using CxrVL.Data.Manifest;
@@ -33,12 +32,12 @@ public sealed class IuXrayBuilder : IDatasetBuilder
         return Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*.xml").LongCount() : 3955;
     }
 
-    private static string? AnnotationPath(string root) => SourceFiles.Find(root, "annotation.json");
+    private static string? AnnotationPath(string root) => SourceFiles.Find(root, R2GenAnnotation.FileName);
 
     public IEnumerable<ManifestRow> Build(BuildContext context)
     {
         if (AnnotationPath(context.Root) is { } annotation)
-            return FromAnnotation(annotation, context);
+            return R2GenAnnotation.Read(annotation, Name, context);
         var images = ImageFolder(context);
         var metadata = ReadDicomMetadata(context);
         return ReportXmls(context).Select(x => FromXml(x.Name, x.Xml, images, metadata, context)).OfType<ManifestRow>();
@@ -163,49 +162,5 @@ public sealed class IuXrayBuilder : IDatasetBuilder
             Provenance = root.Element("licenseURL")?.Value is { Length: > 0 } license ? new ManifestProvenance(license, "https://openi.nlm.nih.gov/") : null,
             Meta = meta.Count > 0 ? meta : null,
         };
-    }
-
-    /// <summary>R2Gen's <c>{"train":[{"id","report","image_path":[...],"split"}],"val":[...],"test":[...]}</c>; reports are findings only.</summary>
-    private IEnumerable<ManifestRow> FromAnnotation(string path, BuildContext context)
-    {
-        using var stream = File.OpenRead(path);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(stream);
-        }
-        catch (JsonException e)
-        {
-            throw new CxrVLException($"{path}: line {e.LineNumber + 1}: not valid JSON ({e.Message}).", e);
-        }
-        using (document)
-        {
-            foreach (var split in document.RootElement.EnumerateObject())
-            {
-                var index = 0;
-                foreach (var item in split.Value.EnumerateArray())
-                {
-                    index++;
-                    if (!item.TryGetProperty("id", out var idElement) || idElement.GetString() is not { Length: > 0 } id ||
-                        !item.TryGetProperty("image_path", out var paths) || paths.ValueKind != JsonValueKind.Array)
-                    {
-                        context.BadRow(path, index, $"item {index} of '{split.Name}' lacks 'id' or 'image_path'");
-                        continue;
-                    }
-                    var report = item.TryGetProperty("report", out var r) ? r.GetString() : null;
-                    yield return new ManifestRow
-                    {
-                        Dataset = Name,
-                        SubjectId = id.Split('_')[0],
-                        StudyId = id,
-                        Split = ManifestSplits.Normalize(split.Name),
-                        Order = 0,
-                        Images = paths.EnumerateArray().Select(p => context.Image($"images/{p.GetString()}")).ToList(),
-                        Report = string.IsNullOrWhiteSpace(report) ? null : new ManifestReport(Findings: report, FullText: report),
-                    };
-                }
-            }
-        }
-        context.Advance();
     }
 }

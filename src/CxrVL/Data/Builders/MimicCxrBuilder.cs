@@ -18,13 +18,18 @@ public sealed class MimicCxrBuilder : IDatasetBuilder
 
     public string Name => "mimic-cxr";
 
-    public string Description => "MIMIC-CXR-JPG 2.0.0 (metadata, split, CheXpert/NegBio labels) with the MIMIC-CXR reports (--reports)";
+    public string Description => "MIMIC-CXR-JPG 2.0.0 (metadata, split, CheXpert/NegBio labels) with the MIMIC-CXR reports (--reports), or R2Gen's annotation.json";
 
-    public bool HasSplit(BuildOptions options) => SourceFiles.Find(options.Root, Prefix + "split.csv") is not null;
+    public bool HasSplit(BuildOptions options) =>
+        SourceFiles.Find(options.Root, Prefix + "split.csv") is not null || AnnotationOnly(options.Root) is not null;
 
     // Half of the progress is reading the metadata table (bytes), the other half writing the studies.
     public long WorkUnits(BuildOptions options) =>
         SourceFiles.Find(options.Root, Prefix + "metadata.csv") is { } path ? 2 * new FileInfo(path).Length : 1;
+
+    /// <summary>R2Gen's annotation.json when the root has it and no MIMIC-CXR-JPG metadata table.</summary>
+    private static string? AnnotationOnly(string root) =>
+        SourceFiles.Find(root, Prefix + "metadata.csv") is null ? SourceFiles.Find(root, R2GenAnnotation.FileName) : null;
 
     private sealed class Study(string subject)
     {
@@ -36,6 +41,12 @@ public sealed class MimicCxrBuilder : IDatasetBuilder
     public IEnumerable<ManifestRow> Build(BuildContext context)
     {
         var root = context.Root;
+        if (AnnotationOnly(root) is { } annotation)
+        {
+            foreach (var row in R2GenAnnotation.Read(annotation, Name, context))
+                yield return row;
+            yield break;
+        }
         var metadataPath = SourceFiles.Require(root, "MIMIC-CXR-JPG metadata", Prefix + "metadata.csv");
         var studies = ReadMetadata(metadataPath, context);
         var splits = ReadSplits(root, context);

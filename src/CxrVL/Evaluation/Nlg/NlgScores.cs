@@ -13,4 +13,18 @@ public sealed record NlgScores(BleuScore Bleu, double RougeL, double CiderD, int
         result["CIDEr"] = CiderD;
         return result;
     }
+
+    /// <summary>
+    /// What each printed key is, for the metrics JSON: which conventions were used and that METEOR is not computed.
+    /// </summary>
+    /// <param name="corpusDocumentFrequencies">CIDEr-D's document frequencies came from a given corpus, not the references.</param>
+    public static IReadOnlyDictionary<string, string> Definitions(bool corpusDocumentFrequencies) => new Dictionary<string, string>
+    {
+        ["BLEU_1..BLEU_4"] = "corpus BLEU (coco-caption): clipped n-gram precisions summed over the corpus, brevity penalty from the closest reference length",
+        ["ROUGE_L"] = "LCS F-measure with beta 1.2, best precision and recall over the references, mean over samples",
+        ["CIDEr"] = "CIDEr-D: sigma 6, clipped tf-idf, x10, document frequencies from " +
+                    (corpusDocumentFrequencies ? "the given corpus (--cider-corpus)" : "the evaluated references"),
+        ["METEOR"] = "not computed (null): METEOR 1.5 needs its Java jar, WordNet synonyms and paraphrase table",
+        ["tokens"] = "texts split on whitespace as given (no PTB tokenizer)",
+    };
 }

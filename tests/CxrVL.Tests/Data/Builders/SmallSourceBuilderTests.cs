@@ -147,6 +147,21 @@ public sealed class SmallSourceBuilderTests : IDisposable
     }
 
     [Fact]
+    public void MimicReadsR2GenAnnotationWithStudyAndSubjectIds()
+    {
+        _tree.Write("annotation.json",
+            "{\"train\": [{\"id\": \"02aa804e-bde0afdd\", \"study_id\": 50414267, \"subject_id\": 10000032, " +
+            "\"report\": \"There is no focal consolidation.\", \"image_path\": [\"p10/p10000032/s50414267/02aa804e-bde0afdd.jpg\"], \"split\": \"train\"}], " +
+            "\"val\": [], \"test\": []}");
+        _tree.Touch("images/p10/p10000032/s50414267/02aa804e-bde0afdd.jpg");
+        var (rows, _) = _tree.Build("mimic-cxr");
+        var row = Assert.Single(rows);
+        Assert.Equal(("10000032", "50414267", ManifestSplits.Train), (row.SubjectId, row.StudyId, row.Split));
+        Assert.Equal("images/p10/p10000032/s50414267/02aa804e-bde0afdd.jpg", Assert.Single(row.Images).Path);
+        Assert.Equal("There is no focal consolidation.", row.Report!.Findings);
+    }
+
+    [Fact]
     public void NihSplitListsAndDownsizedImagesMapBoxes()
     {
         _tree.Write("Data_Entry_2017.csv",
