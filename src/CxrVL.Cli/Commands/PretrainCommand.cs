@@ -49,26 +49,7 @@ internal sealed class PretrainCommand : ICliCommand
             throw new CxrVLException($"manifest '{manifest}' does not exist: build one with 'cxrvl data build'.");
         var resume = context.Get(Resume);
         var runtime = context.Runtime;
-        using var run = resume is not null && Directory.Exists(Path.Combine(resume, "checkpoints")) && context.Get(RunOptions.Out) is null
-            ? context.ReopenRunFolder(resume, config)
-            : context.CreateRunFolder(config.Name, config);
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-            context.Error.WriteLine("stopping after this step (a checkpoint is written); press Ctrl+C again to abort");
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            var result = Pretraining.Run(config, manifest, run, runtime, resume, context.Get(Init), cancel.Token);
-            context.Output.WriteLine($"run folder {run.Path}");
-            return result.Training.StopReason == "cancelled" ? 130 : 0;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        return TrainingRuns.Run(context, config.Name, config, resume,
+            (run, cancel) => Pretraining.Run(config, manifest, run, runtime, resume, context.Get(Init), cancel).Training);
     }
 }
