@@ -95,18 +95,10 @@ public static class ZeroShotEvaluation
         };
         if (config.Bootstrap > 0)
         {
-            double Accuracy(int[] sample) => sample.Count(i => predicted[i] == truth[i]) / (double)sample.Length;
-            double MacroAuroc(int[] sample)
-            {
-                var subScores = new double[sample.Length, names.Count];
-                for (var r = 0; r < sample.Length; r++)
-                    for (var c = 0; c < names.Count; c++)
-                        subScores[r, c] = scores[sample[r], c];
-                return MultiClassMetrics.OneVsRestAuroc(subScores, sample.Select(i => truth[i]).ToArray()).Macro;
-            }
-            metrics["accuracy_ci95"] = Bootstrap.Interval(kept.Length, Accuracy, config.Bootstrap, seed)!;
-            if (Bootstrap.Interval(kept.Length, MacroAuroc, config.Bootstrap, seed) is { } interval)
-                metrics["auroc_macro_ci95"] = interval;
+            var (accuracy, auroc) = ZeroShotIntervals.Of(scores, truth, predicted, config.Bootstrap, seed);
+            metrics["accuracy_ci95"] = accuracy!;
+            if (auroc is not null)
+                metrics["auroc_macro_ci95"] = auroc;
         }
         return new ZeroShotResult(names, rows, scores, truth, pairs.Rows.Count - kept.Length, metrics);
     }
