@@ -70,11 +70,11 @@ internal static class EvaluationOptions
         context.Output.WriteLine($"attention maps: {files.Count} PNG files in {directory}");
     }
 
-    public static PairEmbeddings EmbedSplit(this CommandContext context, PretrainedModel model)
+    public static PairEmbeddings EmbedSplit(this CommandContext context, PretrainedModel model, bool regions = false)
     {
         var (manifest, root) = Manifest(context);
         var rows = Embedder.SelectRows(manifest, context.Get(Split)!);
-        return Embedder.Embed(model, rows, root, context.Runtime.Device, skipBad: context.Get(SkipBad), progress: context.Output);
+        return Embedder.Embed(model, rows, root, context.Runtime.Device, skipBad: context.Get(SkipBad), progress: context.Output, regions: regions);
     }
 
     private static (string Path, string Root) Manifest(CommandContext context)

@@ -32,7 +32,7 @@ internal sealed class ZeroShotCommand : ICliCommand
         var config = ConfigLoader.Load<ZeroShotConfig>(RecipeLocator.Resolve(context.Get(Classes)!), context.Get(Set) ?? []);
         using var model = context.LoadModel();
         context.WriteAttentionMaps(model);
-        using var pairs = context.EmbedSplit(model);
+        using var pairs = context.EmbedSplit(model, regions: true);
         var result = ZeroShotEvaluation.Evaluate(model, pairs, config, context.Runtime.Device, context.Runtime.Seed);
         if (context.Get(EvaluationOptions.Out) is { } directory)
         {

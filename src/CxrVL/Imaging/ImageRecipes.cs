@@ -29,6 +29,9 @@ public static class ImageRecipes
         IImageTransform[] prior = [new Resize(224, 224, linear)];
         yield return new ImageRecipe("prior", "PRIOR pretraining (MIMIC-CXR)", 224, 1, ColorMode.Gray, Normalization.Uniform(0.4755f, 0.3011f),
             [.. prior, new RandomAffine(5), new HorizontalFlip()], prior);
+        IImageTransform[] priorSmall = [new Resize(128, 128, linear)];
+        yield return new ImageRecipe("prior-small", "PRIOR pretraining at 128 px (small CPU runs)", 128, 1, ColorMode.Gray,
+            Normalization.Uniform(0.4755f, 0.3011f), [.. priorSmall, new RandomAffine(5), new HorizontalFlip()], priorSmall);
         yield return new ImageRecipe("prior-chexpert", "PRIOR zero-shot (CheXpert)", 224, 1, ColorMode.Gray,
             Normalization.Uniform(0.50627312f, 0.28946775f), prior, prior);
 

@@ -21,9 +21,7 @@ public sealed record AlignmentBatch(Tensor Images, TextInput Text, IReadOnlyList
     public void Dispose()
     {
         Images.Dispose();
-        Text.InputIds.Dispose();
-        Text.AttentionMask.Dispose();
-        Text.WordIds.Dispose();
+        Text.Dispose();
         Lateral?.Dispose();
         HasLateral?.Dispose();
     }

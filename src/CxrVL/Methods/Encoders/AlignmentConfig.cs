@@ -1,9 +1,10 @@
 using CxrVL.Methods.Alignment;
 using CxrVL.Methods.MedST;
+using CxrVL.Methods.Prior;
 
 namespace CxrVL.Methods.Encoders;
 
-/// <summary>The <c>model:</c> section of the image-report alignment family (clip, gloria, mgca, medst).</summary>
+/// <summary>The <c>model:</c> section of the image-report alignment family (clip, gloria, mgca, medst, prior).</summary>
 public sealed class AlignmentConfig
 {
     public ImageEncoderConfig Image { get; set; } = new();
@@ -29,6 +30,8 @@ public sealed class AlignmentConfig
     public MgcaConfig Mgca { get; set; } = new();
 
     public MedstConfig Medst { get; set; } = new();
+
+    public PriorConfig Prior { get; set; } = new();
 }
 
 /// <summary>GLoRIA's local-loss constants (gamma1 attention sharpness, gamma2 word aggregation, gamma3 score scale).</summary>

@@ -1,3 +1,4 @@
+using CxrVL.Text;
 using CxrVL.Training;
 using CxrVL.Weights;
 
@@ -14,4 +15,7 @@ public interface IPretrainingMethod : ITrainingMethod<AlignmentBatch>, IAlignmen
 
     /// <summary>Loads <c>--init</c> weights: strictly by name unless the method knows a reference layout to map.</summary>
     LoadReport Initialise(StateDict weights, string source) => StateDictLoader.Load(Model, weights, source: source);
+
+    /// <summary>The method's own report encoding, or null for the plain fixed-length tokenisation with word ids.</summary>
+    IReportBatcher? ReportBatcher(ITextTokenizer tokenizer, int maxLength) => null;
 }

@@ -1,4 +1,5 @@
 using CxrVL.Data.Manifest;
+using CxrVL.Methods.Encoders;
 using CxrVL.Runs;
 using CxrVL.Tasks.Pretraining;
 using CxrVL.Weights;
@@ -23,12 +24,15 @@ public static class Embedder
         throw new CxrVLException($"'{manifestPath}' has no rows in split '{split}' (splits: {string.Join(", ", rows.Select(r => r.Split ?? "none").Distinct().Order())}); use --split NAME or --split all.");
     }
 
+    /// <param name="regions">Also keep the image regions of a model with its own zero-shot protocol (<see cref="IPromptScorer"/>).</param>
     public static PairEmbeddings Embed(PretrainedModel model, IReadOnlyList<ManifestRow> rows, string root, Device device,
-                                       int batchSize = 32, bool skipBad = false, TextWriter? progress = null)
+                                       int batchSize = 32, bool skipBad = false, TextWriter? progress = null, bool regions = false)
     {
         rows = PairFilter.Apply(rows, model.Config.Data.ReportSections).Kept;
         var pairs = Pairs(model, rows, root, device, batchSize, skipBad);
+        var scorer = regions ? model.Method as IPromptScorer : null;
         var images = new List<Tensor>();
+        var imageRegions = new List<Tensor>();
         var texts = new List<Tensor>();
         var kept = new List<ManifestRow>();
         model.Method.Model.eval();
@@ -40,7 +44,16 @@ public static class Embedder
                 using (batch)
                 using (var scope = NewDisposeScope())
                 {
-                    images.Add(model.Method.EmbedImages(batch.Images).cpu().MoveToOuterDisposeScope());
+                    if (scorer is not null)
+                    {
+                        var encoding = scorer.EmbedImageRegions(batch.Images);
+                        images.Add(encoding.Global.cpu().MoveToOuterDisposeScope());
+                        imageRegions.Add(encoding.Local.cpu().MoveToOuterDisposeScope());
+                    }
+                    else
+                    {
+                        images.Add(model.Method.EmbedImages(batch.Images).cpu().MoveToOuterDisposeScope());
+                    }
                     texts.Add(model.Method.EmbedTexts(batch.Text).cpu().MoveToOuterDisposeScope());
                     kept.AddRange(batch.Rows.Select(i => rows[i]));
                 }
@@ -49,8 +62,8 @@ public static class Embedder
         }, unit: "batch", output: progress);
         if (kept.Count == 0)
             throw new CxrVLException("no image-report pair could be embedded (every row lacked an image or a report).");
-        var result = new PairEmbeddings(cat(images, 0), cat(texts, 0), kept);
-        foreach (var t in images.Concat(texts))
+        var result = new PairEmbeddings(cat(images, 0), cat(texts, 0), kept, imageRegions.Count > 0 ? cat(imageRegions, 0) : null);
+        foreach (var t in images.Concat(texts).Concat(imageRegions))
             t.Dispose();
         return result;
     }
@@ -65,7 +78,8 @@ public static class Embedder
             Workers = model.Config.Data.Workers,
             SkipBad = skipBad,
         };
-        return new PairSource(rows, root, data, model.Tokenizer, model.Config.Model.Text.MaxLength, batchSize, train: false, seed: 0, device);
+        return new PairSource(rows, root, data, model.Tokenizer, model.Config.Model.Text.MaxLength, batchSize, train: false, seed: 0, device,
+                              model.ReportBatcher);
     }
 
     /// <summary>Writes the embeddings as safetensors (<c>image_embeddings</c>, <c>text_embeddings</c>) with the study ids in the metadata.</summary>

@@ -9,7 +9,8 @@ namespace CxrVL.Tasks.Pretraining;
 
 /// <summary>
 /// Image-report pairs for the trainer: the study loader decodes and augments the images in parallel; the reports are
-/// tokenised here, in one pass per batch, with the word map GLoRIA and MGCA need; tensors move to the device.
+/// tokenised here, in one pass per batch, with the word map GLoRIA and MGCA need, or by the method's own report batcher
+/// (PRIOR's sentence maps, shuffled in training); tensors move to the device.
 /// </summary>
 public sealed class PairSource : IPairBatchSource
 {
@@ -17,9 +18,12 @@ public sealed class PairSource : IPairBatchSource
     private readonly ITextTokenizer _tokenizer;
     private readonly int _maxLength;
     private readonly Device _device;
+    private readonly IReportBatcher? _reports;
+    private readonly bool _train;
+    private readonly int _seed;
 
     public PairSource(IReadOnlyList<ManifestRow> rows, string root, PretrainDataConfig data, ITextTokenizer tokenizer, int maxLength,
-                      int batchSize, bool train, int seed, Device device)
+                      int batchSize, bool train, int seed, Device device, IReportBatcher? reports = null)
     {
         var options = new StudyOptions { ImageRecipe = data.ImageRecipe, ReportSections = data.ReportSections, RequireReport = true };
         var loader = new LoaderOptions
@@ -35,6 +39,9 @@ public sealed class PairSource : IPairBatchSource
         _tokenizer = tokenizer;
         _maxLength = maxLength;
         _device = device;
+        _reports = reports;
+        _train = train;
+        _seed = seed;
         BatchSize = batchSize;
     }
 
@@ -47,18 +54,24 @@ public sealed class PairSource : IPairBatchSource
     /// <remarks>A resumed epoch starts at <paramref name="startBatch"/> without decoding the batches before it (batch k depends only on the seed, epoch and k).</remarks>
     public IEnumerable<AlignmentBatch> Epoch(int epoch, int startBatch = 0)
     {
+        var index = startBatch;
         foreach (var batch in _loader.ReadEpoch(epoch, startBatch))
         {
             using (batch)
-                yield return ToPairs(batch);
+                yield return ToPairs(batch, epoch, index++);
         }
     }
 
-    private AlignmentBatch ToPairs(StudyBatch batch)
+    private AlignmentBatch ToPairs(StudyBatch batch, int epoch, int index)
     {
-        var text = ReportTokens.Encode(_tokenizer, batch.Reports.Select(r => r ?? "").ToList(), _maxLength, _device);
         // On the CPU .to() returns the same tensor object; the pair batch needs its own handle, as the study batch is disposed.
         var images = batch.Images.to(_device);
-        return new AlignmentBatch(ReferenceEquals(images, batch.Images) ? images.alias() : images, text, batch.Rows);
+        images = ReferenceEquals(images, batch.Images) ? images.alias() : images;
+        var reports = batch.Reports.Select(r => r ?? "").ToList();
+        // A resumed epoch must shuffle as the first pass did: the generator depends only on the seed, epoch and batch.
+        var text = _reports is null
+            ? ReportTokens.Encode(_tokenizer, reports, _maxLength, _device)
+            : _reports.Encode(reports, _train ? new Random(unchecked(_seed * 1_000_003 + epoch * 7_919 + index)) : null, _device);
+        return new AlignmentBatch(images, text, batch.Rows);
     }
 }

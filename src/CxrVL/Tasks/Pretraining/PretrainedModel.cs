@@ -28,6 +28,9 @@ public sealed class PretrainedModel : IDisposable
     /// <summary>The weights file loaded, or null for an untrained model.</summary>
     public string? Weights { get; }
 
+    /// <summary>The method's own report encoding (PRIOR's sentence maps), or null for plain tokenisation.</summary>
+    public IReportBatcher? ReportBatcher => Method.ReportBatcher(Tokenizer, Config.Model.Text.MaxLength);
+
     /// <summary>
     /// Loads a model from <c>--checkpoint</c>: a run folder, a checkpoint folder or a weights file inside a run folder. The
     /// recipe comes from the run's <c>config.yaml</c>; weights load strictly.
@@ -69,14 +72,21 @@ public sealed class PretrainedModel : IDisposable
         for (var start = 0; start < texts.Count; start += batchSize)
         {
             using var scope = NewDisposeScope();
-            var chunk = texts.Skip(start).Take(batchSize).ToList();
-            var input = ReportTokens.Encode(Tokenizer, chunk, Config.Model.Text.MaxLength, device);
+            var input = EncodeTexts(texts.Skip(start).Take(batchSize).ToList(), device);
             parts.Add(Method.EmbedTexts(input).cpu().MoveToOuterDisposeScope());
         }
         var all = cat(parts, 0);
         foreach (var part in parts)
             part.Dispose();
         return all;
+    }
+
+    /// <summary>Texts as the method reads them (in evaluation: sentences kept in order).</summary>
+    public TextInput EncodeTexts(IReadOnlyList<string> texts, Device device)
+    {
+        if (ReportBatcher is { } reports)
+            return reports.Encode(texts, null, device);
+        return ReportTokens.Encode(Tokenizer, texts, Config.Model.Text.MaxLength, device);
     }
 
     public void Dispose() => Method.Dispose();

@@ -25,7 +25,11 @@ public static class Pretraining
         var trainFilter = PairFilter.Apply(rows.Where(r => r.Split == config.Data.TrainSplit), config.Data.ReportSections);
         var validate = !string.IsNullOrEmpty(config.Data.ValSplit);
         var valFilter = PairFilter.Apply(validate ? rows.Where(r => r.Split == config.Data.ValSplit) : [], config.Data.ReportSections);
-        var (train, val) = (trainFilter.Kept, valFilter.Kept);
+        var tokenizer = Tokenizers.Load(ResolveDataPath(config.Model.Text.Tokenizer));
+        var textConfig = Methods.Encoders.TextEncoder.Configure(config.Model.Text, tokenizer.VocabularySize);
+        using var method = PretrainingMethods.Create(config.Method, config.Model, textConfig);
+        var reports = method.ReportBatcher(tokenizer, config.Model.Text.MaxLength);
+        var (train, val) = (KeptBy(reports, trainFilter.Kept, config, run.Log), KeptBy(reports, valFilter.Kept, config, run.Log));
         if (train.Count == 0)
             throw new CxrVLException($"'{manifestPath}' has no image-report pair in split '{config.Data.TrainSplit}' (data.train_split) " +
                                      $"with text in sections {string.Join(", ", config.Data.ReportSections)} (data.report_sections).");
@@ -33,15 +37,12 @@ public static class Pretraining
         if (validate)
             run.Log.Info(valFilter.Describe(config.Data.ValSplit!));
 
-        var tokenizer = Tokenizers.Load(ResolveDataPath(config.Model.Text.Tokenizer));
-        var textConfig = Methods.Encoders.TextEncoder.Configure(config.Model.Text, tokenizer.VocabularySize);
-        using var method = PretrainingMethods.Create(config.Method, config.Model, textConfig);
         method.Model.to(runtime.Device);
         if (initWeights is not null)
             LoadInit(method, initWeights, run.Log);
 
-        var trainPairs = Source(method, train, info.Root, config, tokenizer, train: true, runtime);
-        var valPairs = val.Count == 0 ? null : Source(method, val, info.Root, config, tokenizer, train: false, runtime);
+        var trainPairs = Source(method, train, info.Root, config, tokenizer, train: true, runtime, reports);
+        var valPairs = val.Count == 0 ? null : Source(method, val, info.Root, config, tokenizer, train: false, runtime, reports);
         run.Log.Info($"{config.Method}: {train.Count} training rows ({trainPairs.BatchesPerEpoch} batches per epoch), {val.Count} validation rows, device {runtime.Device}");
 
         var trainer = new Trainer<AlignmentBatch>(config.Train, run, runtime.Seed, run.Log.Console);
@@ -57,12 +58,24 @@ public static class Pretraining
 
     /// <summary>Independent pairs, or whole study sequences for a method that learns from them (batch size then counts sequences).</summary>
     private static IPairBatchSource Source(IPretrainingMethod method, IReadOnlyList<ManifestRow> rows, string root, PretrainConfig config,
-                                           ITextTokenizer tokenizer, bool train, RuntimeContext runtime) =>
+                                           ITextTokenizer tokenizer, bool train, RuntimeContext runtime,
+                                           IReportBatcher? reports) =>
         method.SequenceLength > 0
             ? new SequenceSource(rows, root, config.Data, tokenizer, config.Model.Text.MaxLength, method.SequenceLength,
                                  config.Train.BatchSize, train, runtime.Seed, runtime.Device)
             : new PairSource(rows, root, config.Data, tokenizer, config.Model.Text.MaxLength, config.Train.BatchSize, train,
-                             runtime.Seed, runtime.Device);
+                             runtime.Seed, runtime.Device, reports);
+
+    /// <summary>The rows whose report the method can train on (PRIOR: enough sentences); the others are counted in the log.</summary>
+    private static IReadOnlyList<ManifestRow> KeptBy(IReportBatcher? reports, IReadOnlyList<ManifestRow> rows, PretrainConfig config, RunLog log)
+    {
+        if (reports is null || rows.Count == 0)
+            return rows;
+        var kept = rows.Where(r => reports.Keeps(r.Report!.Join(config.Data.ReportSections)!)).ToList();
+        if (kept.Count < rows.Count)
+            log.Info($"{config.Method}: {rows.Count - kept.Count} of {rows.Count} reports left out (too few sentences for the method)");
+        return kept;
+    }
 
     /// <summary>Mean loss over the validation pairs, with the model in evaluation mode (BatchNorm running statistics).</summary>
     private static IReadOnlyDictionary<string, double> Validate(IPretrainingMethod method, IPairBatchSource pairs)

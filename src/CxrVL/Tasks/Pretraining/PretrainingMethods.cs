@@ -4,6 +4,7 @@ using CxrVL.Methods.Encoders;
 using CxrVL.Methods.Gloria;
 using CxrVL.Methods.MedST;
 using CxrVL.Methods.Mgca;
+using CxrVL.Methods.Prior;
 using CxrVL.Models;
 
 namespace CxrVL.Tasks.Pretraining;
@@ -18,6 +19,7 @@ public static class PretrainingMethods
             ["gloria"] = (model, text) => new GloriaMethod(model, text),
             ["mgca"] = (model, text) => new MgcaMethod(model, text),
             ["medst"] = (model, text) => new MedstMethod(model, text),
+            ["prior"] = (model, text) => new PriorMethod(model, text),
         };
 
     public static IEnumerable<string> Names => Factories.Keys.Order(StringComparer.Ordinal);

@@ -14,6 +14,9 @@ public sealed class ZeroShotConfig
     /// <summary>When above 0, each class keeps a seeded sample of this many of its composed prompts (GLoRIA samples 5 per class); written prompts are always kept.</summary>
     public int PromptsPerClass { get; set; }
 
+    /// <summary>When set, the prompt of a class that has none (written, composed or from the vocabulary); {0} is the class name (PRIOR's "&lt;Class&gt; is observed").</summary>
+    public string? PromptTemplate { get; set; }
+
     /// <summary>Bootstrap resamples for the 95% intervals (0: none).</summary>
     public int Bootstrap { get; set; } = 1000;
 }

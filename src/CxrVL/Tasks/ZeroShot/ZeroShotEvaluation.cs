@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using CxrVL.Data.Manifest;
+using CxrVL.Evaluation;
 using CxrVL.Evaluation.Classification;
+using CxrVL.Methods.Encoders;
 using CxrVL.Tasks.Embedding;
 using CxrVL.Tasks.Pretraining;
 using static TorchSharp.torch;
@@ -37,6 +39,8 @@ public sealed record ZeroShotResult(
 /// <summary>
 /// Zero-shot classification by image-prompt similarity: each class embedding is the renormalised mean of its prompts'
 /// embeddings (prompt ensembling); an image's score for a class is the cosine similarity, its prediction the best class.
+/// A model with its own protocol (<see cref="IPromptScorer"/>, PRIOR) scores the classes itself when the embeddings hold
+/// the image regions (<c>Embedder.Embed(..., regions: true)</c>).
 /// AUROC (one-vs-rest) comes from the continuous scores, never from hard labels; accuracy, macro F1 and Cohen's kappa
 /// from the predictions, with bootstrap 95% intervals.
 /// </summary>
@@ -66,13 +70,26 @@ public static class ZeroShotEvaluation
             throw new CxrVLException($"no row belongs to exactly one of the classes {string.Join(", ", names)}: check the classes' labels.");
 
         using var scope = NewDisposeScope();
-        var classEmbeddings = stack(names.Select(name =>
+        var keptIndex = tensor(kept.Select(i => (long)i).ToArray());
+        var images = pairs.Images.index_select(0, keptIndex);
+        double[,] scores;
+        if (model.Method is IPromptScorer scorer && pairs.Regions is { } regions)
         {
-            var embedded = model.EmbedTexts(prompts[name], device);
-            return nn.functional.normalize(embedded.mean([0]), dim: 0);
-        }).ToArray());
-        var images = pairs.Images.index_select(0, tensor(kept.Select(i => (long)i).ToArray()));
-        var scores = SimilarityMatrix.Of(images, classEmbeddings);
+            using var noGrad = no_grad();
+            model.Method.Model.eval();
+            var encoded = names.Select(n => model.EncodeTexts(prompts[n], device)).ToList();
+            var classScores = scorer.ScoreClasses(images.to(device), regions.index_select(0, keptIndex).to(device), encoded);
+            scores = TensorArrays.ToMatrix(classScores);
+        }
+        else
+        {
+            var classEmbeddings = stack(names.Select(n =>
+            {
+                var embedded = model.EmbedTexts(prompts[n], device);
+                return nn.functional.normalize(embedded.mean([0]), dim: 0);
+            }).ToArray());
+            scores = SimilarityMatrix.Of(images, classEmbeddings);
+        }
         var truth = kept.Select(i => allTruth[i]).ToArray();
         var rows = kept.Select(i => pairs.Rows[i]).ToList();
 

@@ -6,7 +6,8 @@ namespace CxrVL.Tasks.ZeroShot;
 
 /// <summary>
 /// The prompts of each zero-shot class: those written in the recipe, plus the combinations of its word lists
-/// (<c>compose:</c>, or <c>vocabulary:</c> from GLoRIA's CheXpert file), optionally sampled per class with the seed.
+/// (<c>compose:</c>, or <c>vocabulary:</c> from GLoRIA's CheXpert file), optionally sampled per class with the seed; a
+/// class with none gets the recipe's <c>prompt_template</c> filled with its name (PRIOR's "&lt;Class&gt; is observed").
 /// </summary>
 public static class ZeroShotPrompts
 {
@@ -31,8 +32,10 @@ public static class ZeroShotPrompts
                     .Take(config.PromptsPerClass).ToList();
             }
             var prompts = definition.Prompts.Concat(composed).Distinct(StringComparer.Ordinal).ToList();
+            if (prompts.Count == 0 && config.PromptTemplate is { } template)
+                prompts.Add(string.Format(System.Globalization.CultureInfo.InvariantCulture, template, name));
             if (prompts.Count == 0)
-                throw new CxrVLException($"zero-shot class '{name}' has no prompts: give prompts:, compose: or vocabulary:.");
+                throw new CxrVLException($"zero-shot class '{name}' has no prompts: give prompts:, compose:, vocabulary: or the recipe's prompt_template.");
             result[name] = prompts;
         }
         return result;

@@ -1,0 +1,44 @@
+namespace CxrVL.Methods.Prior;
+
+/// <summary>PRIOR's own knobs (<c>model.prior:</c>); the shared <c>model.embed_dim</c> and <c>model.temperature</c> apply too.</summary>
+public sealed class PriorConfig
+{
+    /// <summary>Initial temperature of the intra-report sentence InfoNCE (PRIOR's local_temperature, learned).</summary>
+    public double LocalTemperature { get; set; } = 0.01;
+
+    /// <summary>Prototypes in the sentence prototype bank (spb_k).</summary>
+    public int Prototypes { get; set; } = 512;
+
+    /// <summary>Gumbel-softmax temperature of the bank in training (fixed, as PRIOR's temp_decay: fixed).</summary>
+    public double GumbelTemperature { get; set; } = 0.9;
+
+    /// <summary>Learned queries of the sentence decoder; reports are cut to this many sentences for reconstruction.</summary>
+    public int Queries { get; set; } = 16;
+
+    /// <summary>Layers of the BERT query decoder (PRIOR: 8).</summary>
+    public int DecoderLayers { get; set; } = 8;
+
+    /// <summary>Causal self-attention among the queries: what PRIOR's Hugging Face decoder does (is_decoder); false makes it non-autoregressive.</summary>
+    public bool CausalQueries { get; set; } = true;
+
+    /// <summary>Channel dropout on the local image features fed to the image decoder.</summary>
+    public double ImageDropout { get; set; } = 0.5;
+
+    /// <summary>Heads of the image attention pool and the sentence attention pool.</summary>
+    public int PoolHeads { get; set; } = 8;
+
+    /// <summary>
+    /// Local image tokens as PRIOR made them: a raw view of the N x C x H x W map as N x HW x C, which mixes channels and
+    /// positions. Only for parity with the released weights; the default permutes to one token per position.
+    /// </summary>
+    public bool LegacyChannelMajorTokens { get; set; }
+
+    /// <summary>Reports with fewer sentences are left out of training (PRIOR's builder keeps 4 or more).</summary>
+    public int MinSentences { get; set; } = 4;
+
+    /// <summary>Shuffle a report's sentences each time it is read for training (PRIOR's SentenceShuffle).</summary>
+    public bool ShuffleSentences { get; set; } = true;
+
+    /// <summary>Weight of the local cross-attention probabilities in the zero-shot score (PRIOR: 0.5).</summary>
+    public double ZeroShotLocalWeight { get; set; } = 0.5;
+}

@@ -1,0 +1,60 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CxrVL.Methods.Prior;
+
+/// <summary>The bank's answer for M sentences: quantised sentences [M, D], the L1 loss to them, prototype indices [M], dot-product distances [M, K].</summary>
+public sealed record BankQuery(Tensor Output, Tensor Loss, Tensor Index, Tensor Distances);
+
+/// <summary>
+/// PRIOR's sentence prototype bank (<c>sentence_bank.embed</c>, K x D): a sentence's scores are its dot products with
+/// the prototypes; in training it becomes a Gumbel-softmax mixture of prototypes (soft, fixed temperature), in
+/// evaluation the same mixture without noise, so evaluation is deterministic (PRIOR kept the noise at test time).
+/// </summary>
+public sealed class SentencePrototypeBank : nn.Module
+{
+    private readonly Embedding embed;
+    private readonly double _temperature;
+
+    public SentencePrototypeBank(int prototypes, int dim, double temperature) : base(nameof(SentencePrototypeBank))
+    {
+        embed = nn.Embedding(prototypes, dim);
+        _temperature = temperature;
+        RegisterComponents();
+    }
+
+    /// <summary>The prototypes [K, D].</summary>
+    public Tensor Prototypes => embed.weight!;
+
+    public BankQuery Query(Tensor sentences)
+    {
+        using var scope = NewDisposeScope();
+        var distances = sentences.matmul(embed.weight!.t());
+        var logits = distances;
+        if (training)
+        {
+            // Gumbel(0, 1) noise as torch's gumbel_softmax draws it.
+            logits = distances - empty_like(distances).exponential_().log();
+        }
+        var weights = (logits / _temperature).softmax(1);
+        var output = weights.matmul(embed.weight!);
+        var loss = (output - sentences).abs().mean();
+        var result = new BankQuery(output, loss, weights.argmax(1), distances);
+        foreach (var t in new[] { output, loss, result.Index, distances })
+            t.MoveToOuterDisposeScope();
+        return result;
+    }
+
+    /// <summary>
+    /// PRIOR's L_kl: KL(softmax(<paramref name="targetDistances"/>) || softmax(predicted · E^T)), summed over prototypes and
+    /// averaged over rows (batchmean).
+    /// </summary>
+    public Tensor KlLoss(Tensor predicted, Tensor targetDistances)
+    {
+        using var scope = NewDisposeScope();
+        var logPredicted = predicted.matmul(embed.weight!.t()).log_softmax(-1);
+        var logTarget = targetDistances.log_softmax(-1);
+        var kl = (logTarget.exp() * (logTarget - logPredicted)).sum() / predicted.shape[0];
+        return kl.MoveToOuterDisposeScope();
+    }
+}

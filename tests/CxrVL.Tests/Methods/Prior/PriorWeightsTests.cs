@@ -1,0 +1,105 @@
+using CxrVL.Methods.Encoders;
+using CxrVL.Methods.Prior;
+using CxrVL.Models;
+using CxrVL.Weights;
+using static TorchSharp.torch;
+
+namespace CxrVL.Tests.Methods.Prior;
+
+/// <summary>
+/// State dicts written by PyTorch under PRIOR's key names (reference/prior_state_dict.py: torchvision's ResNet-50 with
+/// a 1-channel stem, Hugging Face BERT names as transformers 4.17 saved them) load strictly into <see cref="PriorMethod"/>.
+/// </summary>
+[Collection(TorchGlobalStateCollection.Name)]
+public sealed class PriorWeightsTests : IClassFixture<PriorWeightsTests.Files>
+{
+    private const int Vocab = 1000, Hidden = 64, Intermediate = 128, TextLayers = 12, DecoderLayers = 8, Prototypes = 512, Queries = 16;
+
+    public sealed class Files : IDisposable
+    {
+        public Files()
+        {
+            Directory.CreateDirectory(Folder);
+            PythonReference.Run(PythonReference.Script("Methods/Prior/reference/prior_state_dict.py"), Folder,
+                $"{Vocab}", $"{Hidden}", "4", $"{Intermediate}", $"{TextLayers}", $"{DecoderLayers}", $"{Prototypes}", $"{Queries}");
+        }
+
+        public string Folder { get; } = Path.Combine(Path.GetTempPath(), "cxrvl-prior-weights-" + Guid.NewGuid().ToString("N"));
+
+        public void Dispose() => Directory.Delete(Folder, recursive: true);
+    }
+
+    private readonly Files _files;
+
+    public PriorWeightsTests(Files files) => _files = files;
+
+    private static PriorMethod Model() => new(
+        new AlignmentConfig
+        {
+            Image = new ImageEncoderConfig { Backbone = "resnet50", InputChannels = 1, ImageSize = 224 },
+            EmbedDim = Hidden,
+            Temperature = 0.01,
+            Prior = new PriorConfig { Prototypes = Prototypes, Queries = Queries, DecoderLayers = DecoderLayers, PoolHeads = 8 },
+        },
+        new BertConfig { VocabSize = Vocab, HiddenSize = Hidden, NumHiddenLayers = TextLayers, NumAttentionHeads = 4, IntermediateSize = Intermediate });
+
+    [Fact]
+    public void FullStateDictLoadsStrictlyWithEveryValue()
+    {
+        using var model = Model();
+        using var weights = CheckpointReader.Read(Path.Combine(_files.Folder, "prior_full.pt"));
+
+        var report = PriorWeights.Load(model, weights);
+
+        Assert.Empty(report.Missing);
+        Assert.Empty(report.Unexpected);
+        Assert.Equal(["sentence_decoder.embeddings.position_ids", "text_encoder.encoder.embeddings.position_ids"], report.Dropped.Order());
+        var state = model.state_dict();
+        foreach (var key in new[] { "sentence_bank.embed.weight", "image_decoder.blocks.4.conv2.1.running_var", "logit_scale",
+                                    "sentence_decoder.encoder.layer.7.crossattention.self.key.weight", "image_encoder.encoder.conv1.weight" })
+            Assert.True(state[key].eq(weights[key]).all().item<bool>(), key);
+    }
+
+    [Fact]
+    public void MissingOrWrongKeysFailNamingTheKey()
+    {
+        using var model = Model();
+        var path = Path.Combine(_files.Folder, "prior_full.pt");
+
+        using var missing = CheckpointReader.Read(path).Rename(k => k == "local_logit_scale" ? null : k);
+        var error = Assert.Throws<StateDictLoadException>(() => PriorWeights.Load(model, missing));
+        Assert.Contains("local_logit_scale", error.Message);
+
+        using var renamed = CheckpointReader.Read(path).Rename(k => k == "sentence_bank.embed.weight" ? "sentence_bank.embedding.weight" : k);
+        error = Assert.Throws<StateDictLoadException>(() => PriorWeights.Load(model, renamed));
+        Assert.Contains("sentence_bank.embedding.weight", error.Message);
+        Assert.Contains("sentence_bank.embed.weight", error.Message);
+    }
+
+    [Fact]
+    public void VisionFileFillsTheImageEncoderOnlyAndAdaptsTheStem()
+    {
+        using var gray = Model();
+        using var vision = CheckpointReader.Read(Path.Combine(_files.Folder, "prior_resnet50.pt"));
+        var queriesBefore = gray.state_dict()["prototype_queries"].clone();
+
+        var report = PriorWeights.Load(gray, vision);
+
+        Assert.Equal(vision.Count, report.Loaded.Count);
+        Assert.True(gray.state_dict()["image_encoder.encoder.layer4.2.bn3.running_mean"].eq(vision["layer4.2.bn3.running_mean"]).all().item<bool>());
+        Assert.True(gray.state_dict()["prototype_queries"].eq(queriesBefore).all().item<bool>());
+
+        using var rgb = new PriorMethod(
+            new AlignmentConfig
+            {
+                Image = new ImageEncoderConfig { Backbone = "resnet50", InputChannels = 3, ImageSize = 224 },
+                EmbedDim = Hidden,
+                Prior = new PriorConfig { Prototypes = 8, Queries = 4, DecoderLayers = 1 },
+            },
+            new BertConfig { VocabSize = 50, HiddenSize = Hidden, NumHiddenLayers = 1, NumAttentionHeads = 4, IntermediateSize = 32 });
+        PriorWeights.Load(rgb, vision);
+        // A 1-channel kernel repeated over three channels and divided by three responds the same to a grey image.
+        var stem = rgb.state_dict()["image_encoder.encoder.conv1.weight"];
+        Assert.True(stem.sum([1], keepdim: true).allclose(vision["conv1.weight"], rtol: 1e-5, atol: 1e-6));
+    }
+}
