@@ -19,6 +19,24 @@ public static class CurvePlots
         Finish(plot, $"ROC: {label}", "false-positive rate", "true-positive rate", pngPath, width, height);
     }
 
+    /// <summary>Several ROC curves of one question on one plot (e.g. a pretrained and an untrained model), each labelled with its AUROC.</summary>
+    public static void WriteRocComparison(string pngPath, string title, IReadOnlyList<(string Name, RocCurve Curve, double Auroc)> curves,
+                                          int width = 600, int height = 600)
+    {
+        var plot = new ScottPlot.Plot();
+        var chance = plot.Add.Line(0, 0, 1, 1);
+        chance.LinePattern = ScottPlot.LinePattern.Dashed;
+        chance.Color = ScottPlot.Colors.Gray;
+        foreach (var (name, curve, auroc) in curves)
+        {
+            var line = plot.Add.Scatter(curve.FalsePositiveRate, curve.TruePositiveRate);
+            line.MarkerSize = 0;
+            line.LineWidth = 2;
+            line.LegendText = string.Create(CultureInfo.InvariantCulture, $"{name}: AUROC {auroc:0.000}");
+        }
+        Finish(plot, title, "false-positive rate", "true-positive rate", pngPath, width, height);
+    }
+
     public static void WritePrecisionRecall(string pngPath, string label, PrecisionRecallCurve curve, double averagePrecision, int width = 600, int height = 600)
     {
         var plot = new ScottPlot.Plot();

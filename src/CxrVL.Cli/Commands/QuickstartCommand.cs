@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Globalization;
+using CxrVL.Cli.Infrastructure;
+using CxrVL.Tasks.Quickstart;
+using Spectre.Console;
+
+namespace CxrVL.Cli.Commands;
+
+/// <summary><c>cxrvl quickstart</c>: the end-to-end run on the real data, with an HTML report and a summary table.</summary>
+internal sealed class QuickstartCommand : ICliCommand
+{
+    private static readonly Option<string?> DataRoot = new("--data-root")
+    {
+        Description = "Folder holding the datasets (default: shared/data beside the repository, or CXRVL_DATA_ROOT).",
+    };
+
+    private static readonly Option<string?> Method = new("--method")
+    {
+        Description = "Pretraining method (default: the recipe's, configs/quickstart.yaml).",
+    };
+
+    private static readonly Option<double?> Minutes = new("--minutes")
+    {
+        Description = "Time budget of the training phases in minutes; every phase's share scales (default: the recipe's).",
+    };
+
+    public Command Create()
+    {
+        var command = new Command("quickstart",
+            "Build the manifest of the real data, pretrain a method, evaluate it against the untrained model, and write report.html.");
+        command.Options.Add(DataRoot);
+        command.Options.Add(Method);
+        command.Options.Add(Minutes);
+        return command.AddRunOptions().WithAction(Run);
+    }
+
+    private static int Run(CommandContext context)
+    {
+        var config = context.LoadConfig<QuickstartConfig>("quickstart");
+        if (context.Get(Method) is { } method)
+            config.Method = method;
+        if (context.Get(Minutes) is { } minutes)
+            config.ScaleTo(minutes);
+        var runtime = context.Runtime;
+        using var run = context.CreateRunFolder($"quickstart-{config.Method}", config);
+        var command = new[] { "cxrvl" }.Concat(context.ParseResult.Tokens.Select(t => t.Value)).ToList();
+        var result = Quickstart.Run(config, context.Get(DataRoot), run, runtime, command);
+
+        var table = new Table().Title($"quickstart: {config.Method}, {result.TotalSeconds / 60:0.0} minutes")
+            .AddColumn("task").AddColumn("metric").AddColumn(new TableColumn("pretrained").RightAligned())
+            .AddColumn(new TableColumn("untrained").RightAligned());
+        foreach (var row in result.Results)
+        {
+            var pretrained = Format(row.Pretrained);
+            table.AddRow(Markup.Escape(row.Task), Markup.Escape(row.Metric), row.PretrainedWins ? $"[green]{pretrained}[/]" : pretrained, Format(row.Untrained));
+        }
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Output) });
+        console.Write(table);
+        foreach (var part in result.Unavailable)
+            context.Output.WriteLine(part.Reason);
+        context.Output.WriteLine($"report {result.ReportPath}");
+        return 0;
+    }
+
+    private static string Format(double value) => double.IsNaN(value) ? "n/a" : value.ToString("0.000", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CxrVL.Configuration;
+using CxrVL.Data.Builders;
+using CxrVL.Data.Manifest;
+using CxrVL.Evaluation.Classification;
+using CxrVL.Evaluation.Plots;
+using CxrVL.Runs;
+using CxrVL.Runtime;
+using CxrVL.Tasks.Embedding;
+using CxrVL.Tasks.Pretraining;
+using CxrVL.Tasks.Retrieval;
+using CxrVL.Tasks.ZeroShot;
+using CxrVL.Text;
+
+namespace CxrVL.Tasks.Quickstart;
+
+/// <summary>
+/// <c>cxrvl quickstart</c> as one call: builds the manifest of the real data, pretrains the chosen method within its
+/// time budget, evaluates the pretrained model and the same architecture untrained (zero-shot classification,
+/// retrieval, a linear probe, and the downstream and report-generation phases this build has), and writes
+/// <c>report.html</c> into the run folder. Every number in the report is measured in the run.
+/// </summary>
+public static class Quickstart
+{
+    private static readonly JsonSerializerOptions ResultsJson = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Shared data folder holding the tokenizer vocabulary the pretraining recipes name.</summary>
+    private const string VocabularyFolder = "bio-clinicalbert";
+
+    public static QuickstartResult Run(QuickstartConfig config, string? dataRoot, RunFolder run, RuntimeContext runtime,
+                                       IReadOnlyList<string> command, CancellationToken cancellation = default)
+    {
+        var total = Stopwatch.StartNew();
+        var log = run.Log;
+        var phases = new List<PhaseTiming>();
+        var unavailable = new List<UnavailablePart>();
+        var root = ResolveDataRoot(dataRoot, config);
+        run.WriteConfig(config, command);
+
+        // 1. Data.
+        var watch = Stopwatch.StartNew();
+        var pretrainConfig = PretrainRecipe(config, root);
+        var manifest = BuildManifest(config, root, pretrainConfig, run, runtime.Seed);
+        var rows = ManifestReader.Read(manifest).ToList();
+        var dataSummary = new List<string>
+        {
+            $"{config.Source}: {rows.Count} studies ({string.Join(", ", rows.GroupBy(r => r.Split ?? "none").OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"))}), " +
+            $"{rows.Count(r => !string.IsNullOrWhiteSpace(r.Report?.Join(pretrainConfig.Data.ReportSections)))} with a note in {string.Join(", ", pretrainConfig.Data.ReportSections)}",
+        };
+        phases.Add(new PhaseTiming("data", watch.Elapsed.TotalSeconds, null, $"manifest {Path.GetFileName(manifest)}: {rows.Count} rows"));
+
+        // 2. Pretraining.
+        watch.Restart();
+        var pretrainPath = run.File("pretrain");
+        PretrainingResult pretraining;
+        using (var pretrainRun = RunFolder.Create(config.Method, pretrainPath, console: log.Console))
+        {
+            pretrainRun.WriteConfig(pretrainConfig, ["cxrvl", "pretrain", "--method", config.Method, "--data", manifest, "--config", Path.Combine(pretrainPath, "config.yaml")]);
+            log.Info($"pretraining {config.Method} for at most {config.Pretrain.Minutes:0.#} minutes");
+            pretraining = Pretraining.Pretraining.Run(pretrainConfig, manifest, pretrainRun, runtime, cancellation: cancellation);
+        }
+        var lastLoss = LastValue(Path.Combine(pretrainPath, "metrics.jsonl"), "loss");
+        var firstLoss = FirstValue(Path.Combine(pretrainPath, "metrics.jsonl"), "loss");
+        phases.Add(new PhaseTiming("pretrain", watch.Elapsed.TotalSeconds, config.Pretrain.Minutes,
+            string.Create(CultureInfo.InvariantCulture, $"{config.Method}: {pretraining.Training.Steps} steps ({pretraining.Training.StopReason}) on {pretraining.TrainPairs} pairs; loss {firstLoss:0.000} -> {lastLoss:0.000}")));
+        dataSummary.Add($"pretraining: {pretraining.TrainPairs} training and {pretraining.ValPairs} validation image-note pairs");
+        var lossCurves = new List<ReportFigure>();
+        if (File.Exists(Path.Combine(pretrainPath, "loss.png")))
+            lossCurves.Add(new ReportFigure($"{config.Method} pretraining loss", File.ReadAllBytes(Path.Combine(pretrainPath, "loss.png")),
+                "Training loss and its terms per optimizer step (from pretrain/metrics.jsonl)."));
+
+        // 3. Evaluation of the pretrained model against the untrained one.
+        watch.Restart();
+        var evaluation = QuickstartEvaluation.Run(config, pretrainPath, manifest, run, runtime, dataSummary);
+        phases.Add(new PhaseTiming("evaluate", watch.Elapsed.TotalSeconds, null,
+            "zero-shot, retrieval, linear probe and saliency for the pretrained and the untrained model"));
+
+        // 4. Downstream phases and report generation: wired in as the library provides them.
+        unavailable.Add(new UnavailablePart(QuickstartReport.Segmentation,
+            "not available in this build: the downstream suite (cxrvl finetune --task segment) has not landed."));
+        unavailable.Add(new UnavailablePart(QuickstartReport.Detection,
+            "not available in this build: the downstream suite (cxrvl finetune --task detect) has not landed."));
+        unavailable.Add(new UnavailablePart(QuickstartReport.Generation,
+            "not available in this build: report generation (cxrvl rrg train, cxrvl generate) has not landed."));
+
+        var result = new QuickstartResult
+        {
+            RunPath = run.Path,
+            Method = config.Method,
+            DataRoot = root,
+            DataSummary = dataSummary,
+            Phases = phases,
+            Results = evaluation.Results,
+            LossCurves = lossCurves,
+            RocCurves = evaluation.RocCurves,
+            RetrievalExamples = evaluation.RetrievalExamples,
+            Visualisations = evaluation.Visualisations,
+            DownstreamFigures = [],
+            GeneratedReports = [],
+            Unavailable = unavailable,
+            ConfigYaml = ConfigLoader.ToYaml(config),
+            PretrainConfigYaml = ConfigLoader.ToYaml(pretrainConfig),
+            Command = string.Join(' ', command),
+            Environment = Describe(runtime),
+            TotalSeconds = total.Elapsed.TotalSeconds,
+        };
+        QuickstartReport.Write(result);
+        AtomicFile.WriteAllText(run.File("results.json"), JsonSerializer.Serialize(result.Results, ResultsJson) + System.Environment.NewLine);
+        log.Info($"wrote {result.ReportPath} ({total.Elapsed.TotalMinutes:0.0} minutes)");
+        return result;
+    }
+
+    /// <summary>
+    /// The folder holding the datasets: <paramref name="dataRoot"/>, else the shared data beside the repository
+    /// (<see cref="DataRoots"/>); an error saying how to get the public data when neither has the dataset.
+    /// </summary>
+    public static string ResolveDataRoot(string? dataRoot, QuickstartConfig config)
+    {
+        var root = dataRoot is not null ? Path.GetFullPath(dataRoot) : DataRoots.Resolve();
+        if (root is not null && Directory.Exists(Path.Combine(root, config.Dataset)))
+            return root;
+        var where = root is null
+            ? $"no data root was found (--data-root DIR, {DataRoots.EnvironmentVariable}, or shared/data beside the repository)"
+            : $"'{Path.Combine(root, config.Dataset)}' does not exist";
+        throw new CxrVLException(
+            $"the quickstart needs the public {config.Dataset} collection, but {where}. Download it with " +
+            $"'cxrvl data get {config.Dataset} --out DATA/{config.Dataset}' (offline: it says which archive to fetch, then --from FILE), " +
+            "then run 'cxrvl quickstart --data-root DATA'.");
+    }
+
+    /// <summary>The pretraining recipe: the method's own, the overlays, the notes' section, the overrides, and the time budget.</summary>
+    public static PretrainConfig PretrainRecipe(QuickstartConfig config, string dataRoot)
+    {
+        var method = config.Method.ToLowerInvariant();
+        var recipes = new List<string> { $"pretrain/{method}" };
+        recipes.AddRange(config.Pretrain.Recipes);
+        if (config.Pretrain.MethodRecipes.TryGetValue(method, out var extra))
+            recipes.AddRange(extra);
+        var overrides = new List<string>(config.Pretrain.Set)
+        {
+            string.Create(CultureInfo.InvariantCulture, $"train.minutes={config.Pretrain.Minutes:R}"),
+        };
+        var pretrain = ConfigLoader.LoadAll<PretrainConfig>(recipes.Select(RecipeLocator.Resolve).ToList(), overrides);
+        pretrain.Method = method;
+        pretrain.Name = method;
+        var tokenizer = pretrain.Model.Text.Tokenizer;
+        if (!Path.IsPathRooted(tokenizer) && File.Exists(Path.Combine(dataRoot, tokenizer)))
+            pretrain.Model.Text.Tokenizer = Path.Combine(dataRoot, tokenizer);
+        return pretrain;
+    }
+
+    private static string BuildManifest(QuickstartConfig config, string dataRoot, PretrainConfig pretrain, RunFolder run, int seed)
+    {
+        var manifest = run.File(Path.Combine("data", config.Source + ".jsonl"));
+        Directory.CreateDirectory(Path.GetDirectoryName(manifest)!);
+        var info = ManifestBuild.Run(DatasetBuilders.Get(config.Source), new BuildOptions { Root = Path.Combine(dataRoot, config.Dataset), Seed = seed },
+                                     manifest, run.Log.Console);
+        EnsureTokenizer(pretrain, manifest, run);
+        if (config.MaxRows <= 0)
+            return manifest;
+        // A smoke run keeps the first rows of each split that can form a pair.
+        var limited = run.File(Path.Combine("data", config.Source + $".first{config.MaxRows}.jsonl"));
+        var kept = ManifestReader.Read(manifest)
+            .Where(r => !string.IsNullOrWhiteSpace(r.Report?.Join(pretrain.Data.ReportSections)) && r.Images.Any(i => i.Present))
+            .GroupBy(r => r.Split)
+            .SelectMany(g => g.Take(config.MaxRows))
+            .ToList();
+        ManifestWriter.WriteAll(limited, kept);
+        (info with { Counts = new Dictionary<string, long> { ["rows"] = kept.Count } }).WriteFor(limited);
+        return limited;
+    }
+
+    /// <summary>
+    /// Without the recipe's vocabulary (public data fetched with <c>cxrvl data get</c> has none), a WordPiece vocabulary
+    /// is trained on the training notes and saved in the run.
+    /// </summary>
+    private static void EnsureTokenizer(PretrainConfig pretrain, string manifest, RunFolder run)
+    {
+        var tokenizer = pretrain.Model.Text.Tokenizer;
+        if (File.Exists(tokenizer) || Directory.Exists(tokenizer) || (!Path.IsPathRooted(tokenizer) && DataRoots.Resolve() is { } shared
+                                                                         && File.Exists(Path.Combine(shared, tokenizer))))
+            return;
+        var notes = ManifestReader.Read(manifest).Where(r => r.Split == pretrain.Data.TrainSplit)
+            .Select(r => r.Report?.Join(pretrain.Data.ReportSections)).OfType<string>().Where(t => t.Length > 0).ToList();
+        var trained = WordPieceTrainer.Train(notes, new WordPieceTrainerOptions { VocabularySize = 8000, SpecialTokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] });
+        var path = run.File("tokenizer.json");
+        trained.Save(path);
+        run.Log.Info($"no {tokenizer} under the data root ({VocabularyFolder} vocabulary): trained a WordPiece vocabulary of {trained.VocabularySize} tokens on {notes.Count} training notes ({path})");
+        pretrain.Model.Text.Tokenizer = path;
+    }
+
+    private static double FirstValue(string metricsPath, string key) =>
+        MetricsLog.Read(metricsPath).Where(l => l.TryGetProperty(key, out _)).Select(l => l.GetProperty(key).GetDouble()).DefaultIfEmpty(double.NaN).First();
+
+    private static double LastValue(string metricsPath, string key) =>
+        MetricsLog.Read(metricsPath).Where(l => l.TryGetProperty(key, out _)).Select(l => l.GetProperty(key).GetDouble()).DefaultIfEmpty(double.NaN).Last();
+
+    private static string Describe(RuntimeContext runtime)
+    {
+        var report = EnvironmentReport.Collect();
+        return $"CxrVL {report.CxrVLVersion}, TorchSharp {report.TorchSharpVersion}, libtorch {report.LibTorchVersion}, .NET {report.DotNetVersion}; " +
+               $"{report.CpuModel} ({report.LogicalCores} logical cores), {runtime.Threads} torch threads, device {runtime.Device}, seed {runtime.Seed}; {report.OperatingSystem}";
+    }
+}
