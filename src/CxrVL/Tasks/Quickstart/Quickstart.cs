@@ -60,6 +60,8 @@ public static class Quickstart
         // 2. Pretraining.
         watch.Restart();
         var pretrainPath = run.File("pretrain");
+        if (config.Pretrain.CalibrationSteps > 0)
+            pretrainConfig.Train.MaxSteps = FittingSteps(config, root, manifest, run, runtime, watch);
         PretrainingResult pretraining;
         using (var pretrainRun = RunFolder.Create(config.Method, pretrainPath, console: log.Console))
         {
@@ -136,8 +138,32 @@ public static class Quickstart
             "then run 'cxrvl quickstart --data-root DATA'.");
     }
 
+    /// <summary>
+    /// Optimizer steps that fit in what is left of the pretraining budget, from a short timing run of the same recipe
+    /// (its first step, which allocates, is not timed).
+    /// </summary>
+    private static long FittingSteps(QuickstartConfig config, string root, string manifest, RunFolder run, RuntimeContext runtime, Stopwatch watch)
+    {
+        var steps = Math.Max(2, config.Pretrain.CalibrationSteps);
+        var timing = PretrainRecipe(config, root, [$"train.max_steps={steps}", "train.log_every=1", "train.val_every=0", "data.val_split=''"]);
+        timing.Train.Minutes = null;
+        var folder = run.File("pretrain-timing");
+        using (var timingRun = RunFolder.Create("timing", folder, console: TextWriter.Null))
+            Pretraining.Pretraining.Run(timing, manifest, timingRun, runtime);
+        var elapsed = MetricsLog.Read(Path.Combine(folder, "metrics.jsonl")).Where(l => l.TryGetProperty("elapsed_s", out _) && l.TryGetProperty("loss", out _))
+            .Select(l => (Step: l.GetProperty("step").GetInt64(), Seconds: l.GetProperty("elapsed_s").GetDouble())).ToList();
+        Directory.Delete(folder, recursive: true);
+        var secondsPerStep = (elapsed[^1].Seconds - elapsed[0].Seconds) / Math.Max(1, elapsed[^1].Step - elapsed[0].Step);
+        var remaining = config.Pretrain.Minutes * 60 - watch.Elapsed.TotalSeconds;
+        // A little headroom: the final checkpoint and the loss plot come after the last step.
+        var fitting = Math.Max(steps, (long)(remaining * 0.95 / secondsPerStep));
+        run.Log.Info(string.Create(CultureInfo.InvariantCulture,
+            $"timing run: {secondsPerStep:0.00} s per step; planning {fitting} steps for the remaining {remaining / 60:0.0} minutes"));
+        return fitting;
+    }
+
     /// <summary>The pretraining recipe: the method's own, the overlays, the notes' section, the overrides, and the time budget.</summary>
-    public static PretrainConfig PretrainRecipe(QuickstartConfig config, string dataRoot)
+    public static PretrainConfig PretrainRecipe(QuickstartConfig config, string dataRoot, IReadOnlyList<string>? extraOverrides = null)
     {
         var method = config.Method.ToLowerInvariant();
         var recipes = new List<string> { $"pretrain/{method}" };
@@ -148,6 +174,7 @@ public static class Quickstart
         {
             string.Create(CultureInfo.InvariantCulture, $"train.minutes={config.Pretrain.Minutes:R}"),
         };
+        overrides.AddRange(extraOverrides ?? []);
         var pretrain = ConfigLoader.LoadAll<PretrainConfig>(recipes.Select(RecipeLocator.Resolve).ToList(), overrides);
         pretrain.Method = method;
         pretrain.Name = method;

@@ -5,6 +5,12 @@ public sealed class QuickstartPretrainConfig
 {
     public double Minutes { get; set; } = 5;
 
+    /// <summary>
+    /// Optimizer steps of a short timing run before pretraining (0: none). The measured time per step sets
+    /// <c>train.max_steps</c> to what fits in the remaining budget, so schedules and stages fit the machine's speed.
+    /// </summary>
+    public int CalibrationSteps { get; set; } = 4;
+
     /// <summary>Recipes overlaid on <c>pretrain/&lt;method&gt;</c> for every method (e.g. the small-CPU overlay).</summary>
     public List<string> Recipes { get; set; } = ["pretrain/small"];
 

@@ -1,0 +1,111 @@
+"""Writes the "summary" section of bench/RESULTS.md from the sections the bench/run-*.sh scripts wrote and the
+per-script timings and peak memory that bench/run-all.sh recorded.
+
+Usage: summary.py RUNS_DIR LOAD_BEFORE LOAD_AFTER
+RUNS_DIR holds NAME.json (peak_memory.py's output) for each benchmark NAME that ran (run-NAME.sh).
+"""
+import datetime
+import json
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from results import RESULTS, write_section  # noqa: E402
+
+GOALS = {"loader": 2.0, "resnet50": 1.5, "dual-encoder": 1.5, "mae": 1.5, "vit-mae": 1.5}
+BOLD = re.compile(r"\*\*(\d+(?:\.\d+)?)x\*\*")
+PLAIN = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)x(?!\w)")
+
+
+def sections():
+    text = open(RESULTS).read() if os.path.exists(RESULTS) else ""
+    return {m.group(1): m.group(2) for m in re.finditer(r"<!-- ([\w-]+):begin -->\n(.*?)<!-- \1:end -->", text, re.S)}
+
+
+def headlines(name, body):
+    """(what, ratio or None, note) rows for one section: the lines a reader would quote."""
+    rows = []
+    if name == "nlg":
+        wall = re.search(r"\| `cxrvl eval nlg` \| ([\d.]+) \|", body)
+        ratio = re.search(r"\| ratio \(Python / CxrVL\) \| ([\d.]+)x \|", body)
+        note = f"CxrVL {wall.group(1)} s, goal under 2 s: {'met' if wall and float(wall.group(1)) < 2 else 'not met'}" if wall else ""
+        return [("eval nlg, 3,013 IU pairs (wall time)", float(ratio.group(1)) if ratio else None, note)]
+    if name == "memory":
+        verdicts = re.findall(r"^\| (\w+) \|.*\| (yes|\*\*no\*\*) \|$", body, re.M)
+        return [(f"pretrain RSS, step 50 -> 200, {method}", None, "within 5%" if ok == "yes" else "grew more than 5%")
+                for method, ok in verdicts]
+    for line in body.splitlines():
+        if line.startswith("- best") and BOLD.search(line):
+            what = line[2:line.index(":")] if ":" in line else line[2:]
+            rows.append((what, float(BOLD.search(line).group(1)), ""))
+        elif line.startswith("| **ratio**") and BOLD.search(line):
+            rows.append(("images/s over all epochs", float(BOLD.search(line).group(1)), ""))
+    if rows:
+        return rows
+    for line in body.splitlines():
+        if not line.startswith("|") or line.startswith("|---"):
+            continue
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        ratios = [float(m.group(1)) for c in cells for m in [BOLD.search(c) or PLAIN.fullmatch(c)] if m]
+        if ratios:
+            rows.append((cells[0].strip("`* "), ratios[-1], ""))
+    return rows or [("see its section", None, "")]
+
+
+def main():
+    runs, load_before, load_after = sys.argv[1:4]
+    found = sections()
+    table = ["| benchmark | measure | CxrVL / reference | goal | peak RSS CxrVL MiB | peak RSS reference MiB | script s | command |",
+             "|---|---|---|---|---|---|---|---|"]
+    misses = []
+    for file in sorted(os.listdir(runs)):
+        if not file.endswith(".json"):
+            continue
+        name = file[:-5]
+        run = json.load(open(os.path.join(runs, file)))
+        command = f"`bench/run-{name}.sh`"
+        if run["exit_code"] != 0:
+            table.append(f"| {name} | failed (exit {run['exit_code']}) | - | - | - | - | {run['seconds']:.0f} | {command} |")
+            continue
+        goal = GOALS.get(name)
+        for i, (what, ratio, note) in enumerate(headlines(name, found.get(name, ""))):
+            verdict = ""
+            if goal is not None and ratio is not None:
+                verdict = f"{goal:g}x: {'met' if ratio >= goal else '**not met**'}"
+                if ratio < goal:
+                    misses.append(f"{name} ({what}): {ratio:.2f}x")
+            elif note:
+                verdict = note
+            memory = (f"{run['peak_cxrvl_mib'] or '-'} | {run['peak_reference_mib'] or '-'}" if i == 0 else " | ")
+            cells = [name if i == 0 else "", what, f"{ratio:.2f}x" if ratio is not None else "-", verdict, memory,
+                     f"{run['seconds']:.0f}" if i == 0 else "", command if i == 0 else ""]
+            table.append("| " + " | ".join(cells) + " |")
+    lines = [
+        "## summary",
+        "",
+        f"`bench/run-all.sh` ran every benchmark below one after the other on this machine, "
+        f"{datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC; load average {load_before} before, {load_after} after "
+        "(other work on the machine slows both sides, not always evenly). Ratios are CxrVL's speed over the reference's "
+        "(above 1: CxrVL faster), as each benchmark's own section below reports them. Peak RSS: the largest resident "
+        "memory of each side's processes during the script (sum over a side's concurrent processes, e.g. DataLoader "
+        "workers; sampled every 0.1 s). Goals: loader at least 2x, every model step at least 1.5x.",
+        "",
+        *table,
+        "",
+        ("Goals not met: " + "; ".join(misses) + ".") if misses else "Every goal with a measurement was met.",
+        "",
+    ]
+    section = "\n".join(lines)
+    write_section("summary", section)
+    # The summary goes first, under the title.
+    text = open(RESULTS).read()
+    block = re.search(r"<!-- summary:begin -->.*?<!-- summary:end -->\n", text, re.S).group(0)
+    rest = text.replace(block, "").rstrip("\n") + "\n"
+    head, _, tail = rest.partition("\n<!--")
+    open(RESULTS, "w").write(head.rstrip("\n") + "\n\n" + block + ("\n<!--" + tail if tail else ""))
+    print(section)
+
+
+if __name__ == "__main__":
+    main()
