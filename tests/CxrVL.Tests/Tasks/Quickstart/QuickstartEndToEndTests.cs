@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CxrVL.Runs;
 using CxrVL.Tests.Cli;
 using OpenCvSharp;
 
@@ -24,11 +26,18 @@ public sealed partial class QuickstartEndToEndTests : IDisposable
     public void TinyRunWritesASelfContainedReportWhoseNumbersTheCommandsReproduce()
     {
         var run = Path.Combine(_directory, "run");
-        var result = CliRunner.Run("quickstart", "--out", run, "--minutes", "2", "--set", "max_rows=12", "--set", "bootstrap=20",
-            "--set", "probe.steps=30", "--set", "retrieval_examples=2", "--set", "visualisations=1",
-            "--set", """pretrain.set=["data.report_sections=[full_text]", "train.max_steps=2", "train.batch_size=4", "train.log_every=1", "model.text.layers=1", "model.text.max_length=32"]""");
+        var result = CliRunner.Run("quickstart", "--out", run, "--minutes", "0.5", "--set", "max_rows=12", "--set", "bootstrap=20",
+            "--set", "probe.steps=30", "--set", "retrieval_examples=2", "--set", "visualisations=1", "--set", "pretrain.calibration_steps=2",
+            "--set", """pretrain.set=["data.report_sections=[full_text]", "train.batch_size=4", "train.log_every=1", "model.text.layers=1", "model.text.max_length=32"]""");
         Assert.True(result.Code == 0, result.Error + result.Output);
         Assert.Contains("mean recall", result.Output);
+
+        // The timing run planned the steps; training kept to the plan and to its share of the budget.
+        var planned = PlannedSteps().Match(File.ReadAllText(Path.Combine(run, "log.txt")));
+        Assert.True(planned.Success, "no timing-run line in the log");
+        var steps = MetricsLog.Read(Path.Combine(run, "pretrain", "metrics.jsonl")).Count(l => l.TryGetProperty("loss", out _));
+        Assert.InRange(steps, 1, long.Parse(planned.Groups[1].Value, CultureInfo.InvariantCulture));
+        Assert.False(Directory.Exists(Path.Combine(run, "pretrain-timing")));
 
         var html = File.ReadAllText(Path.Combine(run, "report.html"));
         foreach (var section in Sections)
@@ -93,6 +102,9 @@ public sealed partial class QuickstartEndToEndTests : IDisposable
         }
         throw new InvalidOperationException("repository root not found above the test assembly.");
     }
+
+    [GeneratedRegex("planning ([0-9]+) steps")]
+    private static partial Regex PlannedSteps();
 
     [GeneratedRegex("<img[^>]* src=\"([^\"]*)\"")]
     private static partial Regex ImageSources();
