@@ -3,6 +3,8 @@
 # torchvision, scikit-learn from Debian; Hugging Face tokenizers from npm), records each script's time and the peak
 # resident memory of each side, and writes the "summary" section at the top of bench/RESULTS.md: the ratios each
 # benchmark's section reports, the goals (loader >= 2x, every model step >= 1.5x), peak memory and the commands.
+# Each benchmark's record (time, load, peak memory, exit code) is kept in bench/run-all.json, so running some
+# benchmarks again updates only their rows.
 #   bench/run-all.sh                 every benchmark
 #   bench/run-all.sh loader nlg      only these (run-loader.sh, run-nlg.sh)
 #   SKIP="memory" bench/run-all.sh   all but these

@@ -2,7 +2,8 @@
 per-script timings and peak memory that bench/run-all.sh recorded.
 
 Usage: summary.py RUNS_DIR LOAD_BEFORE LOAD_AFTER
-RUNS_DIR holds NAME.json (peak_memory.py's output) for each benchmark NAME that ran (run-NAME.sh).
+RUNS_DIR holds NAME.json (peak_memory.py's output) for each benchmark NAME that ran (run-NAME.sh). The records are
+merged into bench/run-all.json (kept with the results), so running some benchmarks again updates their rows only.
 """
 import datetime
 import json
@@ -53,20 +54,37 @@ def headlines(name, body):
     return rows or [("see its section", None, "")]
 
 
+RECORDS = "bench/run-all.json"
+
+
+def records(runs, load_before, load_after):
+    """The stored records updated with this invocation's runs (each with its UTC time and load averages)."""
+    stored = json.load(open(RECORDS)) if os.path.exists(RECORDS) else {}
+    now = f"{datetime.datetime.utcnow():%Y-%m-%d %H:%M}"
+    for file in sorted(os.listdir(runs)):
+        if file.endswith(".json"):
+            record = json.load(open(os.path.join(runs, file)))
+            record.update({"utc": now, "load_before": load_before, "load_after": load_after})
+            stored[file[:-5]] = record
+    with open(RECORDS, "w") as f:
+        json.dump(stored, f, indent=1, sort_keys=True)
+        f.write("\n")
+    return stored
+
+
 def main():
     runs, load_before, load_after = sys.argv[1:4]
+    stored = records(runs, load_before, load_after)
     found = sections()
-    table = ["| benchmark | measure | CxrVL / reference | goal | peak RSS CxrVL MiB | peak RSS reference MiB | script s | command |",
-             "|---|---|---|---|---|---|---|---|"]
+    table = ["| benchmark | measure | CxrVL / reference | goal | peak RSS CxrVL MiB | peak RSS reference MiB | script s | run (UTC, load before) | command |",
+             "|---|---|---|---|---|---|---|---|---|"]
     misses = []
-    for file in sorted(os.listdir(runs)):
-        if not file.endswith(".json"):
-            continue
-        name = file[:-5]
-        run = json.load(open(os.path.join(runs, file)))
+    for name in sorted(stored):
+        run = stored[name]
         command = f"`bench/run-{name}.sh`"
+        when = f"{run['utc']}, {run['load_before'].split()[0]}"
         if run["exit_code"] != 0:
-            table.append(f"| {name} | failed (exit {run['exit_code']}) | - | - | - | - | {run['seconds']:.0f} | {command} |")
+            table.append(f"| {name} | failed (exit {run['exit_code']}) | - | - | - | - | {run['seconds']:.0f} | {when} | {command} |")
             continue
         goal = GOALS.get(name)
         for i, (what, ratio, note) in enumerate(headlines(name, found.get(name, ""))):
@@ -79,14 +97,13 @@ def main():
                 verdict = note
             memory = (f"{run['peak_cxrvl_mib'] or '-'} | {run['peak_reference_mib'] or '-'}" if i == 0 else " | ")
             cells = [name if i == 0 else "", what, f"{ratio:.2f}x" if ratio is not None else "-", verdict, memory,
-                     f"{run['seconds']:.0f}" if i == 0 else "", command if i == 0 else ""]
+                     f"{run['seconds']:.0f}" if i == 0 else "", when if i == 0 else "", command if i == 0 else ""]
             table.append("| " + " | ".join(cells) + " |")
     lines = [
         "## summary",
         "",
-        f"`bench/run-all.sh` ran every benchmark below one after the other on this machine, "
-        f"{datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC; load average {load_before} before, {load_after} after "
-        "(other work on the machine slows both sides, not always evenly). Ratios are CxrVL's speed over the reference's "
+        "`bench/run-all.sh` ran the benchmarks below one after the other on this machine, each at the time and "
+        "1-minute load average given in its row (other work on the machine slows both sides, not always evenly). Ratios are CxrVL's speed over the reference's "
         "(above 1: CxrVL faster), as each benchmark's own section below reports them. Peak RSS: the largest resident "
         "memory of each side's processes during the script (sum over a side's concurrent processes, e.g. DataLoader "
         "workers; sampled every 0.1 s). Goals: loader at least 2x, every model step at least 1.5x.",

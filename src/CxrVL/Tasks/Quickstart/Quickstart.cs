@@ -166,10 +166,10 @@ public static class Quickstart
     public static PretrainConfig PretrainRecipe(QuickstartConfig config, string dataRoot, IReadOnlyList<string>? extraOverrides = null)
     {
         var method = config.Method.ToLowerInvariant();
+        if (!PretrainingMethods.Names.Contains(method, StringComparer.OrdinalIgnoreCase))
+            throw new CxrVLException($"method '{config.Method}' is not available in this build (--method); available: {string.Join(", ", PretrainingMethods.Names)}.");
         var recipes = new List<string> { $"pretrain/{method}" };
-        recipes.AddRange(config.Pretrain.Recipes);
-        if (config.Pretrain.MethodRecipes.TryGetValue(method, out var extra))
-            recipes.AddRange(extra);
+        recipes.AddRange(config.Pretrain.MethodRecipes.TryGetValue(method, out var own) ? own : config.Pretrain.Recipes);
         var overrides = new List<string>(config.Pretrain.Set)
         {
             string.Create(CultureInfo.InvariantCulture, $"train.minutes={config.Pretrain.Minutes:R}"),

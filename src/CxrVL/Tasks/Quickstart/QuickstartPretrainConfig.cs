@@ -11,10 +11,10 @@ public sealed class QuickstartPretrainConfig
     /// </summary>
     public int CalibrationSteps { get; set; } = 4;
 
-    /// <summary>Recipes overlaid on <c>pretrain/&lt;method&gt;</c> for every method (e.g. the small-CPU overlay).</summary>
+    /// <summary>Recipes overlaid on <c>pretrain/&lt;method&gt;</c> (e.g. the small-CPU overlay), for methods not in <see cref="MethodRecipes"/>.</summary>
     public List<string> Recipes { get; set; } = ["pretrain/small"];
 
-    /// <summary>Extra overlays per method, after <see cref="Recipes"/>.</summary>
+    /// <summary>A method's own overlays, used instead of <see cref="Recipes"/> (e.g. <c>prior: [pretrain/prior-small]</c>).</summary>
     public Dictionary<string, List<string>> MethodRecipes { get; set; } = [];
 
     /// <summary><c>key=value</c> overrides of the pretraining recipe, applied last.</summary>
