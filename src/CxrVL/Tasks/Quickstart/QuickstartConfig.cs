@@ -45,6 +45,9 @@ public sealed class QuickstartConfig
     /// <summary>Generated reports shown next to their references.</summary>
     public int GeneratedExamples { get; set; } = 4;
 
+    /// <summary>Test studies the report generators decode and are scored on (0: the whole split); decoding is the slow part.</summary>
+    public int GeneratedTestRows { get; set; } = 32;
+
     /// <summary>Sum of the phases' time budgets.</summary>
     public double TotalMinutes() => Pretrain.Minutes + Segment.Minutes + Detect.Minutes + Generate.Minutes;
 

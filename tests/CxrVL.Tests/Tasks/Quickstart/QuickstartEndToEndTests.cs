@@ -27,7 +27,7 @@ public sealed partial class QuickstartEndToEndTests : IDisposable
     {
         var run = Path.Combine(_directory, "run");
         var result = CliRunner.Run("quickstart", "--out", run, "--minutes", "0.5", "--set", "max_rows=12", "--set", "bootstrap=20",
-            "--set", "probe.steps=30", "--set", "retrieval_examples=2", "--set", "visualisations=1", "--set", "pretrain.calibration_steps=2",
+            "--set", "probe.steps=30", "--set", "retrieval_examples=2", "--set", "visualisations=1", "--set", "pretrain.calibration_steps=2", "--set", "generated_test_rows=4",
             "--set", """pretrain.set=["data.report_sections=[full_text]", "train.batch_size=4", "train.log_every=1", "model.text.layers=1", "model.text.max_length=32"]""");
         Assert.True(result.Code == 0, result.Error + result.Output);
         Assert.Contains("mean recall", result.Output);
@@ -47,9 +47,11 @@ public sealed partial class QuickstartEndToEndTests : IDisposable
         Assert.All(sources, s => Assert.StartsWith("data:image/", s));
         Assert.DoesNotContain("http://", html);
         Assert.DoesNotContain("https://", html);
+        Assert.Contains("<th>generated</th><th>reference</th>", html);
 
         // The report's retrieval numbers equal those of 'cxrvl retrieve' on the run's checkpoint, trained and untrained.
         var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "results.json"))).RootElement.EnumerateArray().ToList();
+        Assert.Contains(results, r => r.GetProperty("task").GetString() == "report generation" && r.GetProperty("metric").GetString() == "BLEU-4");
         var manifest = Directory.GetFiles(Path.Combine(run, "data"), "*.first12.jsonl").Single();
         foreach (var (flag, column) in new[] { ("", "pretrained"), ("--untrained", "untrained") })
         {
