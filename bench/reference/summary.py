@@ -79,10 +79,11 @@ def main():
     table = ["| benchmark | measure | CxrVL / reference | goal | peak RSS CxrVL MiB | peak RSS reference MiB | script s | run (UTC, load before) | command |",
              "|---|---|---|---|---|---|---|---|---|"]
     misses = []
-    for name in sorted(stored):
-        run = stored[name]
+    for name in sorted(set(stored) | set(found) - {"summary"}):
+        # A section whose script has not run under run-all keeps its own date and load (in its text).
+        run = stored.get(name, {"exit_code": 0, "peak_cxrvl_mib": None, "peak_reference_mib": None, "seconds": None})
         command = f"`bench/run-{name}.sh`"
-        when = f"{run['utc']}, {run['load_before'].split()[0]}"
+        when = f"{run['utc']}, {run['load_before'].split()[0]}" if "utc" in run else "see its section"
         if run["exit_code"] != 0:
             table.append(f"| {name} | failed (exit {run['exit_code']}) | - | - | - | - | {run['seconds']:.0f} | {when} | {command} |")
             continue
@@ -96,8 +97,9 @@ def main():
             elif note:
                 verdict = note
             memory = (f"{run['peak_cxrvl_mib'] or '-'} | {run['peak_reference_mib'] or '-'}" if i == 0 else " | ")
+            seconds = f"{run['seconds']:.0f}" if run["seconds"] is not None else "-"
             cells = [name if i == 0 else "", what, f"{ratio:.2f}x" if ratio is not None else "-", verdict, memory,
-                     f"{run['seconds']:.0f}" if i == 0 else "", when if i == 0 else "", command if i == 0 else ""]
+                     seconds if i == 0 else "", when if i == 0 else "", command if i == 0 else ""]
             table.append("| " + " | ".join(cells) + " |")
     lines = [
         "## summary",
