@@ -85,13 +85,38 @@ public static class Quickstart
         phases.Add(new PhaseTiming("evaluate", watch.Elapsed.TotalSeconds, null,
             "zero-shot, retrieval, linear probe and saliency for the pretrained and the untrained model"));
 
-        // 4. Downstream phases and report generation: wired in as the library provides them.
-        unavailable.Add(new UnavailablePart(QuickstartReport.Segmentation,
-            "not available in this build: the downstream suite (cxrvl finetune --task segment) has not landed."));
-        unavailable.Add(new UnavailablePart(QuickstartReport.Detection,
-            "not available in this build: the downstream suite (cxrvl finetune --task detect) has not landed."));
-
+        // 4. Downstream: lung segmentation and lung-box detection from the pretrained and from a random encoder.
         var results = new List<TaskComparison>(evaluation.Results);
+        var downstreamFigures = new List<ReportFigure>();
+        foreach (var (task, section, label, phase) in new[]
+                 {
+                     ("segment", QuickstartReport.Segmentation, "lung segmentation", config.Segment),
+                     ("detect", QuickstartReport.Detection, "lung-box detection", config.Detect),
+                 })
+        {
+            if (phase.Minutes <= 0)
+            {
+                unavailable.Add(new UnavailablePart(section, $"{label} was skipped ({task}.minutes is 0)."));
+                continue;
+            }
+            watch.Restart();
+            try
+            {
+                var outcome = QuickstartDownstream.Run(task, label, phase, pretrainConfig, pretrainPath, manifest, run, runtime);
+                results.AddRange(outcome.Results);
+                downstreamFigures.AddRange(outcome.Figures);
+                phases.Add(new PhaseTiming(task, watch.Elapsed.TotalSeconds, phase.Minutes, outcome.Summary));
+            }
+            catch (CxrVLException e)
+            {
+                // A later phase that fails leaves the others' results standing; the report says what failed.
+                log.Info($"{label} failed: {e.Message}");
+                unavailable.Add(new UnavailablePart(section, $"{label} failed: {e.Message}"));
+                phases.Add(new PhaseTiming(task, watch.Elapsed.TotalSeconds, phase.Minutes, "failed: " + e.Message));
+            }
+        }
+
+        // 5. Report generation.
         var generated = new List<GeneratedReport>();
         if (config.Generate.Minutes > 0)
         {
@@ -130,7 +155,7 @@ public static class Quickstart
             RocCurves = evaluation.RocCurves,
             RetrievalExamples = evaluation.RetrievalExamples,
             Visualisations = evaluation.Visualisations,
-            DownstreamFigures = [],
+            DownstreamFigures = downstreamFigures,
             GeneratedReports = generated,
             Unavailable = unavailable,
             ConfigYaml = ConfigLoader.ToYaml(config),

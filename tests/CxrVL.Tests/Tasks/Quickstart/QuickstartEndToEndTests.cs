@@ -27,7 +27,7 @@ public sealed partial class QuickstartEndToEndTests : IDisposable
     {
         var run = Path.Combine(_directory, "run");
         var result = CliRunner.Run("quickstart", "--out", run, "--minutes", "0.5", "--set", "max_rows=12", "--set", "bootstrap=20",
-            "--set", "probe.steps=30", "--set", "retrieval_examples=2", "--set", "visualisations=1", "--set", "pretrain.calibration_steps=2", "--set", "generated_test_rows=4",
+            "--set", "probe.steps=30", "--set", "retrieval_examples=2", "--set", "visualisations=1", "--set", "pretrain.calibration_steps=2", "--set", "generated_test_rows=4", "--set", "segment.minutes=0", "--set", "detect.minutes=0",
             "--set", """pretrain.set=["data.report_sections=[full_text]", "train.batch_size=4", "train.log_every=1", "model.text.layers=1", "model.text.max_length=32"]""");
         Assert.True(result.Code == 0, result.Error + result.Output);
         Assert.Contains("mean recall", result.Output);
@@ -48,6 +48,7 @@ public sealed partial class QuickstartEndToEndTests : IDisposable
         Assert.DoesNotContain("http://", html);
         Assert.DoesNotContain("https://", html);
         Assert.Contains("<th>generated</th><th>reference</th>", html);
+        Assert.Contains("lung segmentation was skipped (segment.minutes is 0).", html);
 
         // The report's retrieval numbers equal those of 'cxrvl retrieve' on the run's checkpoint, trained and untrained.
         var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "results.json"))).RootElement.EnumerateArray().ToList();

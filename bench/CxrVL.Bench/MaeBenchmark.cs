@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Globalization;
+using CxrVL.Models;
+using CxrVL.Runtime;
+using CxrVL.Training.Optimizers;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CxrVL.Bench;
+
+/// <summary>
+/// One MAE pretraining step of a ViT-B/16 (MRM's image branch): the encoder (<see cref="VisionTransformer.ForwardMasked"/>,
+/// fixed sin-cos positions) on the 25% of patches a random shuffle keeps, a decoder of 8 blocks (512 wide, 16 heads)
+/// over the full sequence with mask tokens, a linear head to 16 x 16 x 3 pixels, the norm-pixel MSE on the removed
+/// patches, and the trainer's AdamW (lr 1.5e-4, betas 0.9/0.95, weight decay 0.05 on matrices). Batch 8, 224 x 224.
+/// Prints <c>train_adamw images_per_second</c>; the PyTorch side is <c>bench/reference/mae.py</c>.
+/// Options: <c>--warmup N</c> (default 1) untimed and <c>--iterations N</c> (default 3) timed steps.
+/// </summary>
+internal sealed class MaeBenchmark : IBenchmark
+{
+    private const int Batch = 8;
+    private const int ImageSize = 224;
+    private const double MaskRatio = 0.75;
+
+    public string Name => "mae";
+
+    public string Description => "ViT-B/16 MAE pretraining step (mask 0.75, 8-block decoder, batch 8, AdamW), images/s";
+
+    public int Run(IReadOnlyList<string> arguments, TextWriter output)
+    {
+        var (warmup, iterations) = (1, 3);
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            switch (arguments[i])
+            {
+                case "--warmup":
+                    warmup = int.Parse(arguments[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--iterations":
+                    iterations = int.Parse(arguments[++i], CultureInfo.InvariantCulture);
+                    break;
+                default:
+                    Console.Error.WriteLine($"unknown option {arguments[i]}");
+                    return 2;
+            }
+        }
+        var runtime = TorchRuntime.Configure(new RuntimeOptions());
+        output.WriteLine($"# cxrvl libtorch {torch.__version__} threads {runtime.Threads}");
+        manual_seed(0);
+        using var model = new Mae();
+        model.train();
+        var config = new OptimizerConfig { Kind = OptimizerKind.AdamW, Lr = 1.5e-4, Betas = [0.9, 0.95], WeightDecay = 0.05 };
+        using var optimizer = OptimizerFactory.Create(config, model.named_parameters().Where(p => p.parameter.requires_grad));
+        foreach (var group in optimizer.Groups)
+            group.LearningRate = config.Lr;
+        using var images = randn(Batch, 3, ImageSize, ImageSize);
+
+        void Step()
+        {
+            using var scope = NewDisposeScope();
+            model.forward(images).backward();
+            optimizer.Step();
+            optimizer.ZeroGrad();
+        }
+        for (var i = 0; i < warmup; i++)
+            Step();
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < iterations; i++)
+            Step();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"train_adamw {Batch * iterations / watch.Elapsed.TotalSeconds:0.000}"));
+        return 0;
+    }
+
+    /// <summary>MAE with MAE's parameter names: the timm encoder, then <c>decoder_*</c> and <c>mask_token</c>.</summary>
+    private sealed class Mae : nn.Module<Tensor, Tensor>
+    {
+        private const int DecoderDim = 512;
+        private readonly VisionTransformer encoder;
+        private readonly Linear decoder_embed;
+        private readonly Parameter mask_token;
+        private readonly Parameter decoder_pos_embed;
+        private readonly ModuleList<VitBlock> decoder_blocks;
+        private readonly LayerNorm decoder_norm;
+        private readonly Linear decoder_pred;
+        private readonly int _patch;
+
+        public Mae() : base(nameof(Mae))
+        {
+            var config = VisionTransformerConfig.Base16() with { PositionEmbedding = VitPositionEmbedding.SinCos };
+            _patch = config.PatchSize;
+            encoder = new VisionTransformer(config);
+            decoder_embed = nn.Linear(config.EmbedDim, DecoderDim);
+            mask_token = nn.Parameter(nn.init.normal_(zeros(1, 1, DecoderDim), std: 0.02));
+            decoder_pos_embed = nn.Parameter(PositionEmbeddings.SinCos2d(DecoderDim, config.GridSize, 1), requires_grad: false);
+            var decoder = config with { EmbedDim = DecoderDim, Depth = 8, Heads = 16 };
+            decoder_blocks = nn.ModuleList(Enumerable.Range(0, decoder.Depth).Select(_ => new VitBlock(decoder)).ToArray());
+            decoder_norm = nn.LayerNorm(DecoderDim, config.LayerNormEps);
+            decoder_pred = nn.Linear(DecoderDim, _patch * _patch * 3);
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor images)
+        {
+            using var scope = NewDisposeScope();
+            var encoded = encoder.ForwardMasked(images, MaskRatio);
+            var x = decoder_embed.forward(encoded.Tokens);
+            var (n, length) = (x.shape[0], encoded.Mask.shape[1]);
+            var tokens = cat([x[.., 1..], mask_token.expand(n, length + 1 - x.shape[1], -1)], 1);
+            tokens = tokens.gather(1, encoded.RestoreIndices.unsqueeze(-1).expand(-1, -1, DecoderDim));
+            x = cat([x[.., ..1], tokens], 1) + decoder_pos_embed;
+            foreach (var block in decoder_blocks)
+                x = block.forward(x);
+            var prediction = decoder_pred.forward(decoder_norm.forward(x))[.., 1..];
+
+            var grid = images.shape[2] / _patch;
+            var target = images.reshape(n, 3, grid, _patch, grid, _patch).permute(0, 2, 4, 3, 5, 1).reshape(n, length, -1);
+            var mean = target.mean([-1], keepdim: true);
+            var variance = target.var(-1, keepdim: true);
+            target = (target - mean) / (variance + 1e-6).sqrt();
+            var loss = (prediction - target).pow(2).mean([-1]);
+            return ((loss * encoded.Mask).sum() / encoded.Mask.sum()).MoveToOuterDisposeScope();
+        }
+    }
+}
