@@ -104,8 +104,9 @@ def main():
     lines = [
         "## summary",
         "",
-        "`bench/run-all.sh` ran the benchmarks below one after the other on this machine, each at the time and "
-        "1-minute load average given in its row (other work on the machine slows both sides, not always evenly). Ratios are CxrVL's speed over the reference's "
+        "Every benchmark section of this file, measured on this machine. A row with a run time was run by "
+        "`bench/run-all.sh` at the time and 1-minute load average given; the others come from their own script's last "
+        "run (date and load in their section). Other work on the machine slows both sides, not always evenly. Ratios are CxrVL's speed over the reference's "
         "(above 1: CxrVL faster), as each benchmark's own section below reports them. Peak RSS: the largest resident "
         "memory of each side's processes during the script (sum over a side's concurrent processes, e.g. DataLoader "
         "workers; sampled every 0.1 s). Goals: loader at least 2x, every model step at least 1.5x.",
