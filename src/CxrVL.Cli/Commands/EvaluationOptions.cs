@@ -85,6 +85,16 @@ internal static class EvaluationOptions
         return (manifest, info.Root);
     }
 
+    /// <summary>Image embeddings of the split's rows; reports are not needed (zero-shot).</summary>
+    public static (TorchSharp.torch.Tensor Images, List<ManifestRow> Rows) EmbedSplitImages(this CommandContext context, PretrainedModel model)
+    {
+        var manifest = context.Get(Data)!;
+        var info = ManifestInfo.TryReadFor(manifest)
+                   ?? throw new CxrVLException($"'{ManifestInfo.PathFor(manifest)}' is missing: build the manifest with 'cxrvl data build'.");
+        var rows = Embedder.SelectRows(manifest, context.Get(Split)!);
+        return Embedder.EmbedImages(model, rows, info.Root, context.Runtime.Device, skipBad: context.Get(SkipBad), progress: context.Output);
+    }
+
     /// <summary>Prints the metrics as JSON and writes them to --out/metrics.json when --out is given.</summary>
     public static void Report(this CommandContext context, object metrics)
     {

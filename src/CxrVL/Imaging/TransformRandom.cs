@@ -33,6 +33,16 @@ public sealed class TransformRandom
 
     public bool Chance(double probability) => NextDouble() < probability;
 
+    /// <summary>Shuffles in place (Fisher-Yates, from the last element down).</summary>
+    public void Shuffle<T>(Span<T> items)
+    {
+        for (var i = items.Length - 1; i > 0; i--)
+        {
+            var j = NextInt(i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
     private static ulong Mix(ulong z)
     {
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;

@@ -38,12 +38,7 @@ public sealed class BatchLoader<TSample, TBatch> where TSample : IDisposable whe
         var order = Enumerable.Range(0, _source.Count).ToArray();
         if (!Options.Shuffle)
             return order;
-        var random = TransformRandom.For(Options.Seed, epoch, -1);
-        for (var i = order.Length - 1; i > 0; i--)
-        {
-            var j = random.NextInt(i + 1);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
+        TransformRandom.For(Options.Seed, epoch, -1).Shuffle<int>(order);
         return order;
     }
 

@@ -219,13 +219,8 @@ public sealed class StudySource : ISampleSource<StudySample>
     private static int[][] Sequences(IReadOnlyList<ManifestRow> rows, int length)
     {
         var result = new int[rows.Count][];
-        foreach (var patient in Enumerable.Range(0, rows.Count).GroupBy(i => (rows[i].Dataset, rows[i].SubjectId)))
+        foreach (var ordered in PatientTimelines.Of(rows))
         {
-            var ordered = patient
-                .OrderBy(i => rows[i].Order ?? int.MaxValue)
-                .ThenBy(i => rows[i].StudyTime ?? "", StringComparer.Ordinal)
-                .ThenBy(i => rows[i].StudyId, StringComparer.Ordinal)
-                .ToArray();
             for (var p = 0; p < ordered.Length; p++)
                 result[ordered[p]] = ordered[Math.Max(0, p - length + 1)..(p + 1)];
         }

@@ -30,6 +30,31 @@ public static class ThresholdSelection
         return best;
     }
 
+    /// <summary>
+    /// The threshold of best accuracy (+infinity: everything negative); among equal accuracies the highest wins. The
+    /// threshold lies halfway between the lowest score predicted positive and the next lower score, so unseen scores
+    /// between the two are split evenly rather than all called negative.
+    /// </summary>
+    public static (double Threshold, double Accuracy) BestAccuracyThreshold(ReadOnlySpan<double> scores, ReadOnlySpan<bool> positive)
+    {
+        if (scores.Length == 0)
+            throw new CxrVLException("no scores to choose an accuracy threshold from.");
+        var ranked = RankedScores.Create(scores, positive);
+        var (positives, negatives) = RankingMetrics.Counts(ranked);
+        var totalNegatives = negatives.Sum();
+        long tp = 0, fp = 0;
+        var best = (Threshold: double.PositiveInfinity, Accuracy: (double)totalNegatives / scores.Length);
+        for (var g = 0; g < ranked.GroupCount; g++)
+        {
+            tp += positives[g];
+            fp += negatives[g];
+            var accuracy = (double)(tp + totalNegatives - fp) / scores.Length;
+            if (accuracy > best.Accuracy)
+                best = (g + 1 < ranked.GroupCount ? (ranked.GroupScores[g] + ranked.GroupScores[g + 1]) / 2 : ranked.GroupScores[g], accuracy);
+        }
+        return best;
+    }
+
     /// <summary>Picks the threshold with the best validation F1 and reports the test counts at that threshold.</summary>
     public static ThresholdedF1 F1AtValidationThreshold(
         ReadOnlySpan<double> validationScores, ReadOnlySpan<bool> validationPositive,

@@ -1,3 +1,4 @@
+using CxrVL.Data.Loading;
 using CxrVL.Data.Manifest;
 using CxrVL.Methods.Encoders;
 using CxrVL.Runs;
@@ -80,6 +81,41 @@ public static class Embedder
         };
         return new PairSource(rows, root, data, model.Tokenizer, model.Config.Model.Text.MaxLength, batchSize, train: false, seed: 0, device,
                               model.ReportBatcher);
+    }
+
+    /// <summary>
+    /// Image embeddings [N, D] (CPU, l2-normalised) of rows' single images (the frontal one, else the first), reports not
+    /// needed: zero-shot classification and image-only evaluations. Rows whose image cannot be read are left out with
+    /// <paramref name="skipBad"/>, else an error naming the row; the second value holds the kept rows in order.
+    /// </summary>
+    public static (Tensor Images, List<ManifestRow> Rows) EmbedImages(PretrainedModel model, IReadOnlyList<ManifestRow> rows, string root, Device device,
+                                                                   int batchSize = 32, bool skipBad = false, TextWriter? progress = null)
+    {
+        var options = new StudyOptions { ImageRecipe = model.Config.Data.ImageRecipe, Views = StudyViews.Frontal, RequireReport = false };
+        var loader = StudyLoader.Create(rows, root, options,
+            new LoaderOptions { BatchSize = batchSize, Workers = model.Config.Data.Workers, Shuffle = false, SkipBad = skipBad }, train: false);
+        var parts = new List<Tensor>();
+        var kept = new List<ManifestRow>();
+        model.Method.Model.eval();
+        using var noGrad = no_grad();
+        ConsoleProgress.Run("embed images", loader.BatchesPerEpoch, tracker =>
+        {
+            foreach (var batch in loader.ReadEpoch(0))
+            {
+                using (batch)
+                using (var scope = NewDisposeScope())
+                {
+                    parts.Add(model.Method.EmbedImages(batch.Images.to(device)).cpu().MoveToOuterDisposeScope());
+                    kept.AddRange(batch.Rows.Select(i => rows[i]));
+                }
+                tracker.Advance();
+            }
+        }, unit: "batch", output: progress);
+        if (kept.Count == 0)
+            throw new CxrVLException("no image could be embedded (every row's image was missing or unreadable).");
+        var images = cat(parts, 0);
+        parts.ForEach(p => p.Dispose());
+        return (images, kept);
     }
 
     /// <summary>Writes the embeddings as safetensors (<c>image_embeddings</c>, <c>text_embeddings</c>) with the study ids in the metadata.</summary>

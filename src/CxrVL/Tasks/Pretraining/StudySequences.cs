@@ -15,17 +15,7 @@ public static class StudySequences
     {
         if (length < 1)
             throw new CxrVLException($"sequence length must be at least 1 (got {length}).");
-        var chunks = new List<int[]>();
-        foreach (var patient in Enumerable.Range(0, rows.Count).GroupBy(i => (rows[i].Dataset, rows[i].SubjectId)))
-        {
-            var ordered = patient
-                .OrderBy(i => rows[i].Order ?? int.MaxValue)
-                .ThenBy(i => rows[i].StudyTime ?? "", StringComparer.Ordinal)
-                .ThenBy(i => rows[i].StudyId, StringComparer.Ordinal)
-                .ToArray();
-            chunks.AddRange(ordered.Chunk(length));
-        }
-        return chunks;
+        return PatientTimelines.Of(rows).SelectMany(timeline => timeline.Chunk(length)).ToList();
     }
 
     /// <summary>Batches in one epoch: as many as <see cref="Plan"/> makes.</summary>
@@ -67,11 +57,7 @@ public static class StudySequences
 
     private static int[] Shuffled(int[] items, TransformRandom random)
     {
-        for (var i = items.Length - 1; i > 0; i--)
-        {
-            var j = random.NextInt(i + 1);
-            (items[i], items[j]) = (items[j], items[i]);
-        }
+        random.Shuffle<int>(items);
         return items;
     }
 }

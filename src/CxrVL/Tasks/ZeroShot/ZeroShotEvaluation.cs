@@ -47,33 +47,45 @@ public sealed record ZeroShotResult(
 public static class ZeroShotEvaluation
 {
     /// <summary>The class of each row (-1 when it matches no class or more than one).</summary>
+    /// <remarks>A class label <c>Name</c> matches value 1; <c>Name=0</c> matches a row labelled 0 (RSNA's negatives).</remarks>
     public static int[] ClassesOf(IReadOnlyList<ManifestRow> rows, ZeroShotConfig config)
     {
-        var classes = config.Classes.Values.ToList();
+        var classes = config.Classes.Values.Select(c => c.Labels.Select(Parse).ToList()).ToList();
         return rows.Select(row =>
         {
-            var matches = classes.Select((c, i) => (c, i))
-                .Where(p => p.c.Labels.Any(label => row.Labels.TryGetValue(label, out var value) && value == 1)).ToList();
+            var matches = classes.Select((labels, i) => (labels, i))
+                .Where(p => p.labels.Any(label => row.Labels.TryGetValue(label.Name, out var value) && value == label.Value)).ToList();
             return matches.Count == 1 ? matches[0].i : -1;
         }).ToArray();
+
+        static (string Name, int Value) Parse(string label) =>
+            label.EndsWith("=0", StringComparison.Ordinal) ? (label[..^2], 0)
+            : label.EndsWith("=1", StringComparison.Ordinal) ? (label[..^2], 1)
+            : (label, 1);
     }
 
-    public static ZeroShotResult Evaluate(PretrainedModel model, PairEmbeddings pairs, ZeroShotConfig config, Device device, int seed = 0)
+    public static ZeroShotResult Evaluate(PretrainedModel model, PairEmbeddings pairs, ZeroShotConfig config, Device device, int seed = 0) =>
+        Evaluate(model, pairs.Images, pairs.Regions, pairs.Rows, config, device, seed);
+
+    /// <param name="allImages">l2-normalised image embeddings [N, D] of <paramref name="imageRows"/>.</param>
+    /// <param name="allRegions">The image regions, for a model with its own zero-shot protocol (<see cref="IPromptScorer"/>); else null.</param>
+    public static ZeroShotResult Evaluate(PretrainedModel model, Tensor allImages, Tensor? allRegions, IReadOnlyList<ManifestRow> imageRows,
+                                          ZeroShotConfig config, Device device, int seed = 0)
     {
         if (config.Classes.Count < 2)
             throw new CxrVLException("a zero-shot task needs at least two classes (classes: in the zero-shot recipe).");
         var prompts = ZeroShotPrompts.Resolve(config, seed);
         var names = config.Classes.Keys.ToList();
-        var allTruth = ClassesOf(pairs.Rows, config);
-        var kept = Enumerable.Range(0, pairs.Rows.Count).Where(i => allTruth[i] >= 0).ToArray();
+        var allTruth = ClassesOf(imageRows, config);
+        var kept = Enumerable.Range(0, imageRows.Count).Where(i => allTruth[i] >= 0).ToArray();
         if (kept.Length == 0)
             throw new CxrVLException($"no row belongs to exactly one of the classes {string.Join(", ", names)}: check the classes' labels.");
 
         using var scope = NewDisposeScope();
         var keptIndex = tensor(kept.Select(i => (long)i).ToArray());
-        var images = pairs.Images.index_select(0, keptIndex);
+        var images = allImages.index_select(0, keptIndex);
         double[,] scores;
-        if (model.Method is IPromptScorer scorer && pairs.Regions is { } regions)
+        if (model.Method is IPromptScorer scorer && allRegions is { } regions)
         {
             using var noGrad = no_grad();
             model.Method.Model.eval();
@@ -91,7 +103,7 @@ public static class ZeroShotEvaluation
             scores = SimilarityMatrix.Of(images, classEmbeddings);
         }
         var truth = kept.Select(i => allTruth[i]).ToArray();
-        var rows = kept.Select(i => pairs.Rows[i]).ToList();
+        var rows = kept.Select(i => imageRows[i]).ToList();
 
         var predicted = MultiClassMetrics.ArgMax(scores);
         var confusion = ConfusionMatrix.Of(truth, predicted, names.Count);
@@ -99,7 +111,7 @@ public static class ZeroShotEvaluation
         var metrics = new Dictionary<string, object>
         {
             ["images"] = kept.Length,
-            ["excluded_rows"] = pairs.Rows.Count - kept.Length,
+            ["excluded_rows"] = imageRows.Count - kept.Length,
             ["accuracy"] = confusion.Accuracy,
             ["macro_f1"] = confusion.MacroF1,
             ["macro_precision"] = confusion.MacroPrecision,
@@ -110,6 +122,12 @@ public static class ZeroShotEvaluation
             ["class_counts"] = names.Select((n, c) => (n, truth.Count(t => t == c))).ToDictionary(p => p.n, p => p.Item2),
             ["prompts"] = names.ToDictionary(n => n, n => prompts[n].Count),
         };
+        if (names.Count == 2)
+        {
+            // Two classes (RSNA pneumonia vs none, BioViL's protocol): rank by the score difference, first class positive.
+            var difference = Enumerable.Range(0, truth.Length).Select(i => scores[i, 0] - scores[i, 1]).ToArray();
+            metrics["auroc_score_difference"] = RankingMetrics.Auroc(difference, truth.Select(t => t == 0).ToArray());
+        }
         if (config.Bootstrap > 0)
         {
             var (accuracy, auroc) = ZeroShotIntervals.Of(scores, truth, predicted, config.Bootstrap, seed);
@@ -117,6 +135,6 @@ public static class ZeroShotEvaluation
             if (auroc is not null)
                 metrics["auroc_macro_ci95"] = auroc;
         }
-        return new ZeroShotResult(names, rows, scores, truth, pairs.Rows.Count - kept.Length, metrics);
+        return new ZeroShotResult(names, rows, scores, truth, imageRows.Count - kept.Length, metrics);
     }
 }

@@ -1,0 +1,87 @@
+using CxrVL.Data.Manifest;
+using CxrVL.Evaluation.Classification;
+using CxrVL.Imaging;
+using CxrVL.Tasks.Pretraining;
+using static TorchSharp.torch;
+
+namespace CxrVL.Tasks.Temporal;
+
+/// <summary>
+/// MS-CXR-T temporal sentence similarity: the cosine similarity of two sentences' global text embeddings scores
+/// whether they are paraphrases (1) or contradictions (0). AUROC comes from the scores over all pairs. Accuracy is
+/// k-fold: each fold's threshold is chosen on the other folds only and applied to it, and every fold counts (MedST
+/// picks the fold with the best test accuracy, which is optimistic).
+/// </summary>
+public static class TemporalSentenceSimilarity
+{
+    /// <summary><c>cxrvl medst sentence-similarity</c>: the sentence pairs of an <c>ms-cxr-t</c> manifest, scored and evaluated.</summary>
+    public static Dictionary<string, object> Run(PretrainedModel model, string manifestPath, Device device, string? subset = null, int folds = 10, int seed = 0)
+    {
+        var rows = SelectRows(ManifestReader.Read(manifestPath), subset);
+        if (rows.Count == 0)
+            throw new CxrVLException($"'{manifestPath}' has no MS-CXR-T sentence pairs{(subset is null ? "" : $" in subset '{subset}'")}: build it with 'cxrvl data build ms-cxr-t'.");
+        var (scores, paraphrase) = Score(model, rows, device);
+        var metrics = Evaluate(scores, paraphrase, folds, seed);
+        metrics["subset"] = subset ?? "all";
+        return metrics;
+    }
+
+    /// <summary>Sentence pairs of an <c>ms-cxr-t</c> manifest, optionally of one subset (MedST uses <c>RadGraph</c>).</summary>
+    public static List<ManifestRow> SelectRows(IEnumerable<ManifestRow> rows, string? subset = null) =>
+        rows.Where(r => r.Meta?.GetValueOrDefault("task") == "temporal_sentence_similarity" &&
+                        (subset is null || string.Equals(r.Meta.GetValueOrDefault("subset_name"), subset, StringComparison.OrdinalIgnoreCase)))
+            .ToList();
+
+    /// <summary>Cosine similarity of each pair's sentence embeddings, and whether the pair is a paraphrase.</summary>
+    public static (double[] Scores, bool[] Paraphrase) Score(PretrainedModel model, IReadOnlyList<ManifestRow> rows, Device device)
+    {
+        if (rows.Count == 0)
+            throw new CxrVLException("no MS-CXR-T sentence pairs to score (manifest rows with task temporal_sentence_similarity).");
+        var paraphrase = rows.Select((r, i) => r.Meta!.GetValueOrDefault("category")?.Trim().ToLowerInvariant() switch
+        {
+            "paraphrase" => true,
+            "contradiction" => false,
+            var other => throw new CxrVLException($"MS-CXR-T sentence pair {r.StudyId}: category '{other}' is neither paraphrase nor contradiction."),
+        }).ToArray();
+        using var scope = NewDisposeScope();
+        var first = model.EmbedTexts(rows.Select(r => r.Meta!["sentence_1"]).ToList(), device);
+        var second = model.EmbedTexts(rows.Select(r => r.Meta!["sentence_2"]).ToList(), device);
+        var cosine = (first * second).sum(1).to(float64).contiguous().data<double>().ToArray();
+        return (cosine, paraphrase);
+    }
+
+    public static Dictionary<string, object> Evaluate(double[] scores, bool[] paraphrase, int folds = 10, int seed = 0)
+    {
+        if (folds < 2 || folds > scores.Length)
+            throw new CxrVLException($"sentence similarity: {folds} folds do not fit {scores.Length} sentence pairs.");
+        var order = Enumerable.Range(0, scores.Length).ToArray();
+        TransformRandom.For(seed, 0, -4).Shuffle<int>(order);
+        var accuracies = new List<double>();
+        var thresholds = new List<double>();
+        var correct = 0;
+        for (var fold = 0; fold < folds; fold++)
+        {
+            // KFold without stratification: the first (n mod k) folds hold one pair more.
+            var start = fold * (scores.Length / folds) + Math.Min(fold, scores.Length % folds);
+            var size = scores.Length / folds + (fold < scores.Length % folds ? 1 : 0);
+            var test = order[start..(start + size)];
+            var train = order[..start].Concat(order[(start + size)..]).ToArray();
+            var (threshold, _) = ThresholdSelection.BestAccuracyThreshold(train.Select(i => scores[i]).ToArray(), train.Select(i => paraphrase[i]).ToArray());
+            var hits = test.Count(i => scores[i] >= threshold == paraphrase[i]);
+            correct += hits;
+            accuracies.Add((double)hits / test.Length);
+            thresholds.Add(threshold);
+        }
+        var summary = MeanStd.Of(accuracies);
+        return new Dictionary<string, object>
+        {
+            ["pairs"] = scores.Length,
+            ["paraphrases"] = paraphrase.Count(p => p),
+            ["auroc"] = RankingMetrics.Auroc(scores, paraphrase),
+            ["accuracy"] = (double)correct / scores.Length,
+            ["accuracy_per_fold"] = new Dictionary<string, object> { ["mean"] = summary.Mean, ["std"] = summary.Std, ["folds"] = folds },
+            ["thresholds"] = thresholds,
+            ["seed"] = seed,
+        };
+    }
+}
