@@ -44,6 +44,8 @@ public static class Pretraining
         var trainPairs = Source(method, train, info.Root, config, tokenizer, train: true, runtime, reports);
         var valPairs = val.Count == 0 ? null : Source(method, val, info.Root, config, tokenizer, train: false, runtime, reports);
         run.Log.Info($"{config.Method}: {train.Count} training rows ({trainPairs.BatchesPerEpoch} batches per epoch), {val.Count} validation rows, device {runtime.Device}");
+        if (trainPairs is SequenceSource sequences)
+            run.Log.Info($"{config.Method}: {sequences.Sequences} training study sequences per patient and time order, {sequences.CompleteSequences} complete ({method.SequenceLength} studies), {sequences.BatchSize} per batch");
 
         var trainer = new Trainer<AlignmentBatch>(config.Train, run, runtime.Seed, run.Log.Console);
         var result = trainer.Fit(method, trainPairs, valPairs is null ? null : () => Validate(method, valPairs), resumeFrom, cancellation);
