@@ -1,10 +1,18 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using CxrVL.Cli.Infrastructure;
+using CxrVL.Configuration;
+using CxrVL.Runs;
+using CxrVL.Runtime;
 using CxrVL.Tasks.Pretraining;
+using CxrVL.Training.Distributed;
 
 namespace CxrVL.Cli.Commands;
 
-/// <summary><c>cxrvl pretrain</c>: image-report pretraining with any registered method on the shared trainer.</summary>
+/// <summary>
+/// <c>cxrvl pretrain</c>: image-report pretraining with any registered method on the shared trainer. Started by
+/// <c>mpirun -np N</c>, each process is one data-parallel rank; rank 0 owns the run folder.
+/// </summary>
 internal sealed class PretrainCommand : ICliCommand
 {
     private static readonly Option<string> Method = new("--method")
@@ -21,7 +29,7 @@ internal sealed class PretrainCommand : ICliCommand
 
     private static readonly Option<string?> Resume = new("--resume")
     {
-        Description = "Continue a run: its folder or one of its checkpoints (use the same --seed).",
+        Description = "Continue a run: its folder or one of its checkpoints (use the same --seed; any number of ranks).",
     };
 
     private static readonly Option<string?> Init = new("--init")
@@ -31,7 +39,8 @@ internal sealed class PretrainCommand : ICliCommand
 
     public Command Create()
     {
-        var command = new Command("pretrain", "Pretrain image and report encoders together (clip, gloria, mgca) on a manifest; --config overlays recipes on configs/pretrain/<method>.yaml.");
+        var command = new Command("pretrain", "Pretrain image and report encoders together (clip, gloria, mgca) on a manifest; --config overlays recipes on configs/pretrain/<method>.yaml. " +
+                                              "Under 'mpirun -np N' the N processes train data-parallel.");
         command.Options.Add(Method);
         command.Options.Add(Data);
         command.Options.Add(Resume);
@@ -41,6 +50,25 @@ internal sealed class PretrainCommand : ICliCommand
 
     private static int Run(CommandContext context)
     {
+        using var ranks = DistributedLaunch.FromEnvironment();
+        if (ranks.WorldSize == 1)
+            return Train(context, ranks);
+        // A rank that stops alone would leave the others waiting in their next all-reduce: end the whole job.
+        try
+        {
+            return Train(context, ranks);
+        }
+        catch (Exception e)
+        {
+            context.Error.WriteLine(e is CxrVLException ? $"error on rank {ranks.Rank}: {e.Message}" : $"internal error on rank {ranks.Rank}: {e}");
+            context.Error.Flush();
+            ranks.Abort(e is CxrVLException ? 2 : 1);
+            throw;
+        }
+    }
+
+    private static int Train(CommandContext context, IDistributedContext ranks)
+    {
         var method = context.Get(Method)!;
         var config = context.LoadConfig<PretrainConfig>($"pretrain/{method.ToLowerInvariant()}", overlay: true);
         config.Method = method;
@@ -48,8 +76,45 @@ internal sealed class PretrainCommand : ICliCommand
         if (!File.Exists(manifest))
             throw new CxrVLException($"manifest '{manifest}' does not exist: build one with 'cxrvl data build'.");
         var resume = context.Get(Resume);
-        var runtime = context.Runtime;
-        return TrainingRuns.Run(context, config.Name, config, resume,
-            (run, cancel) => Pretraining.Run(config, manifest, run, runtime, resume, context.Get(Init), cancel).Training);
+        var options = GlobalOptions.Read(context.ParseResult);
+        RankAgreement.Ensure(ranks, string.Join('\n', ConfigLoader.ToYaml(config), options.Seed, Path.GetFullPath(manifest),
+            resume is null ? "" : Path.GetFullPath(resume), context.Get(Init) ?? ""));
+        var runtime = ranks.WorldSize == 1 ? context.Runtime : TorchRuntime.Configure(options, ranks);
+        using var run = OpenRunFolder(context, config, resume, ranks);
+        // mpirun ends the surviving ranks with SIGTERM when one rank dies.
+        using var terminated = ranks.WorldSize == 1 ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ =>
+            context.Error.WriteLine($"rank {ranks.Rank}: stopped by mpirun because another rank of the job ended; " +
+                                    $"resume with --resume {(ranks.IsMain ? run.Path : "RUN_FOLDER")} (any number of ranks)."));
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+            context.Error.WriteLine("stopping after this step (a checkpoint is written); press Ctrl+C again to abort");
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var result = Pretraining.Run(config, manifest, run, runtime, resume, context.Get(Init), cancel.Token);
+            if (ranks.IsMain)
+                context.Output.WriteLine($"run folder {run.Path}");
+            return result.Training.StopReason == "cancelled" ? 130 : 0;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+            if (!ranks.IsMain)
+                Directory.Delete(run.Path, recursive: true);
+        }
+    }
+
+    /// <summary>Rank 0 owns the run folder; the other ranks log into a scratch folder of their own, removed at the end.</summary>
+    private static RunFolder OpenRunFolder(CommandContext context, PretrainConfig config, string? resume, IDistributedContext ranks)
+    {
+        if (!ranks.IsMain)
+            return RunFolder.Create(config.Name, Directory.CreateTempSubdirectory($"cxrvl-rank{ranks.Rank}-").FullName, console: TextWriter.Null);
+        return resume is not null && Directory.Exists(Path.Combine(resume, "checkpoints")) && context.Get(RunOptions.Out) is null
+            ? context.ReopenRunFolder(resume, config)
+            : context.CreateRunFolder(config.Name, config);
     }
 }

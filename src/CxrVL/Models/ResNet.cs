@@ -72,7 +72,8 @@ public sealed class ResNet : nn.Module<Tensor, ResNetFeatures>
         if (_channelsLast && !ChannelsLast.Is(images))
             images = images.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
         var stem = conv1.forward(images);
-        stem = (_fused ? stem : bn1.forward(stem)).relu_();
+        // call, not forward: hooks run (SyncBatchNorm under data-parallel training).
+        stem = (_fused ? stem : bn1.call(stem)).relu_();
         var x1 = layer1.forward(maxpool.forward(stem));
         var x2 = layer2.forward(x1);
         var x3 = layer3.forward(x2);

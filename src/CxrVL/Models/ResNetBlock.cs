@@ -57,7 +57,8 @@ internal sealed class ResNetBlock : nn.Module<Tensor, Tensor>
         return x.add_(identity).relu_().MoveToOuterDisposeScope();
     }
 
-    private Tensor Normalize(BatchNorm2d norm, Tensor x) => _fused ? x : norm.forward(x);
+    /// <remarks>call, not forward: hooks run (SyncBatchNorm under data-parallel training).</remarks>
+    private Tensor Normalize(BatchNorm2d norm, Tensor x) => _fused ? x : norm.call(x);
 
     /// <summary>Folds every BatchNorm's running statistics and affine parameters into the convolution before it.</summary>
     public void FuseBatchNorm()

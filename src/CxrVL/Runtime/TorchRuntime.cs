@@ -1,3 +1,4 @@
+using CxrVL.Training.Distributed;
 using TorchSharp;
 
 namespace CxrVL.Runtime;
@@ -24,6 +25,17 @@ public static class TorchRuntime
             torch.cuda.manual_seed_all(options.Seed);
         return new RuntimeContext(device, options.Seed, torch.get_num_threads(), new Random(options.Seed));
     }
+
+    /// <summary>
+    /// The runtime of one rank of a data-parallel job: a bare <c>cuda</c> becomes the GPU of the rank's local index, and
+    /// unless <c>--threads</c> is given the machine's cores are shared among its ranks.
+    /// </summary>
+    public static RuntimeContext Configure(RuntimeOptions options, IDistributedContext ranks) =>
+        Configure(options with
+        {
+            Device = DistributedLaunch.DeviceFor(options.Device, ranks),
+            Threads = DistributedLaunch.ThreadsFor(options.Threads, ranks),
+        }) with { Distributed = ranks };
 
     /// <summary>Parses <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>, failing clearly when CUDA is not usable here.</summary>
     public static torch.Device ParseDevice(string text)

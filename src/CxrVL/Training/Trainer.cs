@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using CxrVL.Runs;
 using CxrVL.Training.Checkpoints;
+using CxrVL.Training.Distributed;
 using CxrVL.Training.Optimizers;
 using CxrVL.Training.Schedules;
 using CxrVL.Weights;
@@ -13,13 +14,16 @@ namespace CxrVL.Training;
 /// <summary>
 /// The one training loop every method plugs into: stages with their own optimizer and schedule, gradient
 /// accumulation and clipping, EMA, validation with best-checkpoint selection and early stopping, step and time
-/// budgets, atomic checkpoints and exact resume, per-step metrics and a progress display.
+/// budgets, atomic checkpoints and exact resume, per-step metrics and a progress display. Under <c>mpirun</c> each rank
+/// runs this loop on its shard of every batch; <paramref name="ranks"/> averages the gradients, and only rank 0 saves.
 /// </summary>
-public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int seed, TextWriter? output = null)
+public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int seed, TextWriter? output = null,
+                                    IDistributedContext? ranks = null)
     where TBatch : IDisposable
 {
     private readonly CheckpointStore _store = new(run.CheckpointsPath);
     private readonly TextWriter _output = output ?? Console.Out;
+    private readonly DataParallel _parallel = new(ranks ?? SingleProcess.Instance, config.Distributed);
 
     /// <param name="validate">Validation metrics of the current model (called in evaluation mode); null trains without validation.</param>
     /// <param name="resumeFrom">A checkpoint folder or run folder to continue from; its trainer state must match this run's seed.</param>
@@ -43,6 +47,7 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
                 set_rng_state(tensor(Convert.FromBase64String(rng)));
             run.Log.Info($"resuming from {resumeCheckpoint} at step {state.Step}");
         }
+        using var synchronised = _parallel.Attach(model);
 
         var stopping = new EarlyStopping(config.MonitorGoal, config.Patience);
         stopping.Restore(state.Best, state.EvaluationsWithoutImprovement);
@@ -50,6 +55,7 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
         if (average is not null && resumeCheckpoint is not null)
             LoadInto(average.State, Path.Combine(resumeCheckpoint, CheckpointStore.AverageFile));
 
+        var global = _parallel.GlobalBatch;
         var clock = Stopwatch.StartNew();
         var elapsedBefore = state.ElapsedSeconds;
         double Elapsed() => elapsedBefore + clock.Elapsed.TotalSeconds;
@@ -84,7 +90,7 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
             {
                 var stage = plan[stageIndex];
                 var stageStep = stageIndex == state.Stage ? state.StageStep : 0;
-                var info = Progress(stage, step, stageStep, batches.Epoch);
+                var info = Progress(stage, step, stageStep, batches.Epoch, global);
                 method.OnStageStart(info);
                 using var optimizer = OptimizerFactory.Create(stage.Optimizer, model.named_parameters(), method.LayerId, method.LayerCount);
                 if (resumeCheckpoint is not null && stageIndex == state.Stage && stageStep > 0)
@@ -92,17 +98,17 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
                 var schedule = new LearningRateSchedule(stage.Schedule, stage.Optimizer.PeakLr(effectiveBatch), stage.Steps);
                 var trained = optimizer.Groups.SelectMany(g => g.Parameters).Select(p => p.Parameter).ToList();
                 if (stageIndex > 0 && stageStep == 0)
-                    _store.Save($"{stage.Name}-start", model, null, average, Snapshot(stageIndex, 0));
+                    Save($"{stage.Name}-start", model, null, average, Snapshot(stageIndex, 0));
                 run.Log.Info($"stage {stage.Name}: {stage.Steps} steps, {trained.Count} trained tensors, peak lr {stage.Optimizer.PeakLr(effectiveBatch):g3}", echo: false);
 
                 while (stageStep < stage.Steps)
                 {
-                    if (cancellation.IsCancellationRequested)
+                    if (_parallel.AnyRank(cancellation.IsCancellationRequested))
                     {
                         stopReason = "cancelled";
                         break;
                     }
-                    info = Progress(stage, step, stageStep, batches.Epoch);
+                    info = Progress(stage, step, stageStep, batches.Epoch, global);
                     var lr = schedule.LearningRate(stageStep);
                     foreach (var group in optimizer.Groups)
                         group.LearningRate = lr * group.LrScale;
@@ -120,7 +126,8 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
                             foreach (var (name, term) in loss.Terms.Select(t => ("loss_" + t.Key, t.Value)).Append(("loss", loss.Total)))
                                 stepValues[name] = stepValues.GetValueOrDefault(name) + term.ToDouble() / config.AccumulateGradBatches;
                         }
-                        foreach (var (name, value) in stepValues)
+                        _parallel.AverageGradients(trained, window);
+                        foreach (var (name, value) in _parallel.MeanOverRanks(stepValues))
                             window.Add(name, value);
                         if (config.ClipGradNorm is { } maxNorm)
                             window.Add("grad_norm", nn.utils.clip_grad_norm_(trained, maxNorm));
@@ -128,6 +135,7 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
                         optimizer.ZeroGrad();
                     }
                     method.AfterOptimizerStep(info);
+                    _parallel.AfterOptimizerStep(model);
                     average?.Update(model);
                     step++;
                     stageStep++;
@@ -146,33 +154,34 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
                             : throw new CxrVLException($"train.monitor '{config.Monitor}' is not among the validation metrics: {string.Join(", ", lastValidation.Keys)}.");
                         if (stopping.Record(value) && config.KeepBest)
                         {
-                            bestCheckpoint = _store.Save(CheckpointStore.BestName, model, null, average, Snapshot(stageIndex, stageStep));
+                            bestCheckpoint = Save(CheckpointStore.BestName, model, null, average, Snapshot(stageIndex, stageStep));
                             run.Log.Info(string.Create(CultureInfo.InvariantCulture, $"step {step}: best {config.Monitor} {value:0.####}"), echo: false);
                         }
                         if (stopping.ShouldStop)
                             stopReason = $"early stopping: {config.Monitor} did not improve for {config.Patience} validations";
                     }
 
-                    var overTime = config.Minutes is { } minutes && Elapsed() >= minutes * 60;
+                    var overTime = _parallel.AnyRank(config.Minutes is { } minutes && Elapsed() >= minutes * 60);
                     if (overTime)
                         stopReason = $"time budget of {config.Minutes} minutes reached";
                     var due = (config.CheckpointEvery > 0 && step % config.CheckpointEvery == 0) ||
                               Elapsed() - lastCheckpointAt >= config.CheckpointMinutes * 60;
                     if (due || finished || stopReason != "completed")
                     {
-                        lastCheckpoint = _store.Save(CheckpointStore.StepName(step), model, optimizer, average, Snapshot(stageIndex, stageStep));
-                        _store.Prune(config.KeepLast);
+                        lastCheckpoint = Save(CheckpointStore.StepName(step), model, optimizer, average, Snapshot(stageIndex, stageStep));
+                        if (_parallel.Ranks.IsMain)
+                            _store.Prune(config.KeepLast);
                         lastCheckpointAt = Elapsed();
                     }
                     if (stopReason != "completed")
                         break;
                 }
                 if (stopReason == "cancelled")
-                    lastCheckpoint = _store.Save(CheckpointStore.StepName(step), model, optimizer, average, Snapshot(stageIndex, stageStep));
+                    lastCheckpoint = Save(CheckpointStore.StepName(step), model, optimizer, average, Snapshot(stageIndex, stageStep));
             }
         }, unit: "step", output: _output);
 
-        lastCheckpoint ??= _store.Latest() ?? _store.Save(CheckpointStore.StepName(step), model, null, average,
+        lastCheckpoint ??= _store.Latest() ?? Save(CheckpointStore.StepName(step), model, null, average,
             Snapshot(plan.Count - 1, plan[^1].Steps));
         run.Log.Info($"training stopped after {step} steps: {stopReason}");
         return new TrainingResult(step, stopReason, lastCheckpoint, bestCheckpoint, stopping.Best, lastValidation);
@@ -184,8 +193,12 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
         return Convert.ToBase64String(rng.data<byte>().ToArray());
     }
 
-    private static TrainingProgress Progress(PlannedStage stage, long step, long stageStep, int epoch) =>
-        new(stage.Index, stage.Name, step, stageStep, stage.Steps, epoch, stage.LossWeights);
+    private static TrainingProgress Progress(PlannedStage stage, long step, long stageStep, int epoch, GlobalBatch global) =>
+        new(stage.Index, stage.Name, step, stageStep, stage.Steps, epoch, stage.LossWeights) { Global = global };
+
+    /// <summary>Rank 0 writes the checkpoint; the other ranks only learn its folder.</summary>
+    private string Save(string name, nn.Module model, IOptimizer? optimizer, WeightAverage? average, TrainerState state) =>
+        _parallel.Ranks.IsMain ? _store.Save(name, model, optimizer, average, state) : Path.Combine(_store.Directory, name);
 
     private void LogStep(MetricWindow window, long step, PlannedStage stage, int epoch, double lr, double elapsed, IProgressTracker progress)
     {

@@ -1,3 +1,4 @@
+using CxrVL.Training.Distributed;
 using CxrVL.Training.Optimizers;
 using CxrVL.Training.Schedules;
 
@@ -55,4 +56,7 @@ public sealed class TrainingConfig
     public int Patience { get; set; }
 
     public double? EmaDecay { get; set; }
+
+    /// <summary>Data-parallel behaviour under <c>mpirun -np N</c>.</summary>
+    public DistributedConfig Distributed { get; set; } = new();
 }

@@ -16,15 +16,19 @@ public sealed class BatchLoader<TSample, TBatch> where TSample : IDisposable whe
     private readonly ISampleSource<TSample> _source;
     private readonly IBatchCollator<TSample, TBatch> _collator;
 
-    public BatchLoader(ISampleSource<TSample> source, IBatchCollator<TSample, TBatch> collator, LoaderOptions options)
+    /// <param name="shard">This rank's slice of every batch in a data-parallel job; by default the whole batch.</param>
+    public BatchLoader(ISampleSource<TSample> source, IBatchCollator<TSample, TBatch> collator, LoaderOptions options, DataShard? shard = null)
     {
         options.Validate();
         _source = source;
         _collator = collator;
         Options = options;
+        Shard = shard ?? DataShard.Whole;
     }
 
     public LoaderOptions Options { get; }
+
+    public DataShard Shard { get; }
 
     public LoaderStats Stats { get; } = new();
 
@@ -177,8 +181,7 @@ public sealed class BatchLoader<TSample, TBatch> where TSample : IDisposable whe
 
     private TBatch? Build(int[] order, int epoch, int batch, CancellationToken stop)
     {
-        var first = batch * Options.BatchSize;
-        var last = Math.Min(first + Options.BatchSize, order.Length);
+        var (first, last) = Shard.Slice(batch * Options.BatchSize, Math.Min((batch + 1) * Options.BatchSize, order.Length));
         var samples = new List<TSample>(last - first);
         var rows = new List<int>(last - first);
         try

@@ -1,3 +1,4 @@
+using CxrVL.Training.Distributed;
 using static TorchSharp.torch;
 
 namespace CxrVL.Methods.Alignment;
@@ -8,21 +9,37 @@ public static class ContrastiveLoss
     /// <summary>
     /// Cross-entropy of the scaled cosine similarities in both directions, the i-th image matching the i-th report.
     /// Embeddings are l2-normalised here; <paramref name="scale"/> is 1 / temperature (a tensor when learned, e.g. exp(logit_scale)).
+    /// With a distributed <paramref name="global"/>, this rank's images and reports are scored against every rank's
+    /// (global negatives); the mean over this rank's rows, averaged over ranks, is the loss of the whole batch.
     /// </summary>
-    public static Tensor InfoNce(Tensor images, Tensor texts, Tensor scale, DirectionReduction reduction = DirectionReduction.Mean)
+    public static Tensor InfoNce(Tensor images, Tensor texts, Tensor scale, DirectionReduction reduction = DirectionReduction.Mean,
+                                 GlobalBatch? global = null)
     {
         using var scope = NewDisposeScope();
-        var logits = nn.functional.normalize(images, dim: -1).matmul(nn.functional.normalize(texts, dim: -1).t()) * scale;
-        var targets = arange(logits.shape[0], device: logits.device);
-        var imageToText = nn.functional.cross_entropy(logits, targets);
-        var textToImage = nn.functional.cross_entropy(logits.t(), targets);
+        var (imageUnits, textUnits) = (nn.functional.normalize(images, dim: -1), nn.functional.normalize(texts, dim: -1));
+        Tensor imageToText, textToImage;
+        if (global is { IsDistributed: true })
+        {
+            var (allImages, allTexts) = (global.Gather(imageUnits), global.Gather(textUnits));
+            var targets = arange(allTexts.Start, allTexts.Start + allTexts.Count, device: images.device);
+            imageToText = nn.functional.cross_entropy(imageUnits.matmul(allTexts.All.t()) * scale, targets);
+            textToImage = nn.functional.cross_entropy(textUnits.matmul(allImages.All.t()) * scale, targets);
+        }
+        else
+        {
+            var logits = imageUnits.matmul(textUnits.t()) * scale;
+            var targets = arange(logits.shape[0], device: logits.device);
+            imageToText = nn.functional.cross_entropy(logits, targets);
+            textToImage = nn.functional.cross_entropy(logits.t(), targets);
+        }
         var loss = reduction == DirectionReduction.Mean ? (imageToText + textToImage) / 2 : imageToText + textToImage;
         return loss.MoveToOuterDisposeScope();
     }
 
-    public static Tensor InfoNce(Tensor images, Tensor texts, double temperature, DirectionReduction reduction = DirectionReduction.Mean)
+    public static Tensor InfoNce(Tensor images, Tensor texts, double temperature, DirectionReduction reduction = DirectionReduction.Mean,
+                                 GlobalBatch? global = null)
     {
         using var scale = tensor(1.0 / temperature, dtype: images.dtype, device: images.device);
-        return InfoNce(images, texts, scale, reduction);
+        return InfoNce(images, texts, scale, reduction, global);
     }
 }

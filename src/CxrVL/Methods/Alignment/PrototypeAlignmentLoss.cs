@@ -1,3 +1,4 @@
+using CxrVL.Training.Distributed;
 using static TorchSharp.torch;
 
 namespace CxrVL.Methods.Alignment;
@@ -10,11 +11,13 @@ public static class PrototypeAlignmentLoss
 {
     /// <param name="imageScores">Image embeddings times the normalised prototypes, [B, K].</param>
     /// <param name="textScores">Report embeddings times the same prototypes, [B, K].</param>
-    public static Tensor Compute(Tensor imageScores, Tensor textScores, double epsilon = 0.05, int iterations = 3, double temperature = 0.2)
+    /// <param name="global">Every rank's samples for the Sinkhorn codes in a data-parallel job.</param>
+    public static Tensor Compute(Tensor imageScores, Tensor textScores, double epsilon = 0.05, int iterations = 3, double temperature = 0.2,
+                                 GlobalBatch? global = null)
     {
         using var scope = NewDisposeScope();
-        var imageCodes = SinkhornKnopp.Codes(imageScores, epsilon, iterations);
-        var textCodes = SinkhornKnopp.Codes(textScores, epsilon, iterations);
+        var imageCodes = SinkhornKnopp.Codes(imageScores, epsilon, iterations, global);
+        var textCodes = SinkhornKnopp.Codes(textScores, epsilon, iterations, global);
         var imageLogProbabilities = nn.functional.log_softmax(imageScores / temperature, 1);
         var textLogProbabilities = nn.functional.log_softmax(textScores / temperature, 1);
         var imageToText = -(imageCodes * textLogProbabilities).sum(1).mean();

@@ -39,7 +39,7 @@ public sealed class ClipMethod : nn.Module, IPretrainingMethod
         var texts = text_projection.forward(text_encoder.EncodeGlobal(batch.Text));
         // CLIP clamps the learned scale at 100 so the logits cannot blow up.
         var scale = logit_scale.clamp_max(Math.Log(100)).exp();
-        var global = ContrastiveLoss.InfoNce(images, texts, scale, _config.DirectionReduction);
+        var global = ContrastiveLoss.InfoNce(images, texts, scale, _config.DirectionReduction, progress.Global);
         return LossTerms.Weighted(new Dictionary<string, Tensor> { ["global"] = global }, progress.LossWeights);
     }
 

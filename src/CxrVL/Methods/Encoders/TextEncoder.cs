@@ -68,12 +68,16 @@ public sealed class TextEncoder : nn.Module<TextInput, TextEncoding>
         return result;
     }
 
-    /// <summary>Sums token features into word slots by word id (-1 for special tokens and padding, which are dropped).</summary>
+    /// <summary>
+    /// Sums token features into word slots by word id (-1 for special tokens and padding, which are dropped). There are
+    /// as many slots as tokens, as in GLoRIA and MGCA, so the shape does not depend on the batch's longest report: a
+    /// BatchNorm over the slots (MGCA's local head) then sees the same padding in one process and split over ranks.
+    /// </summary>
     public static (Tensor Words, Tensor Mask) SumIntoWords(Tensor tokens, Tensor wordIds)
     {
         using var scope = NewDisposeScope();
         var (batch, length, dim) = (tokens.shape[0], tokens.shape[1], tokens.shape[2]);
-        var slots = Math.Max(1, wordIds.max().item<long>() + 1);
+        var slots = length;
         // Slot 0 collects the dropped tokens; words start at 1.
         var index = (wordIds + 1).clamp_min(0).unsqueeze(-1).expand(batch, length, dim);
         var summed = zeros([batch, slots + 1, dim], tokens.dtype, tokens.device).scatter_add(1, index, tokens)[.., 1..];

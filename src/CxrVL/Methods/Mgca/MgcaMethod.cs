@@ -49,7 +49,7 @@ public sealed class MgcaMethod : nn.Module, IPretrainingMethod, ILocalAttentionM
         var patches = nn.functional.normalize(image_local.forward(image.Local), dim: -1);
         var words = nn.functional.normalize(text_local.forward(text.Words), dim: -1);
 
-        var instance = ContrastiveLoss.InfoNce(imageEmbedding, textEmbedding, _config.Temperature, _config.DirectionReduction);
+        var instance = ContrastiveLoss.InfoNce(imageEmbedding, textEmbedding, _config.Temperature, _config.DirectionReduction, progress.Global);
 
         var wordWeights = TokenAlignmentLoss.ClippedAttentionWeights(text.WordAttention, text.WordMask);
         var token = TokenAlignmentLoss.Compute(words, patches, wordWeights, mgca.LocalTemperature, queryMask: text.WordMask);
@@ -65,7 +65,7 @@ public sealed class MgcaMethod : nn.Module, IPretrainingMethod, ILocalAttentionM
             prototype_layer.weight!.copy_(nn.functional.normalize(prototype_layer.weight!, dim: 1));
         var prototypes = progress.Epoch < mgca.FreezePrototypesEpochs ? prototype_layer.weight!.detach() : prototype_layer.weight!;
         var prototype = PrototypeAlignmentLoss.Compute(imageEmbedding.matmul(prototypes.t()), textEmbedding.matmul(prototypes.t()),
-            mgca.Epsilon, mgca.SinkhornIterations, mgca.PrototypeTemperature);
+            mgca.Epsilon, mgca.SinkhornIterations, mgca.PrototypeTemperature, progress.Global);
 
         return LossTerms.Weighted(new Dictionary<string, Tensor>
         {

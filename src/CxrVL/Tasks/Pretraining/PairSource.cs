@@ -22,8 +22,9 @@ public sealed class PairSource : IPairBatchSource
     private readonly bool _train;
     private readonly int _seed;
 
+    /// <param name="batchSize">The global batch: with a <paramref name="shard"/>, this rank reads its slice of each.</param>
     public PairSource(IReadOnlyList<ManifestRow> rows, string root, PretrainDataConfig data, ITextTokenizer tokenizer, int maxLength,
-                      int batchSize, bool train, int seed, Device device, IReportBatcher? reports = null)
+                      int batchSize, bool train, int seed, Device device, IReportBatcher? reports = null, DataShard? shard = null)
     {
         var options = new StudyOptions { ImageRecipe = data.ImageRecipe, ReportSections = data.ReportSections, RequireReport = true };
         var loader = new LoaderOptions
@@ -35,7 +36,7 @@ public sealed class PairSource : IPairBatchSource
             SkipBad = data.SkipBad,
             Seed = seed,
         };
-        _loader = StudyLoader.Create(rows, root, options, loader, train);
+        _loader = StudyLoader.Create(rows, root, options, loader, train, shard: shard);
         _tokenizer = tokenizer;
         _maxLength = maxLength;
         _device = device;

@@ -1,3 +1,4 @@
+using CxrVL.Data.Loading;
 using CxrVL.Data.Manifest;
 using CxrVL.Methods.Encoders;
 using CxrVL.Runs;
@@ -41,15 +42,22 @@ public static class Pretraining
         if (initWeights is not null)
             LoadInit(method, initWeights, run.Log);
 
+        var ranks = runtime.Distributed;
+        if (config.Train.BatchSize % ranks.WorldSize != 0)
+            throw new CxrVLException($"train.batch_size {config.Train.BatchSize} is the global batch and must divide evenly among the {ranks.WorldSize} ranks: " +
+                                     $"use a multiple of {ranks.WorldSize}.");
         var trainPairs = Source(method, train, info.Root, config, tokenizer, train: true, runtime, reports);
         var valPairs = val.Count == 0 ? null : Source(method, val, info.Root, config, tokenizer, train: false, runtime, reports);
-        run.Log.Info($"{config.Method}: {train.Count} training rows ({trainPairs.BatchesPerEpoch} batches per epoch), {val.Count} validation rows, device {runtime.Device}");
+        run.Log.Info($"{config.Method}: {train.Count} training rows ({trainPairs.BatchesPerEpoch} batches per epoch), {val.Count} validation rows, device {runtime.Device}" +
+                     (ranks.WorldSize > 1 ? $", {ranks.WorldSize} ranks of {config.Train.BatchSize / ranks.WorldSize} samples per batch" : ""));
         if (trainPairs is SequenceSource sequences)
             run.Log.Info($"{config.Method}: {sequences.Sequences} training study sequences per patient and time order, {sequences.CompleteSequences} complete ({method.SequenceLength} studies), {sequences.BatchSize} per batch");
 
-        var trainer = new Trainer<AlignmentBatch>(config.Train, run, runtime.Seed, run.Log.Console);
+        var trainer = new Trainer<AlignmentBatch>(config.Train, run, runtime.Seed, run.Log.Console, ranks);
+        // Validation is not sharded: every rank scores the whole split with the same weights and gets the same numbers.
         var result = trainer.Fit(method, trainPairs, valPairs is null ? null : () => Validate(method, valPairs), resumeFrom, cancellation);
-        LossCurvePlot.Write(run.Metrics.Path, run.File("loss.png"));
+        if (ranks.IsMain)
+            LossCurvePlot.Write(run.Metrics.Path, run.File("loss.png"));
 
         var skipped = trainPairs.Stats.Skips + (valPairs?.Stats.Skips ?? 0);
         var summary = $"{result.StopReason} after {result.Steps} steps; last checkpoint {result.LastCheckpoint}" +
@@ -59,14 +67,22 @@ public static class Pretraining
     }
 
     /// <summary>Independent pairs, or whole study sequences for a method that learns from them (batch size then counts sequences).</summary>
+    /// <summary>Training batches are sharded over the ranks of an mpirun job; validation is read whole by every rank.</summary>
     private static IPairBatchSource Source(IPretrainingMethod method, IReadOnlyList<ManifestRow> rows, string root, PretrainConfig config,
                                            ITextTokenizer tokenizer, bool train, RuntimeContext runtime,
-                                           IReportBatcher? reports) =>
-        method.SequenceLength > 0
-            ? new SequenceSource(rows, root, config.Data, tokenizer, config.Model.Text.MaxLength, method.SequenceLength,
-                                 config.Train.BatchSize, train, runtime.Seed, runtime.Device)
-            : new PairSource(rows, root, config.Data, tokenizer, config.Model.Text.MaxLength, config.Train.BatchSize, train,
-                             runtime.Seed, runtime.Device, reports);
+                                           IReportBatcher? reports)
+    {
+        var ranks = runtime.Distributed;
+        if (method.SequenceLength > 0)
+        {
+            if (ranks.WorldSize > 1)
+                throw new CxrVLException($"{config.Method} reads whole study sequences, which are not split over mpirun ranks yet: run it as one process.");
+            return new SequenceSource(rows, root, config.Data, tokenizer, config.Model.Text.MaxLength, method.SequenceLength,
+                                      config.Train.BatchSize, train, runtime.Seed, runtime.Device);
+        }
+        return new PairSource(rows, root, config.Data, tokenizer, config.Model.Text.MaxLength, config.Train.BatchSize, train,
+                              runtime.Seed, runtime.Device, reports, train ? new DataShard(ranks.Rank, ranks.WorldSize) : null);
+    }
 
     /// <summary>The rows whose report the method can train on (PRIOR: enough sentences); the others are counted in the log.</summary>
     private static IReadOnlyList<ManifestRow> KeptBy(IReportBatcher? reports, IReadOnlyList<ManifestRow> rows, PretrainConfig config, RunLog log)

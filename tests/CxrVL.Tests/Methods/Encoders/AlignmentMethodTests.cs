@@ -120,8 +120,8 @@ public sealed class AlignmentMethodTests
 
         var (words, mask) = CxrVL.Methods.Encoders.TextEncoder.SumIntoWords(tokens, wordIds);
 
-        Assert.Equal(new float[] { 3, 4, 8 }, words.data<float>().ToArray());
-        Assert.Equal(new[] { true, true, true }, mask.data<bool>().ToArray());
+        Assert.Equal(new float[] { 3, 4, 8, 0, 0, 0 }, words.data<float>().ToArray());
+        Assert.Equal(new[] { true, true, true, false, false, false }, mask.data<bool>().ToArray());
     }
 
     [Fact]
