@@ -17,18 +17,18 @@ internal static class MpiLaunch
         "--mca", "mpi_yield_when_idle", "1",
     ];
 
-    public static Process Start(int ranks, IEnumerable<string> arguments, Action<string>? onLine = null)
+    public static Process Start(int ranks, IEnumerable<string> arguments, Action<string>? onLine = null) =>
+        ranks == 1
+            ? Launch("dotnet", [Cli, .. arguments], onLine)
+            : Launch("mpirun", ["-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), .. LocalOptions, "dotnet", Cli, .. arguments], onLine);
+
+    /// <summary>Two ranks with different command lines (mpirun's MPMD form: <c>-np 1 A : -np 1 B</c>).</summary>
+    public static Process StartPair(IEnumerable<string> first, IEnumerable<string> second, Action<string>? onLine = null) =>
+        Launch("mpirun", [.. LocalOptions, "-np", "1", "dotnet", Cli, .. first, ":", "-np", "1", "dotnet", Cli, .. second], onLine);
+
+    private static Process Launch(string program, IEnumerable<string> arguments, Action<string>? onLine)
     {
-        var start = new ProcessStartInfo(ranks == 1 ? "dotnet" : "mpirun")
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        if (ranks > 1)
-        {
-            foreach (var option in (string[])["-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), .. LocalOptions, "dotnet"])
-                start.ArgumentList.Add(option);
-        }
-        start.ArgumentList.Add(Cli);
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
         start.Environment["CI"] = "true";

@@ -23,7 +23,7 @@ public static class RankAgreement
         var differing = Enumerable.Range(1, hashes.Length - 1).Where(r => hashes[r] != hashes[0]).ToList();
         if (differing.Count > 0)
             throw new CxrVLException($"the ranks disagree on the {what}: rank{(differing.Count > 1 ? "s" : "")} {string.Join(", ", differing)} " +
-                                     "differ from rank 0. Start every rank with the same command line (--config, --set, --seed, --data, --resume) " +
+                                     $"differ{(differing.Count > 1 ? "" : "s")} from rank 0. Start every rank with the same command line (--config, --set, --seed, --data, --resume) " +
                                      "and the same recipe files.");
     }
 }
