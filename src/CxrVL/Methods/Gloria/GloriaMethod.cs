@@ -37,7 +37,7 @@ public sealed class GloriaMethod : nn.Module, IPretrainingMethod, ILocalAttentio
     {
         var (images, regions) = EncodeImages(batch.Images);
         var text = text_encoder.forward(batch.Text);
-        var global = ContrastiveLoss.InfoNce(images, text_embedder.forward(text.Global), _config.Gloria.Gamma3, _config.DirectionReduction,
+        var global = ContrastiveLoss.InfoNce(images, text_embedder.forward(text.Global), 1.0 / _config.Gloria.Gamma3, _config.DirectionReduction,
             progress.Global);
         var local = GloriaLocalLoss.Compute(text_embedder.forward(text.Words), text.WordMask, regions,
             _config.Gloria.Gamma1, _config.Gloria.Gamma2, _config.Gloria.Gamma3, _config.DirectionReduction);
