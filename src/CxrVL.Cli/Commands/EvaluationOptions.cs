@@ -52,8 +52,9 @@ internal static class EvaluationOptions
         if (!context.Get(Untrained))
             return model;
         var config = model.Config;
+        var runDirectory = model.RunDirectory;
         model.Dispose();
-        return PretrainedModel.Untrained(config, runtime.Device, runtime.Seed);
+        return PretrainedModel.Untrained(config, runtime.Device, runtime.Seed, runDirectory);
     }
 
     /// <summary>With <c>--attention-maps N</c>, writes N heat-map overlays into <c>--out</c>/attention and says where.</summary>

@@ -46,6 +46,9 @@ public static class ImageRecipes
         yield return new ImageRecipe("mrm-pretrain", "MRM pretraining (448)", 448, 3, ColorMode.Gray, mrm,
             [new RandomResizedCrop(448, 0.2, 1.0, Interpolation: cubic), new HorizontalFlip()],
             [Resize.Shorter(448, cubic), new CenterCrop(448)]);
+        yield return new ImageRecipe("mrm-pretrain-small", "MRM pretraining for small CPU runs (224)", 224, 3, ColorMode.Gray, mrm,
+            [new RandomResizedCrop(224, 0.2, 1.0, Interpolation: cubic), new HorizontalFlip()],
+            [Resize.Shorter(224, cubic), new CenterCrop(224)]);
         yield return new ImageRecipe("mrm", "MRM fine-tuning (NIH, CheXpert, RSNA, COVID)", 224, 3, ColorMode.Gray, mrm,
             [new RandomResizedCrop(224), new HorizontalFlip()],
             [Resize.Shorter(224), new CenterCrop(224)]);

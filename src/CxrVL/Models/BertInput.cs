@@ -17,6 +17,9 @@ public sealed record BertInput
 
     public Tensor? TokenTypeIds { get; init; }
 
+    /// <summary>[N, D] added to every position's embedding output before the first layer (MRM's image latent).</summary>
+    public Tensor? EmbeddingOffset { get; init; }
+
     public Tensor? EncoderHiddenStates { get; init; }
 
     public Tensor? EncoderAttentionMask { get; init; }

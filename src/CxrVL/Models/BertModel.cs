@@ -50,6 +50,8 @@ public sealed class BertModel : nn.Module<BertInput, BertEncoding>
             : AdditiveMask(input.EncoderAttentionMask, n, input.EncoderHiddenStates.shape[1], causal: false, reference.device);
 
         var states = embeddings.forward(input);
+        if (input.EmbeddingOffset is { } offset)
+            states = states + offset.unsqueeze(1);
         var hiddenStates = input.OutputHiddenStates ? new List<Tensor> { states } : null;
         var attentions = input.OutputAttentions ? new List<Tensor>() : null;
         foreach (var layer in encoder.Layers)

@@ -45,7 +45,7 @@ public static class TrainingPlan
             string.IsNullOrEmpty(stage.Name) ? $"stage{i + 1}" : stage.Name,
             planned[i],
             stage.Optimizer ?? config.Optimizer,
-            stage.Schedule ?? config.Schedule,
+            (stage.Schedule ?? config.Schedule).ForEpochs(stage.Epochs),
             stage.LossWeights)).ToList();
     }
 }

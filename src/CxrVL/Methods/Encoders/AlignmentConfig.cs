@@ -1,6 +1,7 @@
 using CxrVL.Methods.Alignment;
 using CxrVL.Methods.MedST;
 using CxrVL.Methods.Prior;
+using CxrVL.Methods.Mrm;
 
 namespace CxrVL.Methods.Encoders;
 
@@ -32,6 +33,8 @@ public sealed class AlignmentConfig
     public MedstConfig Medst { get; set; } = new();
 
     public PriorConfig Prior { get; set; } = new();
+
+    public MrmConfig Mrm { get; set; } = new();
 }
 
 /// <summary>GLoRIA's local-loss constants (gamma1 attention sharpness, gamma2 word aggregation, gamma3 score scale).</summary>

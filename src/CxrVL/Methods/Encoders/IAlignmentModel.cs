@@ -11,4 +11,7 @@ public interface IAlignmentModel
     Tensor EmbedImages(Tensor images);
 
     Tensor EmbedTexts(TextInput text);
+
+    /// <summary>False for a model without a report embedding in the images' space (MRM): only its image features are used.</summary>
+    bool EmbedsTexts => true;
 }

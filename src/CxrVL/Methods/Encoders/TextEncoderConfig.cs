@@ -18,4 +18,10 @@ public sealed class TextEncoderConfig
     public int Intermediate { get; set; } = 3072;
 
     public int MaxLength { get; set; } = 112;
+
+    /// <summary>
+    /// When set, a WordPiece vocabulary of this many tokens ([PAD] [UNK] [CLS] [MASK] first) is trained on the training
+    /// reports when a run starts (MRM: 30,000) and kept in the run folder as tokenizer.json; <see cref="Tokenizer"/> is not read.
+    /// </summary>
+    public int? TrainVocabulary { get; set; }
 }

@@ -55,7 +55,8 @@ public static class Embedder
                     {
                         images.Add(model.Method.EmbedImages(batch.Images).cpu().MoveToOuterDisposeScope());
                     }
-                    texts.Add(model.Method.EmbedTexts(batch.Text).cpu().MoveToOuterDisposeScope());
+                    // A model without report embeddings (MRM) stores an empty [B, 0] block, so the rows still line up.
+                    texts.Add((model.Method.EmbedsTexts ? model.Method.EmbedTexts(batch.Text).cpu() : zeros([batch.Size, 0L])).MoveToOuterDisposeScope());
                     kept.AddRange(batch.Rows.Select(i => rows[i]));
                 }
                 tracker.Advance();
@@ -78,6 +79,7 @@ public static class Embedder
             ReportSections = model.Config.Data.ReportSections,
             Workers = model.Config.Data.Workers,
             SkipBad = skipBad,
+            ReportPrefix = model.Config.Data.ReportPrefix,
         };
         return new PairSource(rows, root, data, model.Tokenizer, model.Config.Model.Text.MaxLength, batchSize, train: false, seed: 0, device,
                               model.ReportBatcher);

@@ -17,6 +17,7 @@ public sealed class PairSource : IPairBatchSource
     private readonly BatchLoader<StudySample, StudyBatch> _loader;
     private readonly ITextTokenizer _tokenizer;
     private readonly int _maxLength;
+    private readonly string _prefix;
     private readonly Device _device;
     private readonly IReportBatcher? _reports;
     private readonly bool _train;
@@ -39,6 +40,7 @@ public sealed class PairSource : IPairBatchSource
         _loader = StudyLoader.Create(rows, root, options, loader, train, shard: shard);
         _tokenizer = tokenizer;
         _maxLength = maxLength;
+        _prefix = data.ReportPrefix;
         _device = device;
         _reports = reports;
         _train = train;
@@ -68,7 +70,7 @@ public sealed class PairSource : IPairBatchSource
         // On the CPU .to() returns the same tensor object; the pair batch needs its own handle, as the study batch is disposed.
         var images = batch.Images.to(_device);
         images = ReferenceEquals(images, batch.Images) ? images.alias() : images;
-        var reports = batch.Reports.Select(r => r ?? "").ToList();
+        var reports = batch.Reports.Select(r => _prefix + (r ?? "")).ToList();
         // A resumed epoch must shuffle as the first pass did: the generator depends only on the seed, epoch and batch.
         var text = _reports is null
             ? ReportTokens.Encode(_tokenizer, reports, _maxLength, _device)

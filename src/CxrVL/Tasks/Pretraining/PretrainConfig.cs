@@ -8,7 +8,7 @@ public sealed class PretrainConfig
 {
     public string Name { get; set; } = "pretrain";
 
-    /// <summary>clip, gloria or mgca (see <see cref="PretrainingMethods"/>).</summary>
+    /// <summary>clip, gloria, mgca or mrm (see <see cref="PretrainingMethods"/>).</summary>
     public string Method { get; set; } = "clip";
 
     public PretrainDataConfig Data { get; set; } = new();

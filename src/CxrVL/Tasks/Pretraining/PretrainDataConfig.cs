@@ -14,6 +14,9 @@ public sealed class PretrainDataConfig
     /// <summary>Split used for validation; empty or null to train without validation.</summary>
     public string? ValSplit { get; set; } = "valid";
 
+    /// <summary>Text put before every report before tokenising (MRM: "[CLS] ", its vocabulary has no post-processor).</summary>
+    public string ReportPrefix { get; set; } = "";
+
     public int Workers { get; set; } = 2;
 
     /// <summary>Skip rows with a missing or corrupt image or an empty report (counted and reported) instead of failing.</summary>

@@ -11,12 +11,16 @@ namespace CxrVL.Tasks.Pretraining;
 /// <summary>A trained (or, with no weights, untrained) image-report model with its recipe and tokenizer, ready to embed.</summary>
 public sealed class PretrainedModel : IDisposable
 {
-    private PretrainedModel(PretrainConfig config, IPretrainingMethod method, ITextTokenizer tokenizer, string? weights)
+    /// <summary>Where a run keeps the vocabulary it trained (<c>model.text.train_vocabulary</c>).</summary>
+    public const string TrainedTokenizerFile = "tokenizer.json";
+
+    private PretrainedModel(PretrainConfig config, IPretrainingMethod method, ITextTokenizer tokenizer, string? weights, string? runDirectory)
     {
         Config = config;
         Method = method;
         Tokenizer = tokenizer;
         Weights = weights;
+        RunDirectory = runDirectory;
     }
 
     public PretrainConfig Config { get; }
@@ -31,6 +35,9 @@ public sealed class PretrainedModel : IDisposable
     /// <summary>The method's own report encoding (PRIOR's sentence maps), or null for plain tokenisation.</summary>
     public IReportBatcher? ReportBatcher => Method.ReportBatcher(Tokenizer, Config.Model.Text.MaxLength);
 
+    /// <summary>The run folder the model came from (its config.yaml and a trained tokenizer live there), if any.</summary>
+    public string? RunDirectory { get; }
+
     /// <summary>
     /// Loads a model from <c>--checkpoint</c>: a run folder, a checkpoint folder or a weights file inside a run folder. The
     /// recipe comes from the run's <c>config.yaml</c>; weights load strictly.
@@ -38,30 +45,45 @@ public sealed class PretrainedModel : IDisposable
     public static PretrainedModel Load(string checkpoint, Device device)
     {
         var weights = CheckpointStore.ResolveWeights(checkpoint);
-        var config = ConfigLoader.Load<PretrainConfig>(FindRunConfig(weights));
-        var model = Build(config, device);
+        var runConfig = FindRunConfig(weights);
+        var config = ConfigLoader.Load<PretrainConfig>(runConfig);
+        var model = Build(config, device, Path.GetDirectoryName(runConfig));
         using var state = CheckpointReader.Read(weights);
         StateDictLoader.Load(model.Method.Model, state);
         model.Method.Model.eval();
-        return new PretrainedModel(config, model.Method, model.Tokenizer, weights);
+        return new PretrainedModel(config, model.Method, model.Tokenizer, weights, model.RunDirectory);
     }
 
-    /// <summary>A freshly initialised model of a recipe: the untrained baseline every evaluation is compared with.</summary>
-    public static PretrainedModel Untrained(PretrainConfig config, Device device, int seed)
+    /// <summary>
+    /// A freshly initialised model of a recipe: the untrained baseline every evaluation is compared with.
+    /// <paramref name="runDirectory"/> supplies the vocabulary of a recipe that trains its own.
+    /// </summary>
+    public static PretrainedModel Untrained(PretrainConfig config, Device device, int seed, string? runDirectory = null)
     {
         manual_seed(seed);
-        var model = Build(config, device);
+        var model = Build(config, device, runDirectory);
         model.Method.Model.eval();
         return model;
     }
 
-    private static PretrainedModel Build(PretrainConfig config, Device device)
+    /// <summary>The recipe's tokenizer: its <c>model.text.tokenizer</c>, or the vocabulary a run trained (in <paramref name="runDirectory"/>).</summary>
+    public static ITextTokenizer LoadTokenizer(PretrainConfig config, string? runDirectory)
     {
-        var tokenizer = Tokenizers.Load(Pretraining.ResolveDataPath(config.Model.Text.Tokenizer));
+        if (config.Model.Text.TrainVocabulary is null)
+            return Tokenizers.Load(Pretraining.ResolveDataPath(config.Model.Text.Tokenizer));
+        var path = runDirectory is null ? null : Path.Combine(runDirectory, TrainedTokenizerFile);
+        return path is not null && File.Exists(path)
+            ? Tokenizers.Load(path)
+            : throw new CxrVLException($"this recipe trains its vocabulary (model.text.train_vocabulary), but no {TrainedTokenizerFile} was found in the run folder '{runDirectory}'.");
+    }
+
+    private static PretrainedModel Build(PretrainConfig config, Device device, string? runDirectory)
+    {
+        var tokenizer = LoadTokenizer(config, runDirectory);
         var text = TextEncoder.Configure(config.Model.Text, tokenizer.VocabularySize);
         var method = PretrainingMethods.Create(config.Method, config.Model, text);
         method.Model.to(device);
-        return new PretrainedModel(config, method, tokenizer, null);
+        return new PretrainedModel(config, method, tokenizer, null, runDirectory);
     }
 
     /// <summary>Embeds texts in batches, l2-normalised, [N, D] on the CPU.</summary>
@@ -84,6 +106,7 @@ public sealed class PretrainedModel : IDisposable
     /// <summary>Texts as the method reads them (in evaluation: sentences kept in order).</summary>
     public TextInput EncodeTexts(IReadOnlyList<string> texts, Device device)
     {
+        texts = texts.Select(t => Config.Data.ReportPrefix + t).ToList();
         if (ReportBatcher is { } reports)
             return reports.Encode(texts, null, device);
         return ReportTokens.Encode(Tokenizer, texts, Config.Model.Text.MaxLength, device);

@@ -26,7 +26,7 @@ public static class Pretraining
         var trainFilter = PairFilter.Apply(rows.Where(r => r.Split == config.Data.TrainSplit), config.Data.ReportSections);
         var validate = !string.IsNullOrEmpty(config.Data.ValSplit);
         var valFilter = PairFilter.Apply(validate ? rows.Where(r => r.Split == config.Data.ValSplit) : [], config.Data.ReportSections);
-        var tokenizer = Tokenizers.Load(ResolveDataPath(config.Model.Text.Tokenizer));
+        var tokenizer = PrepareTokenizer(config, trainFilter.Kept, run);
         var textConfig = Methods.Encoders.TextEncoder.Configure(config.Model.Text, tokenizer.VocabularySize);
         using var method = PretrainingMethods.Create(config.Method, config.Model, textConfig);
         var reports = method.ReportBatcher(tokenizer, config.Model.Text.MaxLength);
@@ -119,6 +119,24 @@ public static class Pretraining
         using var weights = CheckpointReader.Read(path);
         var report = method.Initialise(weights, path);
         log.Info($"initialised from {path}: {report}");
+    }
+
+    /// <summary>
+    /// The recipe's tokenizer, or (with <c>model.text.train_vocabulary</c>) a WordPiece vocabulary trained on the training
+    /// reports and kept in the run folder; a resumed run reuses the one it trained.
+    /// </summary>
+    private static ITextTokenizer PrepareTokenizer(PretrainConfig config, IReadOnlyList<ManifestRow> train, RunFolder run)
+    {
+        if (config.Model.Text.TrainVocabulary is not { } size)
+            return PretrainedModel.LoadTokenizer(config, run.Path);
+        var path = run.File(PretrainedModel.TrainedTokenizerFile);
+        if (File.Exists(path))
+            return Tokenizers.Load(path);
+        var texts = train.Select(r => r.Report!.Join(config.Data.ReportSections)!).ToList();
+        var tokenizer = WordPieceTrainer.Train(texts, new WordPieceTrainerOptions { VocabularySize = size });
+        tokenizer.Save(path);
+        run.Log.Info($"trained a WordPiece vocabulary of {tokenizer.VocabularySize} tokens (asked for {size}) on {texts.Count} training reports: {path}");
+        return tokenizer;
     }
 
     /// <summary>A recipe's data path: absolute or existing as given, else under the data root.</summary>

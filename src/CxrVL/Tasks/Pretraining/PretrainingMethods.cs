@@ -5,6 +5,7 @@ using CxrVL.Methods.Gloria;
 using CxrVL.Methods.MedST;
 using CxrVL.Methods.Mgca;
 using CxrVL.Methods.Prior;
+using CxrVL.Methods.Mrm;
 using CxrVL.Models;
 
 namespace CxrVL.Tasks.Pretraining;
@@ -20,6 +21,7 @@ public static class PretrainingMethods
             ["mgca"] = (model, text) => new MgcaMethod(model, text),
             ["medst"] = (model, text) => new MedstMethod(model, text),
             ["prior"] = (model, text) => new PriorMethod(model, text),
+            ["mrm"] = (model, text) => new MrmMethod(model, text),
         };
 
     public static IEnumerable<string> Names => Factories.Keys.Order(StringComparer.Ordinal);

@@ -21,6 +21,7 @@ public sealed class SequenceSource : IPairBatchSource
     private readonly PretrainDataConfig _data;
     private readonly ITextTokenizer _tokenizer;
     private readonly int _maxLength;
+    private readonly string _prefix;
     private readonly int _length;
     private readonly bool _train;
     private readonly long _seed;
@@ -39,6 +40,7 @@ public sealed class SequenceSource : IPairBatchSource
         _data = data;
         _tokenizer = tokenizer;
         _maxLength = maxLength;
+        _prefix = data.ReportPrefix;
         _length = sequenceLength;
         _train = train;
         _seed = seed;
@@ -81,7 +83,7 @@ public sealed class SequenceSource : IPairBatchSource
     {
         using var scope = NewDisposeScope();
         var studies = batch.Studies;
-        var text = ReportTokens.Encode(_tokenizer, studies.Reports.Select(r => r ?? "").ToList(), _maxLength, _device);
+        var text = ReportTokens.Encode(_tokenizer, studies.Reports.Select(r => _prefix + (r ?? "")).ToList(), _maxLength, _device);
         var frontal = studies.Images.select(1, 0).contiguous().to(_device);
         var lateral = studies.Images.select(1, 1).contiguous().to(_device);
         var hasLateral = studies.ImagePresent!.select(1, 1).contiguous().to(_device);

@@ -16,6 +16,8 @@ public static class RetrievalEvaluation
 
     public static IReadOnlyDictionary<string, double> Evaluate(PairEmbeddings pairs, IReadOnlyList<string> reportTexts, IReadOnlyList<int>? classes = null)
     {
+        if (pairs.Texts.shape[1] == 0)
+            throw new CxrVLException("this model has no report embeddings (MRM learns no joint image-report space): retrieval does not apply.");
         var similarity = SimilarityMatrix.Of(pairs.Images, pairs.Texts);
         var byText = reportTexts.Select((text, i) => (Key: Normalise(text), i)).GroupBy(p => p.Key)
             .ToDictionary(g => g.Key, g => (IReadOnlyCollection<int>)g.Select(p => p.i).ToList());

@@ -27,6 +27,9 @@ public sealed class ScheduleConfig
     /// <summary>Warmup as a fraction of all steps (MGCA and MedST warm up for 40% of training).</summary>
     public double? WarmupFraction { get; set; }
 
+    /// <summary>Warmup in epochs (MAE and MRM: 40 of 200); planned as that share of the stage's epochs, so a shortened run keeps it.</summary>
+    public double? WarmupEpochs { get; set; }
+
     /// <summary>Learning rate at step 0 of the warmup (pl_bolts' warmup_start_lr; 0 for MAE).</summary>
     public double WarmupStartLr { get; set; }
 
@@ -38,4 +41,17 @@ public sealed class ScheduleConfig
     public long StepSize { get; set; } = 1;
 
     public double Gamma { get; set; } = 0.1;
+
+    /// <summary>This schedule for a stage of <paramref name="epochs"/> epochs: <see cref="WarmupEpochs"/> becomes a warmup fraction.</summary>
+    public ScheduleConfig ForEpochs(int epochs)
+    {
+        if (WarmupEpochs is not { } warmup)
+            return this;
+        if (warmup < 0 || warmup > epochs)
+            throw new CxrVLException($"schedule.warmup_epochs {warmup} does not fit in {epochs} epochs.");
+        var resolved = (ScheduleConfig)MemberwiseClone();
+        resolved.WarmupFraction = warmup / epochs;
+        resolved.WarmupEpochs = null;
+        return resolved;
+    }
 }

@@ -1,0 +1,166 @@
+using CxrVL.Methods.Encoders;
+using CxrVL.Methods.Mrm;
+using CxrVL.Models;
+using CxrVL.Tests.Models;
+using CxrVL.Training;
+using CxrVL.Weights;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace CxrVL.Tests.Methods.Mrm;
+
+[Collection(TorchGlobalStateCollection.Name)]
+public sealed class MrmMethodTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("cxrvl-mrm-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static AlignmentConfig Config(string backbone, int decoderDim, int textHidden) => new()
+    {
+        Image = new ImageEncoderConfig { Backbone = backbone, ImageSize = 224 },
+        Text = new TextEncoderConfig { Layers = 1, Hidden = textHidden, Heads = 2, Intermediate = 2 * textHidden, MaxLength = 100 },
+        Mrm = new MrmConfig { DecoderDim = decoderDim, DecoderDepth = 1, DecoderHeads = 2 },
+    };
+
+    private static BertConfig Text(AlignmentConfig config, int vocabulary) =>
+        TextEncoder.Configure(config.Text, vocabulary);
+
+    [Fact]
+    public void ForwardFollowsTheShapeWalkthrough()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(1);
+        var config = Config("vit_t16", 64, 32);
+        using var method = new MrmMethod(config, Text(config, 50));
+        method.eval();
+        var (images, text) = Batch(448, 100, 50);
+        using var noGrad = no_grad();
+
+        var (imageLoss, reportLoss, details) = method.Forward(images, text);
+
+        Assert.Equal(32, method.TargetPatch);
+        Assert.Equal([2, 3, 448, 448], details.Reconstruction.shape);
+        Assert.Equal([2, 196], details.PatchMask.shape);
+        Assert.Equal([2, 100, 50], details.Logits.shape);
+        // The untrained decoder predicts ~0 for unit-variance targets, the untrained MLM ~uniform over the vocabulary.
+        Assert.InRange(imageLoss.item<float>(), 0.5, 3);
+        Assert.InRange(reportLoss.item<float>(), Math.Log(50) - 1.5, Math.Log(50) + 1.5);
+        var state = method.state_dict();
+        Assert.Equal([100L, 32], state["bert_encoder.model.bert.embeddings.position_embeddings.weight"].shape);
+        Assert.Equal([3072L, 64], state["decoder_pred.weight"].shape);
+        Assert.Equal([32L, 192], state["bert_mlp.weight"].shape);
+        Assert.DoesNotContain(state.Keys, k => k.Contains("pooler", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void BothLossesFallWhenOneBatchIsTrainedOn()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(2);
+        // A 64 px encoder input predicting 32 px patches of the 128 px image: MRM's 2x geometry on a 4 x 4 grid.
+        var config = Config("vit_t16", 64, 32);
+        config.Image.ImageSize = 64;
+        config.Text.MaxLength = 16;
+        config.Mrm.TargetImageSize = 128;
+        using var method = new MrmMethod(config, Text(config, 30));
+        var (images, text) = Batch(128, 16, 30);
+        var optimizer = TorchSharp.torch.optim.AdamW(method.parameters(), lr: 3e-3);
+        var progress = new TrainingProgress(0, "train", 0, 0, 1, 0, new Dictionary<string, double>());
+        method.train();
+        var losses = new List<(float Image, float Report)>();
+        for (var step = 0; step < 15; step++)
+        {
+            using var stepScope = NewDisposeScope();
+            // The same masks every step, so the model can fit this batch.
+            manual_seed(100);
+            optimizer.zero_grad();
+            var loss = method.Loss(new AlignmentBatch(images.alias(), text, [0, 1]), progress);
+            loss.Total.backward();
+            optimizer.step();
+            losses.Add((loss.Terms["image"].item<float>(), loss.Terms["report"].item<float>()));
+        }
+        output.WriteLine($"image {losses[0].Image:0.000} -> {losses[^1].Image:0.000}, report {losses[0].Report:0.000} -> {losses[^1].Report:0.000}");
+        Assert.True(losses[^1].Image < 0.8 * losses[0].Image);
+        Assert.True(losses[^1].Report < losses[0].Report - 0.5);
+    }
+
+    /// <summary>Two smooth images (learnable targets) and reports of consecutive ids after a [CLS], one word per token.</summary>
+    private static (Tensor Images, TextInput Text) Batch(int size, int length, int vocabulary)
+    {
+        var ramp = linspace(-1, 1, size);
+        var image = (ramp.unsqueeze(0) * ramp.unsqueeze(1)).sin();
+        var images = stack([image.expand(3, -1, -1), image.t().expand(3, -1, -1)]).contiguous();
+        var ids = (arange(length) % (vocabulary - 4) + 4).expand(2, length).clone();
+        ids[.., 0] = 2;
+        var words = arange(-1, length - 1).expand(2, length).clone();
+        return (images, new TextInput(ids, ones(2, length, dtype: ScalarType.Int64), words));
+    }
+
+    [Fact]
+    public void TorchvisionVitLoadsStrictlyIntoTheEncoderAndReproducesPyTorch()
+    {
+        using var scope = NewDisposeScope();
+        PythonReference.Run(ModelReference.Script, "vit_b_16", _directory);
+        using var weights = CheckpointReader.Read(Path.Combine(_directory, "weights.pt"));
+        using var io = CheckpointReader.Read(Path.Combine(_directory, "io.pt"));
+        var config = Config("vit_b16", 64, 32);
+        using var method = new MrmMethod(config, Text(config, 40));
+
+        var report = method.Initialise(weights, "weights.pt");
+
+        Assert.Empty(report.Missing);
+        Assert.Empty(report.Unexpected);
+        Assert.Equal(["heads.head.weight", "heads.head.bias"], report.Dropped);
+        Assert.Equal(method.Encoder.state_dict().Count, report.Loaded.Count);
+        Assert.Contains(report.AllowedMissing, k => k.StartsWith("decoder_", StringComparison.Ordinal));
+        method.eval();
+        using var noGrad = no_grad();
+        var tokens = method.Encoder.forward(io["input"]).Tokens;
+        var difference = (tokens - io["tokens"]).abs().max().item<float>();
+        output.WriteLine($"encoder tokens: max |difference| {difference:0.0e+0}");
+        Assert.True(difference < 1e-4);
+        // The masked path with nothing removed gives the same tokens once the shuffle is undone.
+        var all = method.Encoder.ForwardMasked(io["input"], 0.0);
+        var restored = all.Tokens[.., 1..].gather(1, all.RestoreIndices.unsqueeze(-1).expand(-1, -1, 768));
+        Assert.True((restored - io["tokens"][.., 1..]).abs().max().item<float>() < 1e-4);
+    }
+
+    [Fact]
+    public void OfficialMrmNamesLoadStrictlyAndAnEncoderOnlyCheckpointLeavesTheRestFresh()
+    {
+        using var scope = NewDisposeScope();
+        var config = Config("vit_t16", 64, 32);
+        using var method = new MrmMethod(config, Text(config, 40));
+        // MRM.pth's layout (anchors §5.4): timm encoder names at the top level, MRM's own names for the rest, and
+        // Hugging Face's tied copy of the word embeddings.
+        var official = method.state_dict().ToDictionary(
+            p => p.Key.StartsWith("encoder.", StringComparison.Ordinal) ? p.Key["encoder.".Length..] : p.Key,
+            p => p.Value.detach().clone() + 1);
+        official["bert_encoder.model.cls.predictions.decoder.weight"] = official["bert_encoder.model.bert.embeddings.word_embeddings.weight"];
+        Assert.Contains("blocks.11.attn.qkv.weight", official.Keys);
+        Assert.Contains("bert_mlp.weight", official.Keys);
+        Assert.Contains("mask_token", official.Keys);
+
+        using (var state = StateDict.Borrow(official))
+        {
+            var report = method.Initialise(state, "MRM.pth");
+            Assert.Empty(report.AllowedMissing);
+            Assert.Equal(["bert_encoder.model.cls.predictions.decoder.weight"], report.Dropped);
+        }
+        Assert.True(method.state_dict()["encoder.norm.weight"].equal(official["norm.weight"]).all().item<bool>());
+
+        var encoderOnly = official.Where(p => !p.Key.StartsWith("decoder_", StringComparison.Ordinal) && !p.Key.StartsWith("bert_", StringComparison.Ordinal)
+                                             && p.Key != "mask_token").ToDictionary();
+        using (var state = StateDict.Borrow(encoderOnly))
+        {
+            var report = method.Initialise(state, "mae_pretrain_vit_base.pth");
+            Assert.Contains("decoder_pred.weight", report.AllowedMissing);
+            Assert.Contains("bert_mlp.weight", report.AllowedMissing);
+        }
+        // Anything else missing is still an error.
+        encoderOnly.Remove("norm.bias");
+        using (var state = StateDict.Borrow(encoderOnly))
+            Assert.Throws<StateDictLoadException>(() => method.Initialise(state, "partial.pth"));
+    }
+}
