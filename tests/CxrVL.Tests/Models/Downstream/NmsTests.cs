@@ -41,12 +41,13 @@ public sealed class NmsTests
         try
         {
             File.WriteAllLines(input, lines);
-            foreach (var threshold in new[] { 0.3, 0.5, 0.7 })
+            double[] thresholds = [0.3, 0.5, 0.7];
+            var output = PythonReference.Run(PythonReference.Script("Models/Downstream/reference/nms.py"), input,
+                string.Join(',', thresholds.Select(t => t.ToString(CultureInfo.InvariantCulture)))).Split('\n');
+            for (var t = 0; t < thresholds.Length; t++)
             {
-                var output = PythonReference.Run(PythonReference.Script("Models/Downstream/reference/nms.py"), input,
-                    threshold.ToString(CultureInfo.InvariantCulture)).Split('\n');
-                Assert.Equal(Parse(output[0]), Nms.Apply(boxes, scores, threshold));
-                Assert.Equal(Parse(output[1]), Nms.Batched(boxes, scores, categories, threshold));
+                Assert.Equal(Parse(output[2 * t]), Nms.Apply(boxes, scores, thresholds[t]));
+                Assert.Equal(Parse(output[2 * t + 1]), Nms.Batched(boxes, scores, categories, thresholds[t]));
             }
         }
         finally
