@@ -41,6 +41,8 @@ public sealed class DataParallelArithmeticTests
         }
     }
 
+    private static readonly Lock GlobalGeneratorLock = new();
+
     private static (Tensor Images, Tensor Texts) Data()
     {
         manual_seed(11);
@@ -53,10 +55,17 @@ public sealed class DataParallelArithmeticTests
     private static (Dictionary<string, Tensor> Gradients, Dictionary<string, Tensor> Buffers) Step(
         IDistributedContext ranks, bool global, Func<Tower, Tensor, Tensor, GlobalBatch, Tensor> loss)
     {
-        manual_seed(3);
-        using var model = new Tower();
+        Tower model;
+        Tensor images, texts;
+        // Thread ranks share torch's global generator: seed and draw under one lock so every rank gets the same weights and data.
+        lock (GlobalGeneratorLock)
+        {
+            manual_seed(3);
+            model = new Tower();
+            (images, texts) = Data();
+        }
+        using var disposeModel = model;
         model.train();
-        var (images, texts) = Data();
         var share = Batch / ranks.WorldSize;
         var mine = (images.narrow(0, ranks.Rank * share, share), texts.narrow(0, ranks.Rank * share, share));
         using var sync = ranks.WorldSize > 1 ? new SyncBatchNorm(model, ranks) : null;
