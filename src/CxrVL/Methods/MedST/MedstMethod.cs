@@ -71,7 +71,7 @@ public sealed class MedstMethod : nn.Module, IPretrainingMethod
         var words = nn.functional.normalize(text_local.forward(text.Words), dim: -1);
         var patchMask = multiView ? PatchMask(batch.HasLateral!, patches.shape[1]) : null;
 
-        var global = ContrastiveLoss.InfoNce(imageEmbedding, textEmbedding, _config.Temperature, _config.DirectionReduction);
+        var global = ContrastiveLoss.InfoNce(imageEmbedding, textEmbedding, _config.Temperature, _config.DirectionReduction, progress.Global);
 
         var wordContext = TokenAlignmentLoss.Attend(words, patches, temperature, patchMask);
         var wordWeights = word_weighting.forward(nn.functional.normalize(words * wordContext, dim: -1), text.WordMask);

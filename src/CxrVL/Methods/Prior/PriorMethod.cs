@@ -3,6 +3,7 @@ using CxrVL.Methods.Encoders;
 using CxrVL.Models;
 using CxrVL.Text;
 using CxrVL.Training;
+using CxrVL.Training.Distributed;
 using CxrVL.Weights;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -82,10 +83,13 @@ public sealed class PriorMethod : nn.Module, IPretrainingMethod, IPromptScorer
     public LoadReport Initialise(StateDict weights, string source) => PriorWeights.Load(this, weights, source);
 
     public LossTerms Loss(AlignmentBatch batch, TrainingProgress progress) =>
-        LossTerms.Weighted(Forward(batch, progress.Stage + 1).Terms, progress.LossWeights);
+        LossTerms.Weighted(Forward(batch, progress.Stage + 1, progress.Global).Terms, progress.LossWeights);
 
-    /// <summary>PRIOR's training step <paramref name="stage"/> (1 to 3) on a batch whose reports carry sentence maps.</summary>
-    public PriorStep Forward(AlignmentBatch batch, int stage)
+    /// <summary>
+    /// PRIOR's training step <paramref name="stage"/> (1 to 3) on a batch whose reports carry sentence maps; with
+    /// <paramref name="global"/> spanning several ranks, the global alignment takes every rank's pairs as negatives.
+    /// </summary>
+    public PriorStep Forward(AlignmentBatch batch, int stage, GlobalBatch? global = null)
     {
         stage = Math.Clamp(stage, 1, 3);
         var (localImage, globalImage) = EncodeImages(batch.Images);
@@ -100,7 +104,7 @@ public sealed class PriorMethod : nn.Module, IPretrainingMethod, IPromptScorer
         }
         var globalText = global_text_attention.forward(local, mask);
         var scale = logit_scale.exp();
-        terms["global"] = ContrastiveLoss.InfoNce(globalImage, globalText, scale);
+        terms["global"] = ContrastiveLoss.InfoNce(globalImage, globalText, scale, global: global);
         var cross = local_cross_attention.Forward(localImage, local, mask);
         terms["local_img"] = PriorLosses.SimSiam(localImage, cross.TextToImage, predictor.forward);
         terms["local_txt"] = PriorLosses.IntraReportInfoNce(local, cross.ImageToText, mask, local_logit_scale.exp());

@@ -73,15 +73,12 @@ public static class Pretraining
                                            IReportBatcher? reports)
     {
         var ranks = runtime.Distributed;
+        DataShard? shard = train ? new DataShard(ranks.Rank, ranks.WorldSize) : null;
         if (method.SequenceLength > 0)
-        {
-            if (ranks.WorldSize > 1)
-                throw new CxrVLException($"{config.Method} reads whole study sequences, which are not split over mpirun ranks yet: run it as one process.");
             return new SequenceSource(rows, root, config.Data, tokenizer, config.Model.Text.MaxLength, method.SequenceLength,
-                                      config.Train.BatchSize, train, runtime.Seed, runtime.Device);
-        }
+                                      config.Train.BatchSize, train, runtime.Seed, runtime.Device, shard);
         return new PairSource(rows, root, config.Data, tokenizer, config.Model.Text.MaxLength, config.Train.BatchSize, train,
-                              runtime.Seed, runtime.Device, reports, train ? new DataShard(ranks.Rank, ranks.WorldSize) : null);
+                              runtime.Seed, runtime.Device, reports, shard);
     }
 
     /// <summary>The rows whose report the method can train on (PRIOR: enough sentences); the others are counted in the log.</summary>

@@ -11,7 +11,8 @@ namespace CxrVL.Tasks.Pretraining;
 /// Sequence-aware image-report batches (MedST): a batch holds whole study sequences (<see cref="StudySequences"/>) of
 /// frontal + lateral pairs, the complete sequences first, and says how many of its pairs they are
 /// (<see cref="AlignmentBatch.SequenceItems"/>). <c>train.batch_size</c> counts sequences. A bad row (with
-/// <c>data.skip_bad</c>) drops its whole sequence from the batch.
+/// <c>data.skip_bad</c>) drops its whole sequence from the batch. In a data-parallel job each rank reads a contiguous
+/// slice of every batch's sequences (complete ones still first), so ranks together read what one process would.
 /// </summary>
 public sealed class SequenceSource : IPairBatchSource
 {
@@ -26,9 +27,11 @@ public sealed class SequenceSource : IPairBatchSource
     private readonly bool _train;
     private readonly long _seed;
     private readonly Device _device;
+    private readonly DataShard _shard;
 
+    /// <param name="sequencesPerBatch">The global batch in sequences: with a <paramref name="shard"/>, this rank reads its slice of each.</param>
     public SequenceSource(IReadOnlyList<ManifestRow> rows, string root, PretrainDataConfig data, ITextTokenizer tokenizer, int maxLength,
-                          int sequenceLength, int sequencesPerBatch, bool train, long seed, Device device)
+                          int sequenceLength, int sequencesPerBatch, bool train, long seed, Device device, DataShard? shard = null)
     {
         var options = new StudyOptions
         {
@@ -45,6 +48,7 @@ public sealed class SequenceSource : IPairBatchSource
         _train = train;
         _seed = seed;
         _device = device;
+        _shard = shard ?? DataShard.Whole;
         BatchSize = sequencesPerBatch;
     }
 
@@ -60,22 +64,18 @@ public sealed class SequenceSource : IPairBatchSource
     /// <summary>Bad rows met in the latest epoch.</summary>
     public LoaderStats Stats { get; private set; } = new();
 
+    /// <remarks>A resumed epoch starts at <paramref name="startBatch"/> without decoding the batches before it (batch k depends only on the seed, epoch and k).</remarks>
     public IEnumerable<AlignmentBatch> Epoch(int epoch, int startBatch = 0)
     {
         var plan = StudySequences.Plan(_chunks, _length, BatchSize, _train, _seed, epoch);
         var order = plan.SelectMany(b => b).Select(c => _chunks[c]).ToArray();
         var loader = new BatchLoader<ChunkSample, SequenceBatch>(new ChunkSamples(order, _studies), new ChunkCollator(_collator, _length),
-            new LoaderOptions { BatchSize = BatchSize, Workers = _data.Workers, Shuffle = false, SkipBad = _data.SkipBad, Seed = _seed });
+            new LoaderOptions { BatchSize = BatchSize, Workers = _data.Workers, Shuffle = false, SkipBad = _data.SkipBad, Seed = _seed }, _shard);
         Stats = loader.Stats;
-        var index = 0;
-        foreach (var batch in loader.ReadEpoch(epoch))
+        foreach (var batch in loader.ReadEpoch(epoch, startBatch))
         {
             using (batch)
-            {
-                if (index++ < startBatch)
-                    continue;
                 yield return ToPairs(batch);
-            }
         }
     }
 
