@@ -184,13 +184,13 @@ public sealed class VisionTransformer : nn.Module<Tensor, VitFeatures>
     {
         using var noGrad = no_grad();
         if (Config.PositionEmbedding == VitPositionEmbedding.Learned)
-            nn.init.trunc_normal_(pos_embed, std: 0.02);
+            TruncatedNormal.Fill(pos_embed, std: 0.02);
         nn.init.normal_(cls_token, std: 1e-6);
         foreach (var module in modules())
         {
             if (module is Linear linear)
             {
-                nn.init.trunc_normal_(linear.weight, std: 0.02);
+                TruncatedNormal.Fill(linear.weight, std: 0.02);
                 if (linear.bias is not null)
                     nn.init.zeros_(linear.bias);
             }

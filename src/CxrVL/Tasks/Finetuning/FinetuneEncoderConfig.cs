@@ -1,3 +1,5 @@
+using CxrVL.Models;
+
 namespace CxrVL.Tasks.Finetuning;
 
 /// <summary>The <c>encoder:</c> section: where the image encoder comes from and which of it trains.</summary>
@@ -19,6 +21,12 @@ public sealed class FinetuneEncoderConfig
 
     /// <summary>Key map rules applied to a weights file before the strict load (see <c>cxrvl weights convert --map</c>).</summary>
     public string? KeyMap { get; set; }
+
+    /// <summary>
+    /// How a ViT pools its tokens: <c>class_token</c> (after the final <c>norm</c>) or <c>average</c> (mean of the patch
+    /// tokens, then a fresh <c>fc_norm</c>; the checkpoint's <c>norm</c> is dropped, as MAE and MRM fine-tune).
+    /// </summary>
+    public VitPooling Pooling { get; set; } = VitPooling.ClassToken;
 
     /// <summary>Stochastic depth rate of ViT blocks (MRM fine-tunes with 0.1).</summary>
     public double DropPath { get; set; }

@@ -1,0 +1,89 @@
+using CxrVL.Configuration;
+using CxrVL.Methods.Encoders;
+using CxrVL.Models;
+using CxrVL.Tasks.Finetuning;
+using CxrVL.Tasks.Pretraining;
+using CxrVL.Weights;
+using static TorchSharp.torch;
+
+namespace CxrVL.Tests.Tasks.Finetuning;
+
+/// <summary>
+/// <c>--encoder RUN</c> for every pretraining method: the fine-tuning encoder receives exactly the tensors of the
+/// method's image backbone, wherever the method keeps it in its state dict.
+/// </summary>
+[Collection(TorchGlobalStateCollection.Name)]
+public sealed class EncoderLoaderTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("cxrvl-encoder-loader-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    /// <summary>
+    /// A run folder holding <paramref name="method"/>'s freshly initialised weights; returns its full state dict and the
+    /// checkpoint's weights file.
+    /// </summary>
+    private (Dictionary<string, Tensor> State, string Weights) WriteRun(string method, string backbone, string run)
+    {
+        var config = new PretrainConfig { Method = method };
+        config.Model.Image.Backbone = backbone;
+        config.Model.Image.ImageSize = 64;
+        config.Model.Mrm.TargetImageSize = 128;
+        config.Model.Text.Layers = 1;
+        config.Model.Text.Hidden = 32;
+        config.Model.Text.Heads = 2;
+        config.Model.Text.Intermediate = 64;
+        config.Model.EmbedDim = 32;
+        config.Model.Mgca.HiddenDim = 32;
+        config.Model.Prior.Prototypes = 8;
+        var checkpoint = Path.Combine(run, "checkpoints", "step-000001");
+        Directory.CreateDirectory(checkpoint);
+        File.WriteAllText(Path.Combine(run, "config.yaml"), ConfigLoader.ToYaml(config));
+        manual_seed(5);
+        using var model = PretrainingMethods.Create(method, config.Model, TextEncoder.Configure(config.Model.Text, 50));
+        var state = model.Model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
+        var weights = Path.Combine(checkpoint, "model.safetensors");
+        SafeTensors.Write(weights, StateDict.Borrow(state));
+        return (state, weights);
+    }
+
+    [Theory]
+    [InlineData("clip", "resnet18", "image_encoder.backbone.")]
+    [InlineData("prior", "resnet18", "image_encoder.encoder.")]
+    [InlineData("medst", "vit_t16", "image_encoder.")]
+    [InlineData("mrm", "vit_t16", "encoder.")]
+    public void EveryMethodsRunGivesItsImageBackboneExactly(string method, string backbone, string prefix)
+    {
+        var run = Path.Combine(_root, method);
+        var (written, weights) = WriteRun(method, backbone, run);
+
+        var loaded = EncoderLoader.Load(new FinetuneEncoderConfig { Source = weights }, CPU, seed: 1);
+
+        var tensors = loaded.Module.state_dict();
+        Assert.NotEmpty(tensors);
+        foreach (var (name, value) in tensors)
+            Assert.True(value.allclose(written[prefix + name], rtol: 0, atol: 0), $"{method}: {name}");
+        // MedST's lateral experts stay behind: the fine-tuned encoder is the single-view one.
+        Assert.DoesNotContain(tensors.Keys, k => k.Contains("mlp_l", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AveragePoolingReplacesThePretrainedNormWithAFreshFcNorm()
+    {
+        var run = Path.Combine(_root, "mrm-average");
+        var (written, weights) = WriteRun("mrm", "vit_t16", run);
+
+        var loaded = EncoderLoader.Load(new FinetuneEncoderConfig { Source = weights, Pooling = VitPooling.Average }, CPU, seed: 1);
+
+        var tensors = loaded.Module.state_dict();
+        Assert.DoesNotContain("norm.weight", tensors.Keys);
+        Assert.True(tensors["fc_norm.weight"].allclose(ones(tensors["fc_norm.weight"].shape), rtol: 0, atol: 0));
+        Assert.True(tensors["blocks.0.attn.qkv.weight"].allclose(written["encoder.blocks.0.attn.qkv.weight"], rtol: 0, atol: 0));
+        using var images = randn(2, 3, 64, 64);
+        var vit = (VisionTransformer)loaded.Module;
+        vit.eval();
+        var features = vit.forward(images);
+        var expected = nn.functional.layer_norm(features.Tokens[.., 1..].mean([1]), [vit.Config.EmbedDim], eps: vit.Config.LayerNormEps);
+        Assert.True(features.Pooled.allclose(expected, atol: 1e-5));
+    }
+}
