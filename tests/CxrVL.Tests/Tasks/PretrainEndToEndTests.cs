@@ -35,6 +35,13 @@ public sealed class PretrainEndToEndTests : IDisposable
         var steps = MetricsLog.Read(Path.Combine(run, "metrics.jsonl")).Where(l => l.TryGetProperty("loss", out _)).ToList();
         Assert.Equal(3, steps.Count);
         Assert.Contains(MetricsLog.Read(Path.Combine(run, "metrics.jsonl")), l => l.TryGetProperty("val_loss", out _));
+        // The validation's retrieval score (which pretrain/small monitors) is what `cxrvl retrieve` finds on the same split.
+        var validation = MetricsLog.Read(Path.Combine(run, "metrics.jsonl")).Single(l => l.TryGetProperty("val_recall", out _));
+        var validRetrieval = CliRunner.Run("retrieve", "--checkpoint", run, "--data", manifest, "--split", "valid");
+        Assert.True(validRetrieval.Code == 0, validRetrieval.Error);
+        var validRecall = JsonDocument.Parse(validRetrieval.Output[validRetrieval.Output.IndexOf('{')..]).RootElement.EnumerateObject()
+            .Where(p => p.Name.Contains("_recall@", StringComparison.Ordinal)).Average(p => p.Value.GetDouble());
+        Assert.Equal(validRecall, validation.GetProperty("val_recall").GetDouble(), 9);
         Assert.True(File.Exists(Path.Combine(run, "loss.png")));
 
         var zeroshotOut = Path.Combine(_directory, "zeroshot");
