@@ -28,7 +28,7 @@ internal sealed class EnvCommand : ICliCommand
         o.WriteLine($"cxrvl          {report.CxrVLVersion}");
         o.WriteLine($"TorchSharp     {report.TorchSharpVersion}");
         o.WriteLine($"libtorch       {report.LibTorchVersion}");
-        o.WriteLine($".NET           {report.DotNetVersion}");
+        o.WriteLine($"runtime        {report.DotNetVersion}");
         o.WriteLine($"OS             {report.OperatingSystem}");
         o.WriteLine($"CPU            {report.CpuModel} ({report.LogicalCores} logical cores)");
         o.WriteLine($"CPU features   {(report.CpuFeatures.Count == 0 ? "none detected" : string.Join(' ', report.CpuFeatures))}");

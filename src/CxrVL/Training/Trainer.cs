@@ -163,7 +163,7 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
 
                     var overTime = _parallel.AnyRank(config.Minutes is { } minutes && Elapsed() >= minutes * 60);
                     if (overTime)
-                        stopReason = $"time budget of {config.Minutes} minutes reached";
+                        stopReason = $"time budget of {config.Minutes:0.##} minutes reached";
                     var due = (config.CheckpointEvery > 0 && step % config.CheckpointEvery == 0) ||
                               Elapsed() - lastCheckpointAt >= config.CheckpointMinutes * 60;
                     if (due || finished || stopReason != "completed")

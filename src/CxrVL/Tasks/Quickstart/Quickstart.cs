@@ -283,7 +283,7 @@ public static class Quickstart
     private static string Describe(RuntimeContext runtime)
     {
         var report = EnvironmentReport.Collect();
-        return $"CxrVL {report.CxrVLVersion}, TorchSharp {report.TorchSharpVersion}, libtorch {report.LibTorchVersion}, .NET {report.DotNetVersion}; " +
+        return $"CxrVL {report.CxrVLVersion}, TorchSharp {report.TorchSharpVersion}, libtorch {report.LibTorchVersion}, {report.DotNetVersion}; " +
                $"{report.CpuModel} ({report.LogicalCores} logical cores), {runtime.Threads} torch threads, device {runtime.Device}, seed {runtime.Seed}; {report.OperatingSystem}";
     }
 }
