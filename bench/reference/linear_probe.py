@@ -2,6 +2,9 @@
 inverse regularisation C chosen by validation AUROC, refitted on train and scored on test. Writes labels.csv and
 scores.csv for `cxrvl eval cls` (the AUROC is computed there, with CxrVL's metrics).
 
+LABEL is a manifest label (positive where labels[LABEL] == 1) or view=VIEW (positive where the first image's view is
+VIEW, e.g. view=PA against AP and AP SUPINE; rows without a view are left out).
+
 usage: linear_probe.py MANIFEST.jsonl LABEL TRAIN.safetensors VALID.safetensors TEST.safetensors OUT_DIR
 """
 import json
@@ -26,13 +29,23 @@ def read_embeddings(path):
     return features, json.loads(header["__metadata__"]["study_ids"])
 
 
+def keep_labelled(features, ids, labels):
+    rows = [i for i, study in enumerate(ids) if study in labels]
+    return features[rows], [ids[i] for i in rows]
+
+
 def main(manifest, label, train, valid, test, out):
     labels = {}
     with open(manifest) as f:
         for line in f:
             row = json.loads(line)
-            labels[row["study_id"]] = 1 if row.get("labels", {}).get(label) == 1 else 0
-    (x_train, id_train), (x_valid, id_valid), (x_test, id_test) = (read_embeddings(p) for p in (train, valid, test))
+            if label.startswith("view="):
+                view = (row.get("images") or [{}])[0].get("view")
+                if view is not None:
+                    labels[row["study_id"]] = 1 if view == label[len("view="):] else 0
+            else:
+                labels[row["study_id"]] = 1 if (row.get("labels") or {}).get(label) == 1 else 0
+    (x_train, id_train), (x_valid, id_valid), (x_test, id_test) = (keep_labelled(*read_embeddings(p), labels) for p in (train, valid, test))
     y_train, y_valid = (np.array([labels[i] for i in ids]) for ids in (id_train, id_valid))
     scaler = StandardScaler().fit(x_train)
     x_train, x_valid, x_test = (scaler.transform(x) for x in (x_train, x_valid, x_test))
