@@ -39,6 +39,21 @@ public sealed class PriorConfig
     /// <summary>Shuffle a report's sentences each time it is read for training (PRIOR's SentenceShuffle).</summary>
     public bool ShuffleSentences { get; set; } = true;
 
+    /// <summary>
+    /// How the sentence prototype bank starts: <c>random</c> (PRIOR: N(0, 1) rows) or <c>sentences</c> (at the first
+    /// step of stage 2, the rows become that batch's sentence embeddings, drawn at random; one process only). From
+    /// random weights, random rows capture every sentence with a handful of prototypes and the reports' pooled
+    /// prototypes become indistinguishable.
+    /// </summary>
+    public PrototypeBankInit BankInit { get; set; } = PrototypeBankInit.Random;
+
     /// <summary>Weight of the local cross-attention probabilities in the zero-shot score (PRIOR: 0.5).</summary>
     public double ZeroShotLocalWeight { get; set; } = 0.5;
+}
+
+/// <summary>Starting rows of PRIOR's sentence prototype bank (<see cref="PriorConfig.BankInit"/>).</summary>
+public enum PrototypeBankInit
+{
+    Random,
+    Sentences,
 }

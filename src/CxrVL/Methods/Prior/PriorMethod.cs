@@ -82,14 +82,18 @@ public sealed class PriorMethod : nn.Module, IPretrainingMethod, IPromptScorer
     /// <summary><c>--init</c> takes PRIOR's <c>prior_resnet50.pt</c> or its full image-text state dict (see <see cref="PriorWeights"/>).</summary>
     public LoadReport Initialise(StateDict weights, string source) => PriorWeights.Load(this, weights, source);
 
-    public LossTerms Loss(AlignmentBatch batch, TrainingProgress progress) =>
-        LossTerms.Weighted(Forward(batch, progress.Stage + 1, progress.Global).Terms, progress.LossWeights);
+    public LossTerms Loss(AlignmentBatch batch, TrainingProgress progress)
+    {
+        var fillBank = training && _prior.BankInit == PrototypeBankInit.Sentences && progress.Stage == 1 && progress.StageStep == 0;
+        return LossTerms.Weighted(Forward(batch, progress.Stage + 1, progress.Global, fillBank).Terms, progress.LossWeights);
+    }
 
     /// <summary>
     /// PRIOR's training step <paramref name="stage"/> (1 to 3) on a batch whose reports carry sentence maps; with
     /// <paramref name="global"/> spanning several ranks, the global alignment takes every rank's pairs as negatives.
     /// </summary>
-    public PriorStep Forward(AlignmentBatch batch, int stage, GlobalBatch? global = null)
+    /// <param name="fillBank">First set the prototype bank's rows to this batch's sentence embeddings (<see cref="PrototypeBankInit.Sentences"/>).</param>
+    public PriorStep Forward(AlignmentBatch batch, int stage, GlobalBatch? global = null, bool fillBank = false)
     {
         stage = Math.Clamp(stage, 1, 3);
         var (localImage, globalImage) = EncodeImages(batch.Images);
@@ -99,6 +103,8 @@ public sealed class PriorMethod : nn.Module, IPretrainingMethod, IPromptScorer
         BankQuery? bank = null;
         if (stage >= 2)
         {
+            if (fillBank)
+                sentence_bank.FillFrom(Select(sentences, mask));
             (local, bank) = Quantise(sentences, mask);
             terms["proto"] = bank.Loss;
         }

@@ -45,6 +45,18 @@ public sealed class SentencePrototypeBank : nn.Module
         return result;
     }
 
+    /// <summary>Sets the prototypes to rows of <paramref name="sentences"/> [M, D] drawn at random (with replacement when M &lt; K).</summary>
+    public void FillFrom(Tensor sentences)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (count, available) = (embed.weight!.shape[0], sentences.shape[0]);
+        var rows = available >= count
+            ? randperm(available, device: sentences.device)[..(int)count]
+            : randint(available, [count], device: sentences.device);
+        embed.weight!.copy_(sentences.detach().index_select(0, rows));
+    }
+
     /// <summary>
     /// PRIOR's L_kl: KL(softmax(<paramref name="targetDistances"/>) || softmax(predicted · E^T)), summed over prototypes and
     /// averaged over rows (batchmean).

@@ -45,6 +45,10 @@ public static class Pretraining
             LoadInit(method, initWeights, run.Log);
 
         var ranks = runtime.Distributed;
+        if (ranks.WorldSize > 1 && config.Method.Equals("prior", StringComparison.OrdinalIgnoreCase) &&
+            config.Model.Prior.BankInit == Methods.Prior.PrototypeBankInit.Sentences)
+            throw new CxrVLException("model.prior.bank_init: sentences fills the prototype bank from one rank's batch, which the other ranks would not share: " +
+                                     "run it as one process or use bank_init: random.");
         if (config.Train.BatchSize % ranks.WorldSize != 0)
             throw new CxrVLException($"train.batch_size {config.Train.BatchSize} is the global batch and must divide evenly among the {ranks.WorldSize} ranks: " +
                                      $"use a multiple of {ranks.WorldSize}.");
