@@ -23,7 +23,8 @@ else
   names=()
   for script in bench/run-*.sh; do
     name=$(basename "$script" .sh); name=${name#run-}
-    [ "$name" = all ] && continue
+    # run-mrm-probe.sh evaluates a given MRM run (a quality check, not a speed benchmark).
+    [ "$name" = all ] || [ "$name" = mrm-probe ] && continue
     [[ " ${SKIP:-} " == *" $name "* ]] && continue
     names+=("$name")
   done

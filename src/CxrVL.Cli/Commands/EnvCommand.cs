@@ -34,6 +34,7 @@ internal sealed class EnvCommand : ICliCommand
         o.WriteLine($"CPU features   {(report.CpuFeatures.Count == 0 ? "none detected" : string.Join(' ', report.CpuFeatures))}");
         o.WriteLine($"memory         {report.TotalMemoryBytes / (1024.0 * 1024 * 1024):0.0} GiB");
         o.WriteLine($"torch threads  {report.TorchThreads} intra-op, {report.TorchInteropThreads} inter-op");
+        o.WriteLine($"matrix kernels {report.MatrixKernels}");
         o.WriteLine($"CUDA           {(report.CudaAvailable ? $"available, {report.CudaDevices} device(s)" : "not available")}");
         o.WriteLine($"device         {runtime.Device} (seed {runtime.Seed})");
         o.WriteLine($"data root      {report.DataRoot ?? $"not found (set {DataRoots.EnvironmentVariable})"}");

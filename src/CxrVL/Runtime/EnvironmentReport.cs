@@ -20,7 +20,8 @@ public sealed record EnvironmentReport(
     IReadOnlyList<string> CpuFeatures,
     long TotalMemoryBytes,
     string? DataRoot,
-    IReadOnlyDictionary<string, bool> Datasets)
+    IReadOnlyDictionary<string, bool> Datasets,
+    string MatrixKernels)
 {
     public static EnvironmentReport Collect()
     {
@@ -44,7 +45,8 @@ public sealed record EnvironmentReport(
             DetectCpuFeatures(),
             GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
             dataRoot,
-            datasets);
+            datasets,
+            MklCpuDispatch.Status);
     }
 
     /// <summary>TorchSharp reports the libtorch package version with four parts (2.10.0.0); users know it as 2.10.0.</summary>

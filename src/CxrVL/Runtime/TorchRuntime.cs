@@ -3,7 +3,7 @@ using TorchSharp;
 
 namespace CxrVL.Runtime;
 
-/// <summary>Starts TorchSharp for a run: allocator policy, thread count, seeds and device.</summary>
+/// <summary>Starts TorchSharp for a run: allocator policy, MKL kernel choice, thread count, seeds and device.</summary>
 public static class TorchRuntime
 {
     /// <summary>
@@ -14,6 +14,7 @@ public static class TorchRuntime
     {
         NativeAllocator.KeepFreedMemory();
         var device = ParseDevice(options.Device);
+        MklCpuDispatch.UseInstructionSetsOnAnyVendor();
         if (options.Threads is { } threads)
         {
             if (threads < 1)
