@@ -22,11 +22,14 @@ public sealed class AdamW(IReadOnlyList<ParameterGroup> groups, double beta1 = 0
 
         if (group.WeightDecay != 0)
             parameter.mul_(1 - lr * group.WeightDecay);
-        average.mul_(beta1).add_(gradient, alpha: 1 - beta1);
+        // Each pass reads or writes every value of the parameter's size, and a large model's step is bound by memory
+        // traffic: lerp_ is one pass where mul_ + add_ are two, and folding sqrt(1 - beta2^t) into eps and the step
+        // size, avg / (sqrt(sq) / r + eps) = r avg / (sqrt(sq) + r eps), saves dividing the root by r.
+        average.lerp_(gradient, 1 - beta1);
         squares.mul_(beta2).addcmul_(gradient, gradient, value: 1 - beta2);
         var biasCorrection1 = 1 - Math.Pow(beta1, t);
-        var biasCorrection2 = 1 - Math.Pow(beta2, t);
-        var denominator = squares.sqrt().div_(Math.Sqrt(biasCorrection2)).add_(eps);
-        parameter.addcdiv_(average, denominator, value: -lr / biasCorrection1);
+        var correction2Root = Math.Sqrt(1 - Math.Pow(beta2, t));
+        using var denominator = squares.sqrt().add_(eps * correction2Root);
+        parameter.addcdiv_(average, denominator, value: -lr * correction2Root / biasCorrection1);
     }
 }
