@@ -8,8 +8,9 @@ namespace CxrVL.Runtime;
 /// the project's 2-core VM: ResNet-50 inference 6-9.5 img/s by default, 9.6-11.5 with the policy below).
 /// Keeping freed memory in the heap trades a higher resident set for steady step times. With that, each of glibc's
 /// per-thread arenas (up to 8 per core: loader workers, torch threads) keeps its own high-water mark, and the resident set
-/// kept rising by 5-8% from step 50 to 200 of a pretraining run as batches of varying shapes landed in different
-/// arenas; two arenas hold it within 1-2% at the same speed. MALLOC_ARENA_MAX, when set, is left to glibc.
+/// kept rising by 5-11% from step 50 to 200 of a pretraining run as batches of varying shapes landed in different
+/// arenas (still 5.5-10.7% with two arenas); one arena held clip's within 1%, at the same speed within the noise of
+/// an 80-step run. MALLOC_ARENA_MAX, when set, is left to glibc.
 /// Set CXRVL_GLIBC_MALLOC_DEFAULTS=1 to keep glibc's defaults.
 /// </summary>
 internal static partial class NativeAllocator
@@ -30,7 +31,7 @@ internal static partial class NativeAllocator
             mallopt(MmapMax, 0);
             mallopt(TrimThreshold, int.MaxValue);
             if (Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is null)
-                mallopt(ArenaMax, 2);
+                mallopt(ArenaMax, 1);
         }
         catch (DllNotFoundException)
         {
