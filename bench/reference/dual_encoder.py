@@ -59,8 +59,10 @@ def rate(channels_last, warmup, iterations):
 
     def step():
         optimizer.zero_grad()
-        model.loss(images, ids, mask).backward()
+        loss = model.loss(images, ids, mask)
+        loss.backward()
         optimizer.step()
+        return loss
     return measure(iterations, BATCH, step, warmup)
 
 

@@ -9,11 +9,14 @@ the protocol of bench/CxrVL.Bench/MaeBenchmark.cs: --warmup untimed steps, then 
 """
 import argparse
 import os
-import time
+import sys
 
 import numpy as np
 import torch
 import torch.nn as nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from resnet50 import measure  # noqa: E402
 
 BATCH, SIZE, PATCH, MASK_RATIO = 8, 224, 16, 0.75
 
@@ -117,14 +120,11 @@ def main():
 
     def step():
         optimizer.zero_grad()
-        model(images).backward()
+        loss = model(images)
+        loss.backward()
         optimizer.step()
-    for _ in range(args.warmup):
-        step()
-    start = time.perf_counter()
-    for _ in range(args.iterations):
-        step()
-    rate = BATCH * args.iterations / (time.perf_counter() - start)
+        return loss
+    rate = measure(args.iterations, BATCH, step, args.warmup)
     print(f"# pytorch {torch.__version__} threads {torch.get_num_threads()} mkldnn {torch.backends.mkldnn.is_available()}")
     print(f"train_adamw {rate:.3f}")
 

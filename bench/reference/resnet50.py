@@ -19,12 +19,19 @@ WARMUP = 2
 
 
 def measure(iterations, batch, step, warmup=None):
-    """--warmup untimed steps, then images per second over the timed steps (shared with dual_encoder.py)."""
+    """--warmup untimed steps, then images per second over the timed steps (shared with dual_encoder.py and mae.py).
+
+    Each step's result (the loss, or the logits) stays referenced until the next step has run, as the `loss = ...`
+    variable of a training loop keeps it. Dropping it at once lets glibc trim the top of the heap after every step
+    and fault it back in during the next one: ResNet-50 training measured 8.3 img/s that way against 11.2 here.
+    """
+    result = None
     for _ in range(WARMUP if warmup is None else warmup):
-        step()
+        result = step()
     start = time.perf_counter()
     for _ in range(iterations):
-        step()
+        result = step()
+    del result
     return batch * iterations / (time.perf_counter() - start)
 
 
@@ -52,8 +59,10 @@ def train(channels_last, iterations):
 
     def step():
         optimizer.zero_grad()
-        F.cross_entropy(model(images), labels).backward()
+        loss = F.cross_entropy(model(images), labels)
+        loss.backward()
         optimizer.step()
+        return loss
     return measure(iterations, TRAIN_BATCH, step)
 
 
