@@ -35,6 +35,8 @@ internal sealed class EnvCommand : ICliCommand
         o.WriteLine($"memory         {report.TotalMemoryBytes / (1024.0 * 1024 * 1024):0.0} GiB");
         o.WriteLine($"torch threads  {report.TorchThreads} intra-op, {report.TorchInteropThreads} inter-op");
         o.WriteLine($"matrix kernels {report.MatrixKernels}");
+        o.WriteLine($"conv caches    {report.ConvolutionCaches}");
+        o.WriteLine($"NNPACK         {report.Nnpack}");
         o.WriteLine($"CUDA           {(report.CudaAvailable ? $"available, {report.CudaDevices} device(s)" : "not available")}");
         o.WriteLine($"device         {runtime.Device} (seed {runtime.Seed})");
         o.WriteLine($"data root      {report.DataRoot ?? $"not found (set {DataRoots.EnvironmentVariable})"}");
@@ -48,7 +50,12 @@ internal sealed class EnvCommand : ICliCommand
             $"self-check     forward/backward: loss {result.InitialLoss:0.0000} -> {result.FinalLoss:0.0000} in {result.Steps} Adam steps; " +
             $"autograd vs finite differences: max relative error {result.GradientRelativeError:0.0e+0}; " +
             $"matmul {result.MatmulGflops:0.0} GFLOP/s; {result.Elapsed.TotalSeconds:0.00} s"));
-        o.WriteLine($"self-check     {(result.Passed ? "passed" : "FAILED")}");
-        return result.Passed ? 0 : 1;
+        var convolutions = ConvolutionCheck.Run(runtime.Seed);
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"self-check     convolutions: {convolutions.Convolutions} ResNet-50 shapes forward and backward (NCHW and channels-last) " +
+            $"against float64: max relative error {convolutions.MaxRelativeError:0.0e+0}; {convolutions.Elapsed.TotalSeconds:0.00} s"));
+        var passed = result.Passed && convolutions.Passed;
+        o.WriteLine($"self-check     {(passed ? "passed" : "FAILED")}");
+        return passed ? 0 : 1;
     }
 }

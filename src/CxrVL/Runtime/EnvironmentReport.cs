@@ -21,7 +21,9 @@ public sealed record EnvironmentReport(
     long TotalMemoryBytes,
     string? DataRoot,
     IReadOnlyDictionary<string, bool> Datasets,
-    string MatrixKernels)
+    string MatrixKernels,
+    string ConvolutionCaches,
+    string Nnpack)
 {
     public static EnvironmentReport Collect()
     {
@@ -46,7 +48,9 @@ public sealed record EnvironmentReport(
             GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
             dataRoot,
             datasets,
-            MklCpuDispatch.Status);
+            MklCpuDispatch.Status,
+            ConvolutionBackends.CacheStatus,
+            ConvolutionBackends.NnpackStatus);
     }
 
     /// <summary>TorchSharp reports the libtorch package version with four parts (2.10.0.0); users know it as 2.10.0.</summary>

@@ -3,7 +3,7 @@ using TorchSharp;
 
 namespace CxrVL.Runtime;
 
-/// <summary>Starts TorchSharp for a run: allocator policy, MKL kernel choice, thread count, seeds and device.</summary>
+/// <summary>Starts TorchSharp for a run: allocator policy, MKL and convolution kernel choice, thread count, seeds and device.</summary>
 public static class TorchRuntime
 {
     /// <summary>
@@ -15,6 +15,8 @@ public static class TorchRuntime
         NativeAllocator.KeepFreedMemory();
         var device = ParseDevice(options.Device);
         MklCpuDispatch.UseInstructionSetsOnAnyVendor();
+        ConvolutionBackends.PrepareForThisCpu();
+        ConvolutionBackends.SwitchOffUnavailableNnpack();
         if (options.Threads is { } threads)
         {
             if (threads < 1)
