@@ -36,7 +36,8 @@ internal sealed class ResNet50Benchmark : IBenchmark
         var mmapped = AllocatorProbe.MmappedMegabytesFor256MbTensor();
         output.WriteLine($"# cxrvl libtorch {torch.__version__} threads {runtime.Threads}; " +
                          $"CXRVL_GLIBC_MALLOC_DEFAULTS={Environment.GetEnvironmentVariable("CXRVL_GLIBC_MALLOC_DEFAULTS") ?? "unset"}; " +
-                         $"a 256 MB tensor on the main thread: {mmapped?.ToString(CultureInfo.InvariantCulture) ?? "?"} MB mmapped");
+                         $"a 256 MB tensor on the main thread: {mmapped?.ToString(CultureInfo.InvariantCulture) ?? "?"} MB mmapped; " +
+                         $"convolution caches: {ConvolutionBackends.CacheStatus}");
         foreach (var variant in variants)
         {
             var rate = variant.StartsWith("train", StringComparison.Ordinal)
