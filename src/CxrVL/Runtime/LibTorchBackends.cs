@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace CxrVL.Runtime;
 
 /// <summary>
@@ -7,9 +5,8 @@ namespace CxrVL.Runtime;
 /// <c>torch.backends.mkldnn.enabled</c> and <c>torch.backends.nnpack.enabled</c>), called through libtorch_cpu's
 /// exported C++ symbols on <c>at::globalContext()</c>.
 /// </summary>
-internal static unsafe partial class LibTorchBackends
+internal static unsafe class LibTorchBackends
 {
-    private const int LoadNow = 2, NoLoad = 4;
     private const int LogLevelError = 2;
 
     /// <summary>Whether libtorch may run convolutions through oneDNN (it chooses per call among its kernels).</summary>
@@ -32,7 +29,7 @@ internal static unsafe partial class LibTorchBackends
     /// </summary>
     public static bool NnpackAvailable()
     {
-        var logLevel = (int*)dlsym(Library("libc10.so"), "FLAGS_caffe2_log_level");
+        var logLevel = (int*)LoadedLibraries.Symbol("libc10.so", "FLAGS_caffe2_log_level");
         var saved = logLevel is null ? 0 : *logLevel;
         if (logLevel is not null)
             *logLevel = LogLevelError;
@@ -51,19 +48,7 @@ internal static unsafe partial class LibTorchBackends
 
     private static nint Function(string name)
     {
-        var function = dlsym(Library("libtorch_cpu.so"), name);
-        return function != 0 ? function : throw new EntryPointNotFoundException($"libtorch_cpu has no {name}");
+        var function = LoadedLibraries.Symbol("libtorch_cpu.so", name);
+        return function != 0 ? function : throw new EntryPointNotFoundException($"libtorch_cpu is not loaded or has no {name}");
     }
-
-    private static nint Library(string name)
-    {
-        var library = dlopen(name, LoadNow | NoLoad);
-        return library != 0 ? library : throw new DllNotFoundException($"{name} is not loaded");
-    }
-
-    [LibraryImport("libc", EntryPoint = "dlopen", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint dlopen(string file, int mode);
-
-    [LibraryImport("libc", EntryPoint = "dlsym", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint dlsym(nint handle, string name);
 }

@@ -14,7 +14,6 @@ namespace CxrVL.Runtime;
 internal static unsafe partial class MklCpuDispatch
 {
     private const int ProtectRead = 1, ProtectWrite = 2, ProtectExecute = 4;
-    private const int LoadNow = 2, NoLoad = 4;
     private static readonly byte[] ReturnOne = [0xB8, 0x01, 0x00, 0x00, 0x00, 0xC3];
     private static int _applied;
 
@@ -34,8 +33,7 @@ internal static unsafe partial class MklCpuDispatch
         }
         try
         {
-            var library = dlopen("libtorch_cpu.so", LoadNow | NoLoad);
-            var function = library == 0 ? 0 : dlsym(library, "mkl_serv_intel_cpu_true");
+            var function = LoadedLibraries.Symbol("libtorch_cpu.so", "mkl_serv_intel_cpu_true");
             if (function == 0)
             {
                 Status = "MKL vendor check kept: libtorch_cpu has no mkl_serv_intel_cpu_true";
@@ -73,12 +71,6 @@ internal static unsafe partial class MklCpuDispatch
             return false;
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "dlopen", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint dlopen(string file, int mode);
-
-    [LibraryImport("libc", EntryPoint = "dlsym", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint dlsym(nint handle, string name);
 
     [LibraryImport("libc", EntryPoint = "mprotect")]
     private static partial int mprotect(nint address, nuint length, int protection);

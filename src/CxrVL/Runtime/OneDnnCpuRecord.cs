@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace CxrVL.Runtime;
 
 /// <summary>
@@ -9,13 +7,11 @@ namespace CxrVL.Runtime;
 /// (libtorch 2.10); before anything is written, the record's family, model and cache fields must equal what this
 /// process reads from CPUID itself, so a different layout is recognised and left alone.
 /// </summary>
-internal sealed unsafe partial class OneDnnCpuRecord
+internal sealed unsafe class OneDnnCpuRecord
 {
     private const string CpuFunction = "_ZN4dnnl4impl3cpu3x643cpuEv";
     private const string PerCoreCacheFunction = "_ZN4dnnl4impl3cpu8platform23get_per_core_cache_sizeEi";
     private const string ExportedAnchor = "_ZN2at13globalContextEv";
-    private const int LoadNow = 2, NoLoad = 4;
-
     private const int MaxCacheLevels = 10;
     private const int CacheSizesOffset = 28;
     private const int CoresSharingOffset = CacheSizesOffset + 4 * MaxCacheLevels;
@@ -35,14 +31,11 @@ internal sealed unsafe partial class OneDnnCpuRecord
     public static OneDnnCpuRecord? Locate(out string? reason)
     {
         reason = null;
-        var library = dlopen("libtorch_cpu.so", LoadNow | NoLoad);
-        var anchor = library == 0 ? 0 : dlsym(library, ExportedAnchor);
-        if (anchor == 0 || dladdr(anchor, out var info) == 0 || info.FileName == 0)
+        if (LoadedLibraries.Containing(LoadedLibraries.Symbol("libtorch_cpu.so", ExportedAnchor)) is not var (path, loadBase))
         {
             reason = "libtorch_cpu is not loaded";
             return null;
         }
-        var path = Marshal.PtrToStringUTF8(info.FileName)!;
         ulong? cpu, perCore;
         try
         {
@@ -59,8 +52,8 @@ internal sealed unsafe partial class OneDnnCpuRecord
             reason = $"{Path.GetFileName(path)} has no symbol for oneDNN's CPU record (stripped or another oneDNN)";
             return null;
         }
-        var record = ((delegate* unmanaged<nint>)(info.Base + (nint)cpu.Value))();
-        return new OneDnnCpuRecord((byte*)record, (delegate* unmanaged<int, uint>)(info.Base + (nint)perCore.Value));
+        var record = ((delegate* unmanaged<nint>)(loadBase + (nint)cpu.Value))();
+        return new OneDnnCpuRecord((byte*)record, (delegate* unmanaged<int, uint>)(loadBase + (nint)perCore.Value));
     }
 
     public uint CacheLevels => Read(CacheLevelsOffset);
@@ -112,22 +105,4 @@ internal sealed unsafe partial class OneDnnCpuRecord
     private void WriteField(int offset, uint value) => *(uint*)(_record + offset) = value;
 
     private uint[] ReadArray(int offset) => Enumerable.Range(0, (int)Math.Min(CacheLevels, MaxCacheLevels)).Select(i => Read(offset + 4 * i)).ToArray();
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct DlInfo
-    {
-        public nint FileName;
-        public nint Base;
-        public nint SymbolName;
-        public nint SymbolAddress;
-    }
-
-    [LibraryImport("libc", EntryPoint = "dlopen", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint dlopen(string file, int mode);
-
-    [LibraryImport("libc", EntryPoint = "dlsym", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint dlsym(nint handle, string name);
-
-    [LibraryImport("libc", EntryPoint = "dladdr")]
-    private static partial int dladdr(nint address, out DlInfo info);
 }
