@@ -81,8 +81,7 @@ internal static class EvaluationOptions
     private static (string Path, string Root) Manifest(CommandContext context)
     {
         var manifest = context.Get(Data)!;
-        var info = ManifestInfo.TryReadFor(manifest)
-                   ?? throw new CxrVLException($"'{ManifestInfo.PathFor(manifest)}' is missing: build the manifest with 'cxrvl data build'.");
+        var info = ManifestInfo.ReadFor(manifest);
         return (manifest, info.Root);
     }
 
@@ -90,8 +89,7 @@ internal static class EvaluationOptions
     public static (TorchSharp.torch.Tensor Images, List<ManifestRow> Rows) EmbedSplitImages(this CommandContext context, PretrainedModel model)
     {
         var manifest = context.Get(Data)!;
-        var info = ManifestInfo.TryReadFor(manifest)
-                   ?? throw new CxrVLException($"'{ManifestInfo.PathFor(manifest)}' is missing: build the manifest with 'cxrvl data build'.");
+        var info = ManifestInfo.ReadFor(manifest);
         var rows = Embedder.SelectRows(manifest, context.Get(Split)!);
         return Embedder.EmbedImages(model, rows, info.Root, context.Runtime.Device, skipBad: context.Get(SkipBad), progress: context.Output);
     }

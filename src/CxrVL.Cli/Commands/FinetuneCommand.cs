@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CxrVL.Cli.Infrastructure;
+using CxrVL.Data.Manifest;
 using CxrVL.Tasks.Finetuning;
 
 namespace CxrVL.Cli.Commands;
@@ -83,8 +84,8 @@ internal sealed class FinetuneCommand : ICliCommand
         if (context.Get(Seeds) is { } seeds)
             config.Seeds = seeds;
         var manifest = context.Get(Data)!;
-        if (!File.Exists(manifest))
-            throw new CxrVLException($"manifest '{manifest}' does not exist: build one with 'cxrvl data build'.");
+        // Before a run folder exists: a missing manifest or info file leaves nothing behind.
+        _ = ManifestInfo.ReadFor(manifest);
 
         using var run = context.CreateRunFolder(config.Name, config);
         using var cancel = new CancellationTokenSource();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using CxrVL.Cli.Infrastructure;
+using CxrVL.Data.Manifest;
 using CxrVL.Configuration;
 using CxrVL.Runs;
 using CxrVL.Runtime;
@@ -73,8 +74,8 @@ internal sealed class PretrainCommand : ICliCommand
         var config = context.LoadConfig<PretrainConfig>($"pretrain/{method.ToLowerInvariant()}", overlay: true);
         config.Method = method;
         var manifest = context.Get(Data)!;
-        if (!File.Exists(manifest))
-            throw new CxrVLException($"manifest '{manifest}' does not exist: build one with 'cxrvl data build'.");
+        // Before a run folder exists: a missing manifest or info file leaves nothing behind.
+        _ = ManifestInfo.ReadFor(manifest);
         var resume = context.Get(Resume);
         var options = GlobalOptions.Read(context.ParseResult);
         RankAgreement.Ensure(ranks, string.Join('\n', ConfigLoader.ToYaml(config), options.Seed, Path.GetFullPath(manifest),

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CxrVL.Cli.Infrastructure;
+using CxrVL.Data.Manifest;
 using CxrVL.Tasks.ReportGeneration;
 
 namespace CxrVL.Cli.Commands;
@@ -34,8 +35,8 @@ internal sealed class RrgTrainCommand : ICliCommand
         var config = context.LoadConfig<RrgConfig>($"rrg/{method.ToLowerInvariant()}", overlay: true);
         config.Method = method;
         var manifest = context.Get(Data)!;
-        if (!File.Exists(manifest))
-            throw new CxrVLException($"manifest '{manifest}' does not exist: build one with 'cxrvl data build'.");
+        // Before a run folder exists: a missing manifest or info file leaves nothing behind.
+        _ = ManifestInfo.ReadFor(manifest);
         var resume = context.Get(Resume);
         var runtime = context.Runtime;
         return TrainingRuns.Run(context, config.Name, config, resume,

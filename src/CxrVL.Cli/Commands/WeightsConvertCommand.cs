@@ -33,7 +33,7 @@ internal sealed class WeightsConvertCommand : ICliCommand
 
     private static int Run(CommandContext context)
     {
-        var rules = (context.Get(Map) ?? []).Select(text => System.IO.File.Exists(text) ? System.IO.File.ReadAllText(text) : text);
+        var rules = (context.Get(Map) ?? []).Select(text => System.IO.File.Exists(text) ? CxrVL.Files.InputFile.ReadText(text, "key map") : text);
         var map = KeyMap.Parse(string.Join('\n', rules));
         var output = context.Get(Output)!;
         var result = CheckpointConverter.Convert(context.Get(Input)!, output, map, WeightsOptions.Read(context, Entry, Skip));

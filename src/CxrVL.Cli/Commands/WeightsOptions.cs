@@ -27,7 +27,7 @@ internal static class WeightsOptions
     {
         var rules = context.Get(map) ?? [];
         return rules.Length == 0 ? null
-            : KeyMap.Parse(string.Join('\n', rules.Select(text => System.IO.File.Exists(text) ? System.IO.File.ReadAllText(text) : text)));
+            : KeyMap.Parse(string.Join('\n', rules.Select(text => System.IO.File.Exists(text) ? CxrVL.Files.InputFile.ReadText(text, "key map") : text)));
     }
 
     public static CheckpointReadOptions Read(Infrastructure.CommandContext context, Option<string?> entry, Option<bool> skip) =>

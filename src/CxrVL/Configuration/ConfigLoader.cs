@@ -1,7 +1,9 @@
 using System.Collections;
 using System.Globalization;
 using System.Reflection;
+using CxrVL.Files;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -43,22 +45,37 @@ public static class ConfigLoader
 
     public static YamlMappingNode ReadTree(string path)
     {
-        if (!File.Exists(path))
-            throw new ConfigException($"config file '{path}' does not exist.");
+        var text = InputFile.ReadText(path, "config file");
+        var scanner = new Scanner(new StringReader(text));
+        var parser = new FlowTrackingParser(new Parser(scanner));
+        var stream = new YamlStream();
         try
         {
-            using var reader = new StreamReader(path);
-            var stream = new YamlStream();
-            stream.Load(reader);
-            if (stream.Documents.Count == 0)
-                return new YamlMappingNode();
-            return stream.Documents[0].RootNode as YamlMappingNode
-                ?? throw new ConfigException($"config file '{path}' must hold a mapping of keys to values at its top level.");
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
-            throw new ConfigException($"config file '{path}' is not valid YAML (line {e.Start.Line}, column {e.Start.Column}): {e.Message}");
+            throw new ConfigException($"{path}:{e.Start.Line}:{e.Start.Column}: not valid YAML ({Reason(e)}{parser.Unclosed()}); fix the recipe.");
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this, without a position, on some unclosed flow collections ("{a: 1" followed by
+            // another line): where the scanner stopped is where the text stops making sense.
+            var at = scanner.CurrentPosition;
+            throw new ConfigException($"{path}:{at.Line}:{at.Column}: not valid YAML (this line cannot continue the text before it{parser.Unclosed()}); fix the recipe.");
+        }
+        if (stream.Documents.Count == 0)
+            return new YamlMappingNode();
+        return stream.Documents[0].RootNode as YamlMappingNode
+            ?? throw new ConfigException($"config file '{path}' must hold a mapping of keys to values at its top level.");
+    }
+
+    /// <summary>The parser's reason without the position prefix YamlDotNet puts before it ("(Line: 3, Col: 1, Idx: 20) - (...): ").</summary>
+    private static string Reason(YamlException e)
+    {
+        var message = e.Message;
+        var start = message.IndexOf("): ", StringComparison.Ordinal);
+        return (message.StartsWith("(Line", StringComparison.Ordinal) && start > 0 ? message[(start + 3)..] : message).TrimEnd('.');
     }
 
     /// <summary>Applies one <c>key.sub=value</c> assignment; the value is read as YAML (numbers, booleans, [lists]).</summary>
@@ -300,5 +317,35 @@ public static class ConfigLoader
                 definition == typeof(IReadOnlyDictionary<,>)) && arguments[0] == typeof(string)
             ? arguments[1]
             : null;
+    }
+
+    /// <summary>Remembers where each open flow collection (<c>{</c> or <c>[</c>) began, so a syntax error can name the one left open.</summary>
+    private sealed class FlowTrackingParser(IParser inner) : IParser
+    {
+        private readonly Stack<(char Bracket, Mark Start)> _open = new();
+
+        public ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            var moved = inner.MoveNext();
+            switch (inner.Current)
+            {
+                case MappingStart { Style: MappingStyle.Flow } start:
+                    _open.Push(('{', start.Start));
+                    break;
+                case SequenceStart { Style: SequenceStyle.Flow } start:
+                    _open.Push(('[', start.Start));
+                    break;
+                // Block collections cannot sit inside a flow one, so an end while one is open closes the innermost.
+                case MappingEnd or SequenceEnd when _open.Count > 0:
+                    _open.Pop();
+                    break;
+            }
+            return moved;
+        }
+
+        public string Unclosed() =>
+            _open.TryPeek(out var open) ? $"; the '{open.Bracket}' at line {open.Start.Line}, column {open.Start.Column} is not closed" : "";
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CxrVL.Files;
 
 namespace CxrVL.Models;
 
@@ -56,18 +57,9 @@ public sealed record BertConfig
     /// <summary>Reads a Hugging Face <c>config.json</c>; unknown fields are ignored, missing ones keep the defaults.</summary>
     public static BertConfig Load(string path)
     {
-        if (!File.Exists(path))
+        if (!File.Exists(path) && !Directory.Exists(path))
             throw new CxrVLException($"BERT config '{path}' not found: pass the config.json that came with the weights.");
-        BertConfig? config;
-        try
-        {
-            config = JsonSerializer.Deserialize<BertConfig>(File.ReadAllText(path), ReadOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new CxrVLException($"BERT config '{path}' is not valid JSON: {e.Message}", e);
-        }
-        return (config ?? throw new CxrVLException($"BERT config '{path}' is empty.")).Validate(path);
+        return InputFile.ReadJson<BertConfig>(path, ReadOptions, "BERT config").Validate(path);
     }
 
     /// <summary>Checks the sizes fit together; <paramref name="source"/> names the file in the error.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CxrVL.Text.Tokenization;
+using CxrVL.Files;
 
 namespace CxrVL.Text;
 
@@ -37,22 +38,14 @@ public static class Tokenizers
     {
         if (lowercase is not null)
             throw new CxrVLException($"{path}: a tokenizer.json defines its own normaliser; lower-casing can only be chosen for a vocab.txt.");
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(File.ReadAllText(path));
-        }
-        catch (JsonException e)
-        {
-            throw new CxrVLException($"{path}: not valid JSON ({e.Message}).", e);
-        }
+        var root = InputFile.ReadJsonNode(path, "tokenizer");
         return root is JsonObject o ? TokenizerJson.Parse(o, path) : throw new CxrVLException($"{path}: expected a JSON object (a Hugging Face tokenizer.json).");
     }
 
     private static WordPieceTokenizer FromVocab(string path, bool? lowercase)
     {
         // As Hugging Face reads vocab.txt: one token per line, trailing whitespace trimmed, id = line number.
-        var tokens = File.ReadLines(path).Select(l => l.TrimEnd()).ToList();
+        var tokens = InputFile.ReadLines(path, "vocabulary").Select(l => l.Text.TrimEnd()).ToList();
         if (tokens.Count == 0)
             throw new CxrVLException($"{path}: the vocabulary is empty.");
         var config = ReadConfig(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "tokenizer_config.json"));
@@ -116,15 +109,6 @@ public static class Tokenizers
 
     private static JsonNode? ReadConfig(string path)
     {
-        if (!File.Exists(path))
-            return null;
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path));
-        }
-        catch (JsonException e)
-        {
-            throw new CxrVLException($"{path}: not valid JSON ({e.Message}).", e);
-        }
+        return File.Exists(path) ? InputFile.ReadJsonNode(path, "tokenizer config") : null;
     }
 }

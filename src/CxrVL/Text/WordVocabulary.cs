@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CxrVL.Files;
 
 namespace CxrVL.Text;
 
@@ -92,11 +93,11 @@ public sealed class WordVocabulary : ITextTokenizer
     {
         try
         {
-            return new WordVocabulary(JsonSerializer.Deserialize<string[]>(File.ReadAllText(path)) ?? []);
+            return new WordVocabulary(InputFile.ReadJson<string[]>(path, (JsonSerializerOptions?)null, "word vocabulary"));
         }
-        catch (Exception e) when (e is JsonException or IOException)
+        catch (CxrVLException e) when (e.InnerException is JsonException)
         {
-            throw new CxrVLException($"{path}: not a word vocabulary (a JSON list of words) ({e.Message}).", e);
+            throw new CxrVLException($"{e.Message} A word vocabulary is a JSON list of words.", e);
         }
     }
 

@@ -18,7 +18,7 @@ public sealed class DataCommandTests : IDisposable
         var (code, output, error) = Run("data", "build", "covid-chestxray", "--root", DataRoots.Dataset("covid-chestxray"), "--out", manifest, "--seed", "5");
         Assert.True(code == 0, error + output);
         Assert.Contains("images_present             505", output);
-        Assert.Equal(5, ManifestInfo.TryReadFor(manifest)!.Seed);
+        Assert.Equal(5, ManifestInfo.ReadFor(manifest).Seed);
 
         (code, output, error) = Run("data", "stats", manifest);
         Assert.True(code == 0, error);

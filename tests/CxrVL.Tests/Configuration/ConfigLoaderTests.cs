@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using CxrVL.Configuration;
 
 namespace CxrVL.Tests.Configuration;
@@ -107,13 +108,27 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.StartsWith(expected, error.Message);
     }
 
-    [Fact]
-    public void MalformedYamlNamesTheFileAndLine()
+    [Theory]
+    // Issue 18, item 1. The expected positions are PyYAML's for the same texts (yaml.safe_load's marks, 1-based): the
+    // line where the text cannot go on, and the bracket left open (its context mark).
+    [InlineData("train:\n  optimizer: {lr: 0.1\n  batch_size: 2\n", 3, "the '{' at line 2, column 14 is not closed")]
+    [InlineData("name: x\nlabels: [a, b\nmode: linear\n", 3, "the '[' at line 2, column 9 is not closed")]
+    [InlineData("name: x\n  mode: linear\n", 2, "")]
+    public void MalformedYamlNamesTheFileLineAndColumn(string yaml, int line, string unclosed)
     {
-        var path = Write("train:\n  max_steps: [1, 2\n");
+        var path = Write(yaml);
         var error = Assert.Throws<ConfigException>(() => ConfigLoader.Load<Recipe>(path));
-        Assert.Contains(path, error.Message);
-        Assert.Contains("line", error.Message);
+        Assert.Matches($"^{Regex.Escape(path)}:{line}:\\d+: not valid YAML", error.Message);
+        Assert.Contains(unclosed, error.Message);
+    }
+
+    [Fact]
+    public void ARecipeThatIsNotUtf8NamesTheFileAndTheByte()
+    {
+        var path = Write("");
+        File.WriteAllBytes(path, [.. "name: x\nlabels: [a"u8, 0xE9, .. "]\n"u8]);
+        var error = Assert.Throws<CxrVLException>(() => ConfigLoader.Load<Recipe>(path));
+        Assert.Equal($"{path}:2:11: not valid UTF-8 (byte 0xE9); save the file as UTF-8.", error.Message);
     }
 
     [Fact]

@@ -17,8 +17,7 @@ public static class LoaderCheck
     {
         if (epochs < 1)
             throw new CxrVLException($"--epochs must be at least 1 (got {epochs}).");
-        root ??= ManifestInfo.TryReadFor(manifest)?.Root
-            ?? throw new CxrVLException($"manifest '{manifest}' has no info file ({ManifestInfo.PathFor(manifest)}) naming its dataset root; pass --root DIR.");
+        root ??= ManifestInfo.ReadFor(manifest).Root;
         var rows = ManifestReader.Read(manifest).Where(r => split is null || r.Split == split).ToArray();
         if (rows.Length == 0)
             throw new CxrVLException($"manifest '{manifest}' has no rows{(split is null ? "" : $" in split '{split}'")}.");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CxrVL.Files;
 
 namespace CxrVL.Data.Manifest;
 
@@ -29,20 +30,24 @@ public sealed record ManifestInfo
         Runs.AtomicFile.Write(PathFor(manifestPath), stream =>
             JsonSerializer.Serialize(stream, this, ManifestJson.Info));
 
-    /// <summary>The info file beside a manifest, or null when there is none.</summary>
-    public static ManifestInfo? TryReadFor(string manifestPath)
+    /// <summary>
+    /// The info file beside a manifest. A missing manifest is reported as such (not as a missing info file), and a
+    /// manifest without its info file says how to get one.
+    /// </summary>
+    public static ManifestInfo ReadFor(string manifestPath)
     {
+        ManifestReader.EnsureExists(manifestPath);
         var path = PathFor(manifestPath);
         if (!File.Exists(path))
-            return null;
-        using var stream = File.OpenRead(path);
+            throw new CxrVLException($"manifest '{manifestPath}' has no info file '{path}' naming its dataset root: " +
+                                     "build the manifest with 'cxrvl data build', which writes it beside the rows.");
         try
         {
-            return JsonSerializer.Deserialize(stream, ManifestJson.Info);
+            return InputFile.ReadJson(path, ManifestJson.Info, "manifest info file");
         }
-        catch (JsonException e)
+        catch (CxrVLException e) when (e.InnerException is JsonException)
         {
-            throw new CxrVLException($"'{path}' is not a valid manifest info file: {e.Message}. Rebuild the manifest with 'cxrvl data build'.", e);
+            throw new CxrVLException($"{e.Message} Rebuild the manifest with 'cxrvl data build'.", e);
         }
     }
 }

@@ -17,4 +17,14 @@ public static class ManifestSplits
         "test" or "testing" => Test,
         _ => null,
     };
+
+    /// <summary>Rows per split for the run's log: "505 rows: train 355, valid 52, test 98" (and how many have no split).</summary>
+    public static string Describe(IReadOnlyCollection<ManifestRow> rows)
+    {
+        var counts = All.Select(split => $"{split} {rows.Count(r => r.Split == split)}").ToList();
+        var unsplit = rows.Count(r => r.Split is null);
+        if (unsplit > 0)
+            counts.Add($"no split {unsplit}");
+        return $"{rows.Count} rows: {string.Join(", ", counts)}";
+    }
 }

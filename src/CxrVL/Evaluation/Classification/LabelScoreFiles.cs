@@ -1,5 +1,6 @@
 using CsvHelper;
 using CxrVL.Data.Builders;
+using CxrVL.Files;
 
 namespace CxrVL.Evaluation.Classification;
 
@@ -61,9 +62,7 @@ public static class LabelScoreFiles
 
     private static ParsedFile ReadFile(string path, string kind, bool skipBad)
     {
-        if (!File.Exists(path))
-            throw new CxrVLException($"{kind} file {path} does not exist.");
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var stream = InputFile.OpenUtf8(path, $"{kind} file");
         using var reader = CsvReader.Create(stream, CsvReaderOptions.Default with { TrackLineNumbers = true }, leaveOpen: false);
         string[] header;
         try

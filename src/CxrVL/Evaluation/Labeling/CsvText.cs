@@ -1,4 +1,5 @@
 using CsvHelper;
+using CxrVL.Files;
 
 namespace CxrVL.Evaluation.Labeling;
 
@@ -8,9 +9,7 @@ internal static class CsvText
     /// <summary>Every non-blank record (header included) with the line it starts on; quoted fields may span lines.</summary>
     public static IEnumerable<(long Line, string[] Fields)> Read(string path)
     {
-        if (!File.Exists(path))
-            throw new CxrVLException($"file '{path}' does not exist.");
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var stream = InputFile.OpenUtf8(path);
         using var reader = CsvReader.Create(stream, CsvReaderOptions.Default with { HasHeader = false, TrackLineNumbers = true }, leaveOpen: false);
         while (true)
         {

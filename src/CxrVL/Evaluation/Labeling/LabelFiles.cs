@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using CxrVL.Evaluation.Nlg;
 using CxrVL.Runs;
+using CxrVL.Files;
 
 namespace CxrVL.Evaluation.Labeling;
 
@@ -17,8 +18,6 @@ public static class LabelFiles
 {
     public static ReportSource ReadReports(string path)
     {
-        if (!File.Exists(path))
-            throw new CxrVLException($"file '{path}' does not exist.");
         var extension = Path.GetExtension(path).ToLowerInvariant();
         switch (extension)
         {
@@ -56,8 +55,6 @@ public static class LabelFiles
     /// <summary>Reads a label table written by <see cref="Write"/> (or by the CheXpert labeler): key to labels.</summary>
     public static IReadOnlyList<KeyValuePair<string, ChexpertLabels>> ReadLabels(string path)
     {
-        if (!File.Exists(path))
-            throw new CxrVLException($"file '{path}' does not exist.");
         using var records = CsvText.Read(path).GetEnumerator();
         if (!records.MoveNext())
             throw new CxrVLException($"'{path}' is empty; expected a header and one row per report.");
@@ -86,10 +83,8 @@ public static class LabelFiles
     private static List<KeyValuePair<string, string>> ReadJsonLines(string path)
     {
         var result = new List<KeyValuePair<string, string>>();
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (lineNumber, line) in InputFile.ReadLines(path))
         {
-            lineNumber++;
             if (string.IsNullOrWhiteSpace(line))
                 continue;
             try
@@ -103,7 +98,7 @@ public static class LabelFiles
             }
             catch (JsonException e)
             {
-                throw new CxrVLException($"'{path}' line {lineNumber} is not valid JSON ({e.Message}).", e);
+                throw InputFile.JsonError(path, e, lineNumber);
             }
         }
         return result;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CxrVL.Files;
 
 namespace CxrVL.Evaluation.Nlg;
 
@@ -60,19 +61,7 @@ public static class TextFiles
         return ReadMap(path).SelectMany(p => p.Value).ToList();
     }
 
-    private static JsonDocument ParseOrThrow(string path)
-    {
-        if (!File.Exists(path))
-            throw new CxrVLException($"file '{path}' does not exist.");
-        try
-        {
-            return JsonDocument.Parse(File.ReadAllBytes(path));
-        }
-        catch (JsonException e)
-        {
-            throw new CxrVLException($"'{path}' is not valid JSON ({e.Message}).", e);
-        }
-    }
+    private static JsonDocument ParseOrThrow(string path) => InputFile.ReadJson(path);
 
     private static IReadOnlyList<string> ReadTexts(string path, JsonProperty property)
     {

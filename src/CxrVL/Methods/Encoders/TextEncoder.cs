@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CxrVL.Models;
 using static TorchSharp.torch;
+using CxrVL.Files;
 
 namespace CxrVL.Methods.Encoders;
 
@@ -25,10 +26,7 @@ public sealed class TextEncoder : nn.Module<TextInput, TextEncoding>
     {
         if (config.ConfigJson is { } path)
         {
-            if (!File.Exists(path))
-                throw new CxrVLException($"model.text.config_json '{path}' does not exist.");
-            return JsonSerializer.Deserialize<BertConfig>(File.ReadAllText(path))
-                   ?? throw new CxrVLException($"'{path}' is not a BERT config.json.");
+            return InputFile.ReadJson<BertConfig>(path, (JsonSerializerOptions?)null, "model.text.config_json");
         }
         return new BertConfig
         {

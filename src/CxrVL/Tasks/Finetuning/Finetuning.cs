@@ -26,9 +26,10 @@ public static class Finetuning
     {
         if (config.Seeds < 1)
             throw new CxrVLException($"seeds must be at least 1 (got {config.Seeds}).");
-        var info = ManifestInfo.TryReadFor(manifestPath)
-                   ?? throw new CxrVLException($"'{ManifestInfo.PathFor(manifestPath)}' is missing: build the manifest with 'cxrvl data build', which writes it beside the rows.");
-        var splits = FinetuneData.Prepare(ManifestReader.Read(manifestPath).ToList(), config);
+        var info = ManifestInfo.ReadFor(manifestPath);
+        var rows = ManifestReader.Read(manifestPath).ToList();
+        run.Log.Info($"manifest {manifestPath}: {ManifestSplits.Describe(rows)}", echo: false);
+        var splits = FinetuneData.Prepare(rows, config);
         FinetuneData.WriteSplitFile(run.File("split.csv"), splits);
         run.Log.Info($"{config.Task.ToString().ToLowerInvariant()}: {splits.Train.Count} training rows ({splits.FractionSource}), {splits.Valid.Count} validation, " +
                      $"{splits.Test.Count} test" + (splits.Skipped.Count > 0 ? "; left out: " + string.Join(", ", splits.Skipped.Select(s => $"{s.Key} {s.Value}")) : ""));

@@ -22,9 +22,9 @@ public static class Pretraining
     public static PretrainingResult Run(PretrainConfig config, string manifestPath, RunFolder run, RuntimeContext runtime,
                                         string? resumeFrom = null, string? initWeights = null, CancellationToken cancellation = default)
     {
-        var info = ManifestInfo.TryReadFor(manifestPath)
-                   ?? throw new CxrVLException($"'{ManifestInfo.PathFor(manifestPath)}' is missing: build the manifest with 'cxrvl data build', which writes it beside the rows.");
+        var info = ManifestInfo.ReadFor(manifestPath);
         var rows = ManifestReader.Read(manifestPath).ToList();
+        run.Log.Info($"manifest {manifestPath}: {ManifestSplits.Describe(rows)}", echo: false);
         var trainFilter = PairFilter.Apply(rows.Where(r => r.Split == config.Data.TrainSplit), config.Data.ReportSections);
         var validate = !string.IsNullOrEmpty(config.Data.ValSplit);
         var valFilter = PairFilter.Apply(validate ? rows.Where(r => r.Split == config.Data.ValSplit) : [], config.Data.ReportSections);

@@ -34,7 +34,7 @@ internal static class QuickstartEvaluation
                                         List<string> dataSummary)
     {
         var device = runtime.Device;
-        var info = ManifestInfo.TryReadFor(manifest)!;
+        var info = ManifestInfo.ReadFor(manifest);
         var classes = ConfigLoader.Load<ZeroShotConfig>(RecipeLocator.Resolve(config.Classes), [$"bootstrap={config.Bootstrap}"]);
         var testRows = Embedder.SelectRows(manifest, config.EvalSplit);
         var trainRows = Embedder.SelectRows(manifest, ManifestSplits.Train);

@@ -50,7 +50,7 @@ internal static class QuickstartGeneration
             .Select(m => new TaskComparison(Task, m.Item2, a[m.Item1], b[m.Item1]))
             .ToList();
 
-        var info = ManifestInfo.TryReadFor(manifest)!;
+        var info = ManifestInfo.ReadFor(manifest);
         var rows = ManifestReader.Read(manifest).ToDictionary(r => r.StudyId, StringComparer.Ordinal);
         var shown = trained.References.Keys.Order(StringComparer.Ordinal).Take(examples).Select(id =>
         {
@@ -76,7 +76,7 @@ internal static class QuickstartGeneration
             r.Split != config.Data.TestSplit
             || (!string.IsNullOrWhiteSpace(r.Report?.Join(config.Data.ReportSections)) && r.Images.Any(i => i.Present) && taken++ < count)).ToList();
         ManifestWriter.WriteAll(path, rows);
-        ManifestInfo.TryReadFor(manifest)!.WriteFor(path);
+        ManifestInfo.ReadFor(manifest).WriteFor(path);
         return path;
     }
 

@@ -41,10 +41,7 @@ public sealed class ReportDataset
 
     public static ReportDataset Open(string manifestPath, RrgDataConfig data)
     {
-        if (!File.Exists(manifestPath))
-            throw new CxrVLException($"manifest '{manifestPath}' does not exist: build one with 'cxrvl data build'.");
-        var info = ManifestInfo.TryReadFor(manifestPath)
-                   ?? throw new CxrVLException($"'{ManifestInfo.PathFor(manifestPath)}' is missing: build the manifest with 'cxrvl data build', which writes it beside the rows.");
+        var info = ManifestInfo.ReadFor(manifestPath);
         return new ReportDataset(info.Root, data, new ReportTextPreparer(data), ManifestReader.Read(manifestPath).ToList());
     }
 

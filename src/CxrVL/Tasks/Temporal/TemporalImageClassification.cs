@@ -23,8 +23,7 @@ public static class TemporalImageClassification
     public static Dictionary<string, object> Run(PretrainedModel model, string manifestPath, IReadOnlyList<int> folds, IReadOnlyList<int> seeds,
                                                  Device device, bool skipBad = false, double c = 1.0)
     {
-        var info = ManifestInfo.TryReadFor(manifestPath)
-                   ?? throw new CxrVLException($"'{ManifestInfo.PathFor(manifestPath)}' is missing: build the manifest with 'cxrvl data build ms-cxr-t'.");
+        var info = ManifestInfo.ReadFor(manifestPath);
         var rows = SelectRows(ManifestReader.Read(manifestPath));
         if (rows.Count == 0)
             throw new CxrVLException($"'{manifestPath}' has no MS-CXR-T image pairs (rows with meta task temporal_image_classification): build it with 'cxrvl data build ms-cxr-t'.");

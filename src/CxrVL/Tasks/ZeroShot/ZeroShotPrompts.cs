@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CxrVL.Data.Splits;
 using CxrVL.Tasks.Pretraining;
+using CxrVL.Files;
 
 namespace CxrVL.Tasks.ZeroShot;
 
@@ -61,7 +62,7 @@ public static class ZeroShotPrompts
         var resolved = Pretraining.Pretraining.ResolveDataPath(path);
         if (!File.Exists(resolved))
             throw new CxrVLException($"prompt_vocabulary '{path}' does not exist (looked at '{resolved}').");
-        using var document = JsonDocument.Parse(File.ReadAllText(resolved));
+        using var document = InputFile.ReadJson(resolved, "prompt_vocabulary");
         return document.RootElement.Clone();
     }
 

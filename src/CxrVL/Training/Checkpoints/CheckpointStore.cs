@@ -3,6 +3,7 @@ using System.Text.Json;
 using CxrVL.Training.Optimizers;
 using CxrVL.Weights;
 using static TorchSharp.torch;
+using CxrVL.Files;
 
 namespace CxrVL.Training.Checkpoints;
 
@@ -86,15 +87,7 @@ public sealed class CheckpointStore(string directory)
         var path = Path.Combine(checkpoint, StateFile);
         if (!File.Exists(path))
             throw new CxrVLException($"'{checkpoint}' is not a CxrVL checkpoint: {StateFile} is missing.");
-        try
-        {
-            return JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(path), Json)
-                   ?? throw new CxrVLException($"'{path}' is empty.");
-        }
-        catch (JsonException e)
-        {
-            throw new CxrVLException($"'{path}' is not valid trainer state: {e.Message}");
-        }
+        return InputFile.ReadJson<TrainerState>(path, Json, "trainer state");
     }
 
     /// <summary>
