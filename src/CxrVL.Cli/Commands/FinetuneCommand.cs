@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CxrVL.Cli.Infrastructure;
+using CxrVL.Configuration;
 using CxrVL.Data.Manifest;
 using CxrVL.Tasks.Finetuning;
 
@@ -50,7 +51,7 @@ internal sealed class FinetuneCommand : ICliCommand
         var command = new Command("finetune", "Fine-tune or linearly probe an encoder for classification, segmentation or detection; metrics, predictions and plots per seed.");
         foreach (var option in new Option[] { Task, Data, Encoder, Labels, Fraction, Mode, Seeds })
             command.Options.Add(option);
-        return command.AddRunOptions().WithAction(Run);
+        return command.AddRunOptions("--set train.epochs=5 --set data.fraction=0.1").WithAction(Run);
     }
 
     private static int Run(CommandContext context)
@@ -83,6 +84,7 @@ internal sealed class FinetuneCommand : ICliCommand
             };
         if (context.Get(Seeds) is { } seeds)
             config.Seeds = seeds;
+        ConfigValidator.Validate(config);
         var manifest = context.Get(Data)!;
         // Before a run folder exists: a missing manifest or info file leaves nothing behind.
         _ = ManifestInfo.ReadFor(manifest);

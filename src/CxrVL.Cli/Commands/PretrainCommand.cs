@@ -46,7 +46,7 @@ internal sealed class PretrainCommand : ICliCommand
         command.Options.Add(Data);
         command.Options.Add(Resume);
         command.Options.Add(Init);
-        return command.AddRunOptions().WithAction(Run);
+        return command.AddRunOptions("--set train.max_steps=100 --set data.workers=4").WithAction(Run);
     }
 
     private static int Run(CommandContext context)
@@ -73,6 +73,7 @@ internal sealed class PretrainCommand : ICliCommand
         var method = context.Get(Method)!;
         var config = context.LoadConfig<PretrainConfig>($"pretrain/{method.ToLowerInvariant()}", overlay: true);
         config.Method = method;
+        PretrainingMethods.Validate(config);
         var manifest = context.Get(Data)!;
         // Before a run folder exists: a missing manifest or info file leaves nothing behind.
         _ = ManifestInfo.ReadFor(manifest);
@@ -114,7 +115,7 @@ internal sealed class PretrainCommand : ICliCommand
     {
         if (!ranks.IsMain)
             return RunFolder.Create(config.Name, Directory.CreateTempSubdirectory($"cxrvl-rank{ranks.Rank}-").FullName, console: TextWriter.Null);
-        return resume is not null && Directory.Exists(Path.Combine(resume, "checkpoints")) && context.Get(RunOptions.Out) is null
+        return resume is not null && Directory.Exists(Path.Combine(resume, "checkpoints")) && context.OutFolder() is null
             ? context.ReopenRunFolder(resume, config)
             : context.CreateRunFolder(config.Name, config);
     }

@@ -31,7 +31,7 @@ internal sealed class QuickstartCommand : ICliCommand
         command.Options.Add(DataRoot);
         command.Options.Add(Method);
         command.Options.Add(Minutes);
-        return command.AddRunOptions().WithAction(Run);
+        return command.AddRunOptions("--set pretrain.minutes=3 --set segment.minutes=2").WithAction(Run);
     }
 
     private static int Run(CommandContext context)

@@ -24,7 +24,7 @@ internal sealed class RrgInitPrototypesCommand : ICliCommand
         command.Options.Add(Data);
         command.Options.Add(Output);
         command.Options.Add(Checkpoint);
-        return command.AddRunOptions().WithAction(Run);
+        return command.AddRunOptions("--set data.workers=4").WithAction(Run);
     }
 
     private static int Run(CommandContext context)

@@ -26,7 +26,7 @@ internal sealed class RrgTrainCommand : ICliCommand
         command.Options.Add(Method);
         command.Options.Add(Data);
         command.Options.Add(Resume);
-        return command.AddRunOptions().WithAction(Run);
+        return command.AddRunOptions("--set train.max_steps=200 --set decoding.beam_size=3").WithAction(Run);
     }
 
     private static int Run(CommandContext context)

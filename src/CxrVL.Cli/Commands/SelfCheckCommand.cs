@@ -11,7 +11,7 @@ internal sealed class SelfCheckCommand : ICliCommand
 {
     public Command Create() =>
         new Command("selfcheck", "Train a small CNN on a fixed random batch, check autograd against finite differences and measure matmul throughput; writes a run folder.")
-            .AddRunOptions()
+            .AddRunOptions("--set train.steps=50")
             .WithAction(Run);
 
     private static int Run(CommandContext context)

@@ -13,7 +13,7 @@ internal static class TrainingRuns
     /// </summary>
     public static int Run(CommandContext context, string name, object config, string? resume, Func<RunFolder, CancellationToken, TrainingResult> train)
     {
-        using var run = resume is not null && Directory.Exists(Path.Combine(resume, "checkpoints")) && context.Get(RunOptions.Out) is null
+        using var run = resume is not null && Directory.Exists(Path.Combine(resume, "checkpoints")) && context.OutFolder() is null
             ? context.ReopenRunFolder(resume, config)
             : context.CreateRunFolder(name, config);
         using var cancel = new CancellationTokenSource();

@@ -13,7 +13,8 @@ namespace CxrVL.Configuration;
 /// <summary>
 /// Reads a YAML recipe, applies <c>--set key.sub=value</c> overrides and binds the result to a typed
 /// configuration object whose properties map to snake_case keys. Every key must exist in the type: an unknown
-/// key is an error naming the key and the closest valid one, so a typo never silently keeps a default.
+/// key is an error naming the key and the closest valid one, so a typo never silently keeps a default; every value
+/// must lie in the range its type declares (<see cref="ConfigValidator"/>).
 /// </summary>
 public static class ConfigLoader
 {
@@ -108,6 +109,7 @@ public static class ConfigLoader
     {
         var config = new T();
         BindObject(typeof(T), tree, "", config);
+        ConfigValidator.Validate(config);
         return config;
     }
 

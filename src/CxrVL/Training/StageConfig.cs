@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CxrVL.Training.Optimizers;
 using CxrVL.Training.Schedules;
 
@@ -8,6 +9,7 @@ public sealed class StageConfig
 {
     public string Name { get; set; } = "";
 
+    [Range(1, int.MaxValue)]
     public int Epochs { get; set; } = 1;
 
     public OptimizerConfig? Optimizer { get; set; }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CxrVL.Training.Distributed;
 using CxrVL.Training.Optimizers;
 using CxrVL.Training.Schedules;
@@ -8,22 +9,28 @@ namespace CxrVL.Training;
 public sealed class TrainingConfig
 {
     /// <summary>Epochs of the whole run when <see cref="Stages"/> is empty.</summary>
+    [Range(1, int.MaxValue)]
     public int Epochs { get; set; } = 1;
 
     /// <summary>
     /// Plans the run for at most this many optimizer steps: schedules (and stages, proportionally) are fitted to it,
     /// so a short run still warms up and decays.
     /// </summary>
+    [Range(typeof(long), "1", "9223372036854775807")]
     public long? MaxSteps { get; set; }
 
     /// <summary>Wall-clock budget: training stops (with a checkpoint) at the first step after it.</summary>
+    [Range(0d, double.MaxValue, MinimumIsExclusive = true)]
     public double? Minutes { get; set; }
 
+    [Range(1, int.MaxValue)]
     public int BatchSize { get; set; } = 16;
 
     /// <summary>Micro-batches per optimizer step; the effective batch is batch_size x this.</summary>
+    [Range(1, int.MaxValue)]
     public int AccumulateGradBatches { get; set; } = 1;
 
+    [Range(0d, double.MaxValue, MinimumIsExclusive = true)]
     public double? ClipGradNorm { get; set; }
 
     public OptimizerConfig Optimizer { get; set; } = new();
@@ -33,16 +40,21 @@ public sealed class TrainingConfig
     /// <summary>Consecutive stages, each with its own optimizer and schedule (PRIOR trains in three).</summary>
     public List<StageConfig> Stages { get; set; } = [];
 
+    [Range(1, int.MaxValue)]
     public int LogEvery { get; set; } = 10;
 
     /// <summary>Validate every this many optimizer steps (and at the end); 0 validates only at the end.</summary>
+    [Range(typeof(long), "0", "9223372036854775807")]
     public long ValEvery { get; set; }
 
+    [Range(typeof(long), "0", "9223372036854775807")]
     public long CheckpointEvery { get; set; } = 500;
 
     /// <summary>Also checkpoint when this many minutes passed since the last checkpoint, so a killed run loses little.</summary>
+    [Range(0d, double.MaxValue, MinimumIsExclusive = true)]
     public double CheckpointMinutes { get; set; } = 10;
 
+    [Range(1, int.MaxValue)]
     public int KeepLast { get; set; } = 2;
 
     public bool KeepBest { get; set; } = true;
@@ -53,8 +65,10 @@ public sealed class TrainingConfig
     public MetricGoal MonitorGoal { get; set; } = MetricGoal.Min;
 
     /// <summary>Validations without improvement before stopping; 0 never stops early.</summary>
+    [Range(0, int.MaxValue)]
     public int Patience { get; set; }
 
+    [Range(0d, 1d, MaximumIsExclusive = true)]
     public double? EmaDecay { get; set; }
 
     /// <summary>Data-parallel behaviour under <c>mpirun -np N</c>.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CxrVL.Methods.Alignment;
 using CxrVL.Methods.MedST;
 using CxrVL.Methods.Prior;
@@ -13,12 +14,14 @@ public sealed class AlignmentConfig
     public TextEncoderConfig Text { get; set; } = new();
 
     /// <summary>Width of the shared embedding space (CLIP/ConVIRT 512, GLoRIA 768, MGCA 128).</summary>
+    [Range(1, int.MaxValue)]
     public int EmbedDim { get; set; } = 512;
 
     /// <summary>Global projection heads (CLIP's linear maps by default).</summary>
     public ProjectionConfig Projection { get; set; } = new();
 
     /// <summary>Global InfoNCE temperature (the initial one when learned).</summary>
+    [Range(0d, double.MaxValue, MinimumIsExclusive = true)]
     public double Temperature { get; set; } = 0.07;
 
     public bool LearnTemperature { get; set; } = true;

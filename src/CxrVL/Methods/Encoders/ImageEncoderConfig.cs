@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace CxrVL.Methods.Encoders;
 
 /// <summary>The image side of a dual encoder, as recipes write it (<c>model.image:</c>).</summary>
@@ -7,11 +9,14 @@ public sealed class ImageEncoderConfig
     public string Backbone { get; set; } = "resnet50";
 
     /// <summary>1 for grayscale stems (PRIOR), 3 for ImageNet-style stems.</summary>
+    [Range(1, int.MaxValue)]
     public int InputChannels { get; set; } = 3;
 
+    [Range(1, int.MaxValue)]
     public int ImageSize { get; set; } = 224;
 
     /// <summary>ResNet stage whose map gives the local features (GLoRIA and MGCA use 3; 4 is the last).</summary>
+    [Range(1, 4)]
     public int LocalStage { get; set; } = 3;
 
     /// <summary>ResNet activations in channels-last layout: faster convolutions on CPUs (bench/RESULTS.md), same weights and names.</summary>

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace CxrVL.Methods.Encoders;
 
 /// <summary>The report side of a dual encoder (<c>model.text:</c>): a BERT configured from a Hugging Face config.json or inline.</summary>
@@ -9,19 +11,25 @@ public sealed class TextEncoderConfig
     /// <summary>Tokenizer: a folder with vocab.txt, a vocab.txt, or a tokenizer.json. Relative paths are under the data root.</summary>
     public string Tokenizer { get; set; } = "bio-clinicalbert/vocab.txt";
 
+    [Range(1, int.MaxValue)]
     public int Layers { get; set; } = 12;
 
+    [Range(1, int.MaxValue)]
     public int Hidden { get; set; } = 768;
 
+    [Range(1, int.MaxValue)]
     public int Heads { get; set; } = 12;
 
+    [Range(1, int.MaxValue)]
     public int Intermediate { get; set; } = 3072;
 
+    [Range(1, int.MaxValue)]
     public int MaxLength { get; set; } = 112;
 
     /// <summary>
     /// When set, a WordPiece vocabulary of this many tokens ([PAD] [UNK] [CLS] [MASK] first) is trained on the training
     /// reports when a run starts (MRM: 30,000) and kept in the run folder as tokenizer.json; <see cref="Tokenizer"/> is not read.
     /// </summary>
+    [Range(1, int.MaxValue)]
     public int? TrainVocabulary { get; set; }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CxrVL.Training;
 
 namespace CxrVL.Tasks.Finetuning;
@@ -12,6 +13,7 @@ public sealed class FinetuneConfig
     public FinetuneMode Mode { get; set; } = FinetuneMode.Full;
 
     /// <summary>Training seeds run one after another (seed, seed + 1, ...); metrics are reported per seed and as mean ± std.</summary>
+    [Range(1, int.MaxValue)]
     public int Seeds { get; set; } = 1;
 
     public FinetuneEncoderConfig Encoder { get; set; } = new();

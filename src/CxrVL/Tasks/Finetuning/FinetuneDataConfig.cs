@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CxrVL.Data.Builders;
 
 namespace CxrVL.Tasks.Finetuning;
@@ -32,6 +33,7 @@ public sealed class FinetuneDataConfig
     public string? OtherClass { get; set; }
 
     /// <summary>Share of the training split used: 0.01, 0.1 or 1 (any whole percent).</summary>
+    [Range(0d, 1d, MinimumIsExclusive = true)]
     public double Fraction { get; set; } = 1.0;
 
     /// <summary>Seed of the fraction ranking; the same seed gives the same, nested subsets for every run and training seed.</summary>
@@ -46,6 +48,7 @@ public sealed class FinetuneDataConfig
     /// <summary>Detection targets: box labels, one category each.</summary>
     public List<string> BoxLabels { get; set; } = ["Left Lung", "Right Lung"];
 
+    [Range(1, int.MaxValue)]
     public int MaxBoxes { get; set; } = 8;
 
     /// <summary>Segmentation and detection keep only images annotated with at least one of the labels (unannotated is not empty); false keeps all (RSNA negatives).</summary>
@@ -57,6 +60,7 @@ public sealed class FinetuneDataConfig
 
     public string TestSplit { get; set; } = "test";
 
+    [Range(1, int.MaxValue)]
     public int Workers { get; set; } = 2;
 
     public bool SkipBad { get; set; }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CxrVL.Models;
 
 namespace CxrVL.Tasks.Finetuning;
@@ -15,8 +16,10 @@ public sealed class FinetuneEncoderConfig
     /// <summary>resnet18, resnet50, resnet101, vit_s16 or vit_b16 (for <c>random</c> and weights files).</summary>
     public string Backbone { get; set; } = "resnet50";
 
+    [Range(1, int.MaxValue)]
     public int InputChannels { get; set; } = 3;
 
+    [Range(1, int.MaxValue)]
     public int ImageSize { get; set; } = 224;
 
     /// <summary>Key map rules applied to a weights file before the strict load (see <c>cxrvl weights convert --map</c>).</summary>
@@ -29,9 +32,11 @@ public sealed class FinetuneEncoderConfig
     public VitPooling Pooling { get; set; } = VitPooling.ClassToken;
 
     /// <summary>Stochastic depth rate of ViT blocks (MRM fine-tunes with 0.1).</summary>
+    [Range(0d, 1d, MaximumIsExclusive = true)]
     public double DropPath { get; set; }
 
     /// <summary>Leading stages kept frozen in full fine-tuning: ResNet stem + layer1..layerN, or ViT patch embedding + blocks 1..N.</summary>
+    [Range(0, int.MaxValue)]
     public int FrozenStages { get; set; }
 
     /// <summary>ViT blocks (1-based) whose tokens feed the segmentation and detection pyramids (UperNet: 4, 6, 8, 12).</summary>

@@ -11,6 +11,7 @@ using CxrVL.Training.Checkpoints;
 using CxrVL.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
+using CxrVL.Configuration;
 
 namespace CxrVL.Tasks.Finetuning;
 
@@ -24,8 +25,7 @@ public static class Finetuning
     public static FinetuneResult Run(FinetuneConfig config, string manifestPath, RunFolder run, RuntimeContext runtime,
                                      CancellationToken cancellation = default)
     {
-        if (config.Seeds < 1)
-            throw new CxrVLException($"seeds must be at least 1 (got {config.Seeds}).");
+        ConfigValidator.Validate(config);
         var info = ManifestInfo.ReadFor(manifestPath);
         var rows = ManifestReader.Read(manifestPath).ToList();
         run.Log.Info($"manifest {manifestPath}: {ManifestSplits.Describe(rows)}", echo: false);

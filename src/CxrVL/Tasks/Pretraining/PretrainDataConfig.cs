@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace CxrVL.Tasks.Pretraining;
 
 /// <summary>The <c>data:</c> section of a pretraining recipe.</summary>
@@ -17,6 +19,7 @@ public sealed class PretrainDataConfig
     /// <summary>Text put before every report before tokenising (MRM: "[CLS] ", its vocabulary has no post-processor).</summary>
     public string ReportPrefix { get; set; } = "";
 
+    [Range(1, int.MaxValue)]
     public int Workers { get; set; } = 2;
 
     /// <summary>Skip rows with a missing or corrupt image or an empty report (counted and reported) instead of failing.</summary>

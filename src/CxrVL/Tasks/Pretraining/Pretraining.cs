@@ -22,6 +22,7 @@ public static class Pretraining
     public static PretrainingResult Run(PretrainConfig config, string manifestPath, RunFolder run, RuntimeContext runtime,
                                         string? resumeFrom = null, string? initWeights = null, CancellationToken cancellation = default)
     {
+        PretrainingMethods.Validate(config);
         var info = ManifestInfo.ReadFor(manifestPath);
         var rows = ManifestReader.Read(manifestPath).ToList();
         run.Log.Info($"manifest {manifestPath}: {ManifestSplits.Describe(rows)}", echo: false);

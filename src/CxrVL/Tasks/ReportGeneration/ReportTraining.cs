@@ -10,6 +10,7 @@ using CxrVL.Training;
 using CxrVL.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
+using CxrVL.Configuration;
 
 namespace CxrVL.Tasks.ReportGeneration;
 
@@ -28,6 +29,7 @@ public static class ReportTraining
     public static ReportTrainingResult Run(RrgConfig config, string manifestPath, RunFolder run, RuntimeContext runtime,
                                            string? resumeFrom = null, CancellationToken cancellation = default)
     {
+        ConfigValidator.Validate(config);
         var dataset = ReportDataset.Open(manifestPath, config.Data);
         var trainFilter = dataset.Rows(config.Data.TrainSplit);
         var validate = !string.IsNullOrEmpty(config.Data.ValSplit);

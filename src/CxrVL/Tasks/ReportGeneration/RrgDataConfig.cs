@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CxrVL.Data.Loading;
 
 namespace CxrVL.Tasks.ReportGeneration;
@@ -24,9 +25,11 @@ public sealed class RrgDataConfig
     public string Cleaner { get; set; } = "r2gen-iu";
 
     /// <summary>Words seen fewer times in the training reports become &lt;unk&gt; (3 for IU, 10 for MIMIC).</summary>
+    [Range(0, int.MaxValue)]
     public int VocabThreshold { get; set; } = 3;
 
     /// <summary>Word ids per report including the begin and end markers, as R2Gen truncates (60 IU, 100 MIMIC).</summary>
+    [Range(1, int.MaxValue)]
     public int MaxSeqLength { get; set; } = 60;
 
     public string TrainSplit { get; set; } = "train";
@@ -43,6 +46,7 @@ public sealed class RrgDataConfig
     /// </summary>
     public string EvalLabels { get; set; } = "classifier";
 
+    [Range(1, int.MaxValue)]
     public int Workers { get; set; } = 2;
 
     public bool SkipBad { get; set; }

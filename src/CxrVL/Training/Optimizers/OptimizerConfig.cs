@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace CxrVL.Training.Optimizers;
 
 public enum OptimizerKind
@@ -12,27 +14,34 @@ public sealed class OptimizerConfig
     public OptimizerKind Kind { get; set; } = OptimizerKind.AdamW;
 
     /// <summary>Peak learning rate; when <see cref="BaseLrPer256"/> is set it is derived from the effective batch instead.</summary>
+    [Range(0d, double.MaxValue, MinimumIsExclusive = true)]
     public double Lr { get; set; } = 1e-4;
 
     /// <summary>MAE's rule: lr = blr x effective batch / 256 (MRM uses blr 1.5e-4).</summary>
+    [Range(0d, double.MaxValue, MinimumIsExclusive = true)]
     public double? BaseLrPer256 { get; set; }
 
     public List<double> Betas { get; set; } = [0.9, 0.999];
 
+    [Range(0d, double.MaxValue, MinimumIsExclusive = true)]
     public double Eps { get; set; } = 1e-8;
 
+    [Range(0d, double.MaxValue)]
     public double WeightDecay { get; set; }
 
     /// <summary>No weight decay on biases and on 1-D parameters (norm scales), as MAE and timm do.</summary>
     public bool NoDecayOnBiasAndNorm { get; set; } = true;
 
+    [Range(0d, double.MaxValue)]
     public double Momentum { get; set; } = 0.9;
 
+    [Range(0d, 1d)]
     public double Dampening { get; set; }
 
     public bool Nesterov { get; set; }
 
     /// <summary>Layer-wise lr decay (BEiT/MAE fine-tuning, 0.65 in MRM's segmentation): the layer k of L gets decay^(L + 1 - k).</summary>
+    [Range(0d, 1d, MinimumIsExclusive = true)]
     public double? LayerDecay { get; set; }
 
     /// <summary>Parameter-name prefixes that are not trained (requires_grad = false).</summary>

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace CxrVL.Training.Schedules;
 
 /// <summary>Shape of the learning-rate curve over optimizer steps.</summary>
@@ -22,24 +24,32 @@ public sealed class ScheduleConfig
     public ScheduleKind Kind { get; set; } = ScheduleKind.WarmupCosine;
 
     /// <summary>Warmup length in optimizer steps; used when <see cref="WarmupFraction"/> is not set.</summary>
+    [Range(typeof(long), "0", "9223372036854775807")]
     public long WarmupSteps { get; set; }
 
     /// <summary>Warmup as a fraction of all steps (MGCA and MedST warm up for 40% of training).</summary>
+    [Range(0d, 1d)]
     public double? WarmupFraction { get; set; }
 
     /// <summary>Warmup in epochs (MAE and MRM: 40 of 200); planned as that share of the stage's epochs, so a shortened run keeps it.</summary>
+    [Range(0d, double.MaxValue)]
     public double? WarmupEpochs { get; set; }
 
     /// <summary>Learning rate at step 0 of the warmup (pl_bolts' warmup_start_lr; 0 for MAE).</summary>
+    [Range(0d, double.MaxValue)]
     public double WarmupStartLr { get; set; }
 
     /// <summary>Rate reached at the last step (eta_min / min_lr).</summary>
+    [Range(0d, double.MaxValue)]
     public double MinLr { get; set; }
 
+    [Range(0d, double.MaxValue, MinimumIsExclusive = true)]
     public double Power { get; set; } = 1.0;
 
+    [Range(typeof(long), "1", "9223372036854775807")]
     public long StepSize { get; set; } = 1;
 
+    [Range(0d, double.MaxValue, MinimumIsExclusive = true)]
     public double Gamma { get; set; } = 0.1;
 
     /// <summary>This schedule for a stage of <paramref name="epochs"/> epochs: <see cref="WarmupEpochs"/> becomes a warmup fraction.</summary>
