@@ -21,7 +21,10 @@ public static class MultiLabelEvaluator
             throw new ArgumentException(
                 $"scores are {samples}x{scores.GetLength(1)} and labels {labels.GetLength(0)}x{labels.GetLength(1)}, but {labelNames.Count} label names were given.");
 
-        var columns = labelNames.Select((name, l) => Column.Build(name, l, scores, labels, options.Uncertain)).ToArray();
+        if (options.SampleIds is { } ids && ids.Count != samples)
+            throw new ArgumentException($"{ids.Count} sample ids were given for {samples} samples.");
+        string Sample(int i) => options.SampleIds is { } known ? $"sample '{known[i]}'" : $"sample {i}";
+        var columns = labelNames.Select((name, l) => Column.Build(name, l, scores, labels, options.Uncertain, Sample)).ToArray();
         var results = columns.Select(c => c.Score(options.KeepCurves)).ToArray();
         var averaged = columns.Where(c => c.Ranked.Positive.Any(p => p) && c.Ranked.Positive.Any(p => !p)).ToArray();
         var result = new MultiLabelResult(
@@ -98,7 +101,7 @@ public static class MultiLabelEvaluator
         private long[]? _positives;
         private long[]? _negatives;
 
-        public static Column Build(string name, int index, double[,] scores, double[,] labels, UncertainPolicy policy)
+        public static Column Build(string name, int index, double[,] scores, double[,] labels, UncertainPolicy policy, Func<int, string> sample)
         {
             var rows = new List<int>();
             var positive = new List<bool>();
@@ -123,9 +126,9 @@ public static class MultiLabelEvaluator
                 else if (label is 0 or 1)
                     isPositive = label == 1;
                 else
-                    throw new CxrVLException($"label '{name}' of sample {i} is {label}; labels must be 1, 0, -1 (uncertain) or missing.");
+                    throw new CxrVLException($"label '{name}' of {sample(i)} is {label}; labels must be 1, 0, -1 (uncertain) or missing.");
                 if (!double.IsFinite(scores[i, index]))
-                    throw new CxrVLException($"score '{name}' of sample {i} is {scores[i, index]}; scores must be finite numbers.");
+                    throw new CxrVLException($"score '{name}' of {sample(i)} is {scores[i, index]}; scores must be finite numbers.");
                 rows.Add(i);
                 positive.Add(isPositive);
                 values.Add(scores[i, index]);

@@ -18,4 +18,7 @@ public sealed record MultiLabelOptions
     public UncertainPolicy Uncertain { get; init; } = UncertainPolicy.Ignore;
 
     public bool KeepCurves { get; init; }
+
+    /// <summary>One id per sample (a study id, a file's row), so an error names the sample instead of its position.</summary>
+    public IReadOnlyList<string>? SampleIds { get; init; }
 }

@@ -46,8 +46,8 @@ public static class ClassificationEvaluation
     public static IReadOnlyDictionary<string, double> Validate(ClassificationMethod method, StudyBatches data, IReadOnlyList<string> classes)
     {
         var loss = FinetuneValidation.MeanLoss(method, data);
-        var (scores, labels, _) = Predict(method, data);
-        var result = MultiLabelEvaluator.Evaluate(classes, scores, labels);
+        var (scores, labels, ids) = Predict(method, data);
+        var result = MultiLabelEvaluator.Evaluate(classes, scores, labels, new MultiLabelOptions { SampleIds = ids });
         return new Dictionary<string, double> { ["val_loss"] = loss, ["val_auroc"] = result.MacroAuroc };
     }
 
@@ -58,6 +58,8 @@ public static class ClassificationEvaluation
         var (scores, labels, ids) = Predict(method, test);
         var result = MultiLabelEvaluator.Evaluate(classes, scores, labels, new MultiLabelOptions
         {
+            // Study ids: a non-finite score of a diverged model, or a bad label, names its manifest row.
+            SampleIds = ids,
             BootstrapResamples = eval.Bootstrap,
             Seed = seed,
             ConfidenceLevel = eval.ConfidenceLevel,

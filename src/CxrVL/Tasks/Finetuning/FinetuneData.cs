@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CxrVL.Configuration;
 using CxrVL.Data.Builders;
 using CxrVL.Data.Manifest;
 using CxrVL.Data.Splits;
@@ -42,6 +43,7 @@ public static class FinetuneData
                 classes.Add(other);
             if (multiClass && classes.Count < 2)
                 throw new CxrVLException($"a multi-class head needs at least two classes (got {string.Join(", ", classes)}); add data.other_class or more labels.");
+            EnsureEveryClassOccurs(rows, data, singleField);
         }
 
         var kept = new List<ManifestRow>();
@@ -141,6 +143,31 @@ public static class FinetuneData
             return null;
         }
         return row with { Labels = labels };
+    }
+
+    /// <summary>
+    /// A class that no row carries would train on all-negative targets and score NaN: name it, and what the rows have.
+    /// Spelling must match (the manifest keeps the source's label names), so the closest name is suggested.
+    /// </summary>
+    private static void EnsureEveryClassOccurs(IReadOnlyList<ManifestRow> rows, FinetuneDataConfig data, bool singleField)
+    {
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (!singleField)
+                present.UnionWith(row.Labels.Keys);
+            else if (row.Images.FirstOrDefault(i => i.Present) is { } image && FieldValue(row, image, data.Target) is { } value)
+                present.Add(value);
+        }
+        var absent = data.Labels.Where(name => !present.Contains(name)).ToList();
+        if (absent.Count == 0)
+            return;
+        var source = singleField ? $"{data.Target} value" : "label";
+        var hint = NameSuggester.Closest(absent[0], present) is { } closest ? $" Did you mean '{closest}'?" : "";
+        throw new CxrVLException(
+            $"{source} '{absent[0]}' (--labels, data.labels) is on no row of the manifest{(absent.Count > 1 ? $", nor are {string.Join(", ", absent.Skip(1).Select(a => $"'{a}'"))}" : "")}: " +
+            $"a model would learn all-negative targets for it.{hint} The rows have: {string.Join(", ", present.Order(StringComparer.Ordinal).Take(30))}" +
+            (present.Count > 30 ? $" and {present.Count - 30} more." : "."));
     }
 
     private static ManifestRow? Annotated(ManifestRow row, bool missing, string reason, Action<string> skip)

@@ -60,6 +60,17 @@ public sealed class MultiLabelEvaluatorTests
         Assert.Contains("label 'A' of sample 0 is 2", error.Message);
     }
 
+    /// <summary>Issue 18, item 17: with sample ids (fine-tuning passes study ids) a bad value names the sample, not its index.</summary>
+    [Fact]
+    public void BadValuesNameTheSampleIdWhenGiven()
+    {
+        var ids = new MultiLabelOptions { SampleIds = ["p7-s1", "p9-s0"] };
+        var label = Assert.Throws<CxrVLException>(() => MultiLabelEvaluator.Evaluate(["A"], Matrix([[0.5], [0.1]]), Matrix([[1], [7]]), ids));
+        Assert.StartsWith("label 'A' of sample 'p9-s0' is 7;", label.Message);
+        var score = Assert.Throws<CxrVLException>(() => MultiLabelEvaluator.Evaluate(["A"], Matrix([[double.NaN], [0.1]]), Matrix([[1], [0]]), ids));
+        Assert.StartsWith("score 'A' of sample 'p7-s1' is NaN;", score.Message);
+    }
+
     [Fact]
     public void BootstrapMatchesExplicitResamplingAndCountsOneClassResamples()
     {

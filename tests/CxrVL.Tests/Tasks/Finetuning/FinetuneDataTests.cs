@@ -120,4 +120,26 @@ public sealed class FinetuneDataTests
         var error = Assert.Throws<CxrVLException>(() => FinetuneData.Prepare(Rows(), config));
         Assert.Contains("split 'validate'", error.Message);
     }
+
+    /// <summary>Issue 18, item 7: the synthetic rows carry Edema and Effusion only, so 'NotALabel' is on none of them.</summary>
+    [Fact]
+    public void ALabelNoRowCarriesIsAnErrorNamingWhatTheRowsHave()
+    {
+        var config = new FinetuneConfig { Data = new FinetuneDataConfig { Labels = ["Edema", "NotALabel"] } };
+        var error = Assert.Throws<CxrVLException>(() => FinetuneData.Prepare(Rows(), config));
+        Assert.StartsWith("label 'NotALabel' (--labels, data.labels) is on no row of the manifest", error.Message);
+        Assert.EndsWith("The rows have: Edema, Effusion.", error.Message);
+
+        config.Data.Labels = ["Edma"];
+        Assert.Contains("Did you mean 'Edema'?", Assert.Throws<CxrVLException>(() => FinetuneData.Prepare(Rows(), config)).Message);
+    }
+
+    [Fact]
+    public void AViewNoImageHasIsAnErrorToo()
+    {
+        var config = new FinetuneConfig { Data = new FinetuneDataConfig { Target = "view", Labels = ["PA", "AP", "AP SUPINE"] } };
+        var error = Assert.Throws<CxrVLException>(() => FinetuneData.Prepare(Rows(), config));
+        Assert.StartsWith("view value 'AP SUPINE' (--labels, data.labels) is on no row of the manifest", error.Message);
+        Assert.EndsWith("The rows have: AP, PA.", error.Message);
+    }
 }
