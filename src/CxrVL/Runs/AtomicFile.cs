@@ -1,12 +1,19 @@
 namespace CxrVL.Runs;
 
-/// <summary>Writes a file through a temporary sibling and a rename, so a crash never leaves half a file.</summary>
+/// <summary>
+/// Writes a file through a temporary sibling and a rename, so a crash never leaves half a file. A write that fails (a
+/// full disk, a lost mount) removes the temporary file and is reported with the file's name and, when the caller knows
+/// it, the size it needed, which is also checked against the free space before anything is written.
+/// </summary>
 public static class AtomicFile
 {
-    public static void Write(string path, Action<Stream> write)
+    /// <param name="needed">Bytes the file will take, when known: checked against the free space first (0: unknown).</param>
+    public static void Write(string path, Action<Stream> write, long needed = 0)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
+        if (needed > 0)
+            DiskSpace.Ensure(directory, needed, $"'{path}'");
         var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
         try
         {
@@ -16,6 +23,10 @@ public static class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temporary, path, overwrite: true);
+        }
+        catch (IOException e)
+        {
+            throw DiskSpace.WriteFailed($"'{path}'", directory, needed, e);
         }
         finally
         {

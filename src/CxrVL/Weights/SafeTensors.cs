@@ -55,24 +55,41 @@ public static class SafeTensors
 
     /// <summary>
     /// Writes the state dict (in its order) and its <see cref="StateDict.Metadata"/>, plus <paramref name="metadata"/>,
-    /// through a temporary file and a rename.
+    /// through a temporary file and a rename, after checking the file fits on its disk.
     /// </summary>
     public static void Write(string path, StateDict stateDict, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        TensorBytes.EnsureLittleEndianHost();
-        var allMetadata = new Dictionary<string, string>(stateDict.Metadata, StringComparer.Ordinal);
+        var header = BuildHeader(stateDict, Merge(stateDict, metadata));
+        AtomicFile.Write(path, stream => WriteBody(stream, header, stateDict), 8 + header.Length + DataBytes(stateDict));
+    }
+
+    /// <summary>Writes the same bytes as <see cref="Write(string, StateDict, IReadOnlyDictionary{string, string})"/> to a stream the caller owns.</summary>
+    public static void Write(Stream destination, StateDict stateDict, IReadOnlyDictionary<string, string>? metadata = null) =>
+        WriteBody(destination, BuildHeader(stateDict, Merge(stateDict, metadata)), stateDict);
+
+    /// <summary>The size of the file <see cref="Write(string, StateDict, IReadOnlyDictionary{string, string})"/> writes, in bytes.</summary>
+    public static long FileSize(StateDict stateDict, IReadOnlyDictionary<string, string>? metadata = null) =>
+        8 + BuildHeader(stateDict, Merge(stateDict, metadata)).Length + DataBytes(stateDict);
+
+    private static Dictionary<string, string> Merge(StateDict stateDict, IReadOnlyDictionary<string, string>? metadata)
+    {
+        var all = new Dictionary<string, string>(stateDict.Metadata, StringComparer.Ordinal);
         foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
-            allMetadata[key] = value;
-        var header = BuildHeader(stateDict, allMetadata);
-        AtomicFile.Write(path, stream =>
-        {
-            Span<byte> length = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
-            stream.Write(length);
-            stream.Write(header);
-            foreach (var (_, tensor) in stateDict)
-                TensorBytes.Write(tensor, stream);
-        });
+            all[key] = value;
+        return all;
+    }
+
+    private static long DataBytes(StateDict stateDict) => stateDict.Sum(p => p.Value.numel() * TensorBytes.ElementSize(p.Value.dtype));
+
+    private static void WriteBody(Stream stream, byte[] header, StateDict stateDict)
+    {
+        TensorBytes.EnsureLittleEndianHost();
+        Span<byte> length = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+        stream.Write(length);
+        stream.Write(header);
+        foreach (var (_, tensor) in stateDict)
+            TensorBytes.Write(tensor, stream);
     }
 
     internal static bool LooksLikeSafeTensors(ReadOnlySpan<byte> start, long fileLength) =>

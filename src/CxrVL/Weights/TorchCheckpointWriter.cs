@@ -33,8 +33,12 @@ public static class TorchCheckpointWriter
             foreach (var (_, tensor) in stateDict)
                 Entry($"data/{index++}", entry => TensorBytes.Write(tensor, entry));
             Entry("version", entry => entry.Write("3\n"u8));
-        });
+        }, Size(pickle.Length, stateDict));
     }
+
+    /// <summary>The archive's size: the pickle and the tensors stored as they are, plus a generous bound on the zip's own records per entry.</summary>
+    private static long Size(long pickle, StateDict stateDict) =>
+        pickle + stateDict.Sum(p => p.Value.numel() * TensorBytes.ElementSize(p.Value.dtype) + 256L) + 4096;
 
     private static string StorageType(ScalarType dtype, string name) => dtype switch
     {

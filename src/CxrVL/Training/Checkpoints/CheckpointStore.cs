@@ -4,6 +4,7 @@ using CxrVL.Training.Optimizers;
 using CxrVL.Weights;
 using static TorchSharp.torch;
 using CxrVL.Files;
+using CxrVL.Runs;
 
 namespace CxrVL.Training.Checkpoints;
 
@@ -11,9 +12,11 @@ namespace CxrVL.Training.Checkpoints;
 /// The <c>checkpoints/</c> folder of a run. Each checkpoint is a folder (<c>step-000120/</c>, <c>best/</c>,
 /// <c>stage2-start/</c>) holding <c>model.safetensors</c>, <c>optimizer.safetensors</c>, optionally
 /// <c>ema.safetensors</c>, and <c>trainer.json</c>. A checkpoint is written into a hidden temporary folder and renamed
-/// into place, so a kill mid-write leaves the previous checkpoints intact.
+/// into place, so a kill mid-write leaves the previous checkpoints intact. Before writing, the free space is checked
+/// against the checkpoint's size; a write that fails anyway (a full disk) removes the temporary folder, so the failure
+/// does not also eat the space a resumed run needs.
 /// </summary>
-public sealed class CheckpointStore(string directory)
+public sealed class CheckpointStore
 {
     public const string ModelFile = "model.safetensors";
     public const string OptimizerFile = "optimizer.safetensors";
@@ -23,7 +26,23 @@ public sealed class CheckpointStore(string directory)
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 
-    public string Directory { get; } = directory;
+    private readonly Func<string, long?> _freeSpace;
+    private readonly Func<string, Stream> _create;
+
+    public CheckpointStore(string directory) : this(directory, DiskSpace.Free, path => new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+    {
+    }
+
+    /// <param name="freeSpace">Free bytes of a folder's volume.</param>
+    /// <param name="create">Opens a new file for writing (tests inject a disk that fills up).</param>
+    internal CheckpointStore(string directory, Func<string, long?> freeSpace, Func<string, Stream> create)
+    {
+        Directory = directory;
+        _freeSpace = freeSpace;
+        _create = create;
+    }
+
+    public string Directory { get; }
 
     public static string StepName(long step) => string.Create(CultureInfo.InvariantCulture, $"step-{step:D6}");
 
@@ -31,25 +50,37 @@ public sealed class CheckpointStore(string directory)
     public string Save(string name, nn.Module model, IOptimizer? optimizer, WeightAverage? average, TrainerState state)
     {
         System.IO.Directory.CreateDirectory(Directory);
+        RemoveAbandonedTemporaries();
         var final = Path.Combine(Directory, name);
         var temporary = Path.Combine(Directory, $".{name}.{Environment.ProcessId}.tmp");
         if (System.IO.Directory.Exists(temporary))
             System.IO.Directory.Delete(temporary, recursive: true);
-        System.IO.Directory.CreateDirectory(temporary);
 
-        using (var weights = StateDict.Borrow(model))
-            SafeTensors.Write(Path.Combine(temporary, ModelFile), weights);
-        if (optimizer is not null)
+        using var weights = StateDict.Borrow(model);
+        using var optimizerState = optimizer is null ? null : StateDict.Borrow(optimizer.State());
+        using var averaged = average is null ? null : StateDict.Borrow(average.State);
+        var files = new List<(string File, StateDict Tensors)> { (ModelFile, weights) };
+        if (optimizerState is not null)
+            files.Add((OptimizerFile, optimizerState));
+        if (averaged is not null)
+            files.Add((AverageFile, averaged));
+        var stateJson = JsonSerializer.SerializeToUtf8Bytes(state, Json);
+        var needed = files.Sum(f => SafeTensors.FileSize(f.Tensors)) + stateJson.Length;
+        var what = $"checkpoint '{name}'";
+        DiskSpace.Ensure(Directory, needed, what, _freeSpace);
+
+        try
         {
-            using var optimizerState = StateDict.Borrow(optimizer.State());
-            SafeTensors.Write(Path.Combine(temporary, OptimizerFile), optimizerState);
+            System.IO.Directory.CreateDirectory(temporary);
+            foreach (var (file, tensors) in files)
+                WriteFile(Path.Combine(temporary, file), stream => SafeTensors.Write(stream, tensors));
+            WriteFile(Path.Combine(temporary, StateFile), stream => stream.Write(stateJson));
         }
-        if (average is not null)
+        catch (IOException e)
         {
-            using var averaged = StateDict.Borrow(average.State);
-            SafeTensors.Write(Path.Combine(temporary, AverageFile), averaged);
+            System.IO.Directory.Delete(temporary, recursive: true);
+            throw DiskSpace.WriteFailed($"{what} (the previous checkpoints are intact)", Directory, needed, e, _freeSpace);
         }
-        File.WriteAllText(Path.Combine(temporary, StateFile), JsonSerializer.Serialize(state, Json));
 
         var previous = Path.Combine(Directory, $".{name}.{Environment.ProcessId}.old");
         if (System.IO.Directory.Exists(final))
@@ -58,6 +89,41 @@ public sealed class CheckpointStore(string directory)
         if (System.IO.Directory.Exists(previous))
             System.IO.Directory.Delete(previous, recursive: true);
         return final;
+    }
+
+    private void WriteFile(string path, Action<Stream> write)
+    {
+        using var stream = _create(path);
+        write(stream);
+        if (stream is FileStream file)
+            file.Flush(flushToDisk: true);
+    }
+
+    /// <summary>
+    /// Temporary folders of runs that were killed while writing (their process is gone): left alone they hold a
+    /// checkpoint's worth of space on the volume the resumed run needs.
+    /// </summary>
+    private void RemoveAbandonedTemporaries()
+    {
+        foreach (var folder in System.IO.Directory.GetDirectories(Directory, ".*.tmp"))
+        {
+            var parts = Path.GetFileName(folder).Split('.');
+            if (parts.Length >= 3 && int.TryParse(parts[^2], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid != Environment.ProcessId && !IsRunning(pid))
+                System.IO.Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Step checkpoints, oldest first.</summary>
