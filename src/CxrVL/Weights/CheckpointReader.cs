@@ -34,6 +34,13 @@ public static class CheckpointReader
             return SafeTensors.Inspect(path);
         using var file = TorchCheckpointFile.Open(path, format == FileFormat.Zip, options.SkipUnknownObjects);
         var (entry, tensors) = Locate(path, file.Root, options.Entry);
+        // The same checks a read makes, minus the values: a pickle that claims more than its storages hold is refused here
+        // as convert and --init refuse it, instead of being summarised as billions of parameters.
+        foreach (var (name, reference) in tensors)
+        {
+            CheckExtent(path, name, reference);
+            file.CheckStorage(reference.Storage);
+        }
         var infos = tensors.Select(t => new TensorInfo(t.Name, t.Tensor.Storage.DType, t.Tensor.Shape)).ToList();
         var others = file.Root is PickleDict root && entry != ""
             ? root.Entries.Where(e => entry != KeyText(e.Key) && !entry.StartsWith(KeyText(e.Key) + ".", StringComparison.Ordinal))

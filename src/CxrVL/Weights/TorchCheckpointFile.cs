@@ -46,21 +46,37 @@ internal sealed class TorchCheckpointFile : IDisposable
     /// <summary>The storage's elements as a new 1-D tensor, checked against the size the pickle declares.</summary>
     public Tensor LoadStorage(StorageRef storage)
     {
-        var expected = storage.Numel * TensorBytes.ElementSize(storage.DType);
         if (_zip is not null)
         {
-            var name = $"{_zipPrefix}data/{storage.Key}";
-            var entry = _zip.GetEntry(name)
-                        ?? throw new CheckpointException($"{_path} has no entry '{name}' for storage '{storage.Key}' (damaged file?).");
-            if (entry.Length < expected)
-                throw new CheckpointException(
-                    $"{_path}: storage '{name}' holds {entry.Length} bytes but the pickle declares {storage.Numel} {storage.DType} values ({expected} bytes); the file is damaged or truncated.");
+            var entry = CheckStorage(storage)!;
             using var stream = OpenEntry(entry);
-            return TensorBytes.ReadTensor(stream, storage.DType, storage.Numel, $"{_path}: storage '{name}'");
+            return TensorBytes.ReadTensor(stream, storage.DType, storage.Numel, $"{_path}: storage '{entry.FullName}'");
         }
-        if (!_legacyOffsets.TryGetValue(storage.Key, out var offset))
-            throw new CheckpointException($"{_path}: storage '{storage.Key}' is not in the file's storage list (damaged file?).");
-        return TensorBytes.ReadTensor(_legacyFile!, offset, storage.DType, storage.Numel, $"{_path}: storage '{storage.Key}'");
+        CheckStorage(storage);
+        return TensorBytes.ReadTensor(_legacyFile!, _legacyOffsets[storage.Key], storage.DType, storage.Numel, $"{_path}: storage '{storage.Key}'");
+    }
+
+    /// <summary>
+    /// Checks, without reading its values, that the file holds the storage with as many bytes as the pickle declares,
+    /// so a summary never reports sizes the file does not have. Returns the storage's zip entry (null for legacy files).
+    /// </summary>
+    internal ZipArchiveEntry? CheckStorage(StorageRef storage)
+    {
+        if (_zip is null)
+        {
+            // Legacy files: every listed storage's length was checked against the file when it was opened.
+            return _legacyOffsets.ContainsKey(storage.Key)
+                ? null
+                : throw new CheckpointException($"{_path}: storage '{storage.Key}' is not in the file's storage list (damaged file?).");
+        }
+        var expected = storage.Numel * TensorBytes.ElementSize(storage.DType);
+        var name = $"{_zipPrefix}data/{storage.Key}";
+        var entry = _zip.GetEntry(name)
+                    ?? throw new CheckpointException($"{_path} has no entry '{name}' for storage '{storage.Key}' (damaged file?).");
+        if (entry.Length < expected)
+            throw new CheckpointException(
+                $"{_path}: storage '{name}' holds {entry.Length} bytes but the pickle declares {storage.Numel} {storage.DType} values ({expected} bytes); the file is damaged or truncated.");
+        return entry;
     }
 
     public void Dispose()

@@ -205,6 +205,27 @@ public sealed class CheckpointReaderTests(TorchCheckpointFixture files) : IClass
         Assert.Matches(@"storage '.*data/\d+' holds \d+ bytes but the pickle declares \d+ \w+ values", error.Message);
     }
 
+    /// <summary>
+    /// Issue 18, item 12: a file whose pickle declares more bytes than its storages hold is refused by inspect (and
+    /// --summary) with the message convert gives, instead of a summary of parameters the file does not have.
+    /// </summary>
+    [Fact]
+    public void InspectRefusesStoragesShorterThanDeclaredAsConvertDoes()
+    {
+        var file = files.Path("short_storage.pt");
+        var read = Assert.Throws<CheckpointException>(() => CheckpointReader.Read(file));
+        var inspect = Assert.Throws<CheckpointException>(() => CheckpointReader.Inspect(file));
+        Assert.Equal(read.Message, inspect.Message);
+
+        var (code, text, error) = Cli("weights", "inspect", "--summary", file);
+        Assert.Equal(2, code);
+        Assert.DoesNotContain("parameters", text);
+        var convert = Cli("weights", "convert", file, files.Path("never.safetensors"));
+        Assert.Equal(2, convert.Code);
+        Assert.Equal(convert.Error, error);
+        Assert.Equal($"error: {read.Message}", error.Trim());
+    }
+
     [Fact]
     public void MissingFileAndUnknownEntryAreClearErrors()
     {
