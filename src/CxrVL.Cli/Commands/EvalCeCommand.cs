@@ -26,8 +26,12 @@ internal sealed class EvalCeCommand : ICliCommand
 
     private static int Run(CommandContext context)
     {
-        var scores = ClinicalEfficacyFiles.Compute(context.Get(References)!, context.Get(Predictions)!);
-        var json = JsonSerializer.Serialize(scores.ToDictionary(), new JsonSerializerOptions { WriteIndented = true });
+        var result = ClinicalEfficacyFiles.Compute(context.Get(References)!, context.Get(Predictions)!);
+        if (result.EmptyReferences.Count > 0)
+            context.Error.WriteLine($"warning: {result.EmptyReferences.Count} reference report(s) are empty and left out of the scores " +
+                                    $"(ids {string.Join(", ", result.EmptyReferences.Take(10))}{(result.EmptyReferences.Count > 10 ? ", ..." : "")}); " +
+                                    $"scored the other {result.Scores.Samples}.");
+        var json = JsonSerializer.Serialize(result.Scores.ToDictionary(), new JsonSerializerOptions { WriteIndented = true });
         context.Output.WriteLine(json);
         if (context.Get(Out) is { } outPath)
             AtomicFile.WriteAllText(outPath, json + "\n");

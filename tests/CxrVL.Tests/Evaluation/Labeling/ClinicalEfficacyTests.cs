@@ -28,6 +28,42 @@ public sealed class ClinicalEfficacyTests
         Assert.Equal(2.0 / 3 / 14, scores.F1Macro, 12);
     }
 
+    /// <summary>
+    /// Issue 18, item 13: an empty reference has no findings to compare against. It is left out and reported; the one
+    /// scored pair here is a report and its own copy, whose labels agree, so micro precision, recall and F1 are 1.
+    /// </summary>
+    [Fact]
+    public void Empty_references_are_left_out_and_reported_and_all_empty_is_an_error()
+    {
+        var folder = Directory.CreateTempSubdirectory("cxrvl-ce-empty-");
+        try
+        {
+            var refs = Path.Combine(folder.FullName, "refs.json");
+            var preds = Path.Combine(folder.FullName, "preds.json");
+            File.WriteAllText(refs, """{"1": "", "2": "Small left pleural effusion.", "3": "   "}""");
+            File.WriteAllText(preds, """{"1": "No acute findings.", "2": "Small left pleural effusion.", "3": "Cardiomegaly."}""");
+
+            var result = ClinicalEfficacyFiles.Compute(refs, preds);
+            Assert.Equal(["1", "3"], result.EmptyReferences);
+            Assert.Equal(1, result.Scores.Samples);
+            Assert.Equal(1, result.Scores.F1Micro, 12);
+
+            var (code, output, error) = CxrVL.Tests.Cli.CliRunner.Run("eval", "ce", "--refs", refs, "--preds", preds);
+            Assert.True(code == 0, error);
+            Assert.Equal("warning: 2 reference report(s) are empty and left out of the scores (ids 1, 3); scored the other 1.", error.Trim());
+            Assert.Equal(1, JsonDocument.Parse(output).RootElement.GetProperty("F1_MICRO").GetDouble(), 12);
+
+            File.WriteAllText(refs, """{"1": "", "2": " ", "3": "\n"}""");
+            (code, _, error) = CxrVL.Tests.Cli.CliRunner.Run("eval", "ce", "--refs", refs, "--preds", preds);
+            Assert.Equal(2, code);
+            Assert.Equal($"error: every reference report in '{refs}' is empty (3); there is nothing to score against.", error.Trim());
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public void Matches_scikit_learn_as_r2gen_compute_ce_calls_it()
     {
