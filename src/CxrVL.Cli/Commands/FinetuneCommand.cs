@@ -90,23 +90,10 @@ internal sealed class FinetuneCommand : ICliCommand
         _ = ManifestInfo.ReadFor(manifest);
 
         using var run = context.CreateRunFolder(config.Name, config);
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        return TrainingRuns.Run(context, run, cancel =>
         {
-            e.Cancel = true;
-            cancel.Cancel();
-            context.Error.WriteLine("stopping after this step; the seed is evaluated with what it has");
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            Finetuning.Run(config, manifest, run, context.Runtime, cancel.Token);
+            Finetuning.Run(config, manifest, run, context.Runtime, cancel);
             context.Output.WriteLine($"run folder {run.Path}");
-            return cancel.IsCancellationRequested ? 130 : 0;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        }, stopping: "stopping after this step; the seed is evaluated with what it has");
     }
 }

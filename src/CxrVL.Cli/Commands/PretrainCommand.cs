@@ -83,28 +83,21 @@ internal sealed class PretrainCommand : ICliCommand
             resume is null ? "" : Path.GetFullPath(resume), context.Get(Init) ?? ""));
         var runtime = ranks.WorldSize == 1 ? context.Runtime : TorchRuntime.Configure(options, ranks);
         using var run = OpenRunFolder(context, config, resume, ranks);
-        // mpirun ends the surviving ranks with SIGTERM when one rank dies.
+        // mpirun ends the surviving ranks with SIGTERM when one rank dies: no step can finish then, so it is not a stop request.
         using var terminated = ranks.WorldSize == 1 ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ =>
             context.Error.WriteLine($"rank {ranks.Rank}: stopped by mpirun because another rank of the job ended; " +
                                     $"resume with --resume {(ranks.IsMain ? run.Path : "RUN_FOLDER")} (any number of ranks)."));
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-            context.Error.WriteLine("stopping after this step (a checkpoint is written); press Ctrl+C again to abort");
-        };
-        Console.CancelKeyPress += onCancel;
         try
         {
-            var result = Pretraining.Run(config, manifest, run, runtime, resume, context.Get(Init), cancel.Token);
-            if (ranks.IsMain)
-                context.Output.WriteLine($"run folder {run.Path}");
-            return result.Training.StopReason == "cancelled" ? 130 : 0;
+            return TrainingRuns.Run(context, run, cancel =>
+            {
+                Pretraining.Run(config, manifest, run, runtime, resume, context.Get(Init), cancel);
+                if (ranks.IsMain)
+                    context.Output.WriteLine($"run folder {run.Path}");
+            }, terminate: ranks.WorldSize == 1);
         }
         finally
         {
-            Console.CancelKeyPress -= onCancel;
             if (!ranks.IsMain)
                 Directory.Delete(run.Path, recursive: true);
         }
@@ -115,8 +108,6 @@ internal sealed class PretrainCommand : ICliCommand
     {
         if (!ranks.IsMain)
             return RunFolder.Create(config.Name, Directory.CreateTempSubdirectory($"cxrvl-rank{ranks.Rank}-").FullName, console: TextWriter.Null);
-        return resume is not null && Directory.Exists(Path.Combine(resume, "checkpoints")) && context.OutFolder() is null
-            ? context.ReopenRunFolder(resume, config)
-            : context.CreateRunFolder(config.Name, config);
+        return TrainingRuns.Open(context, config.Name, config, resume);
     }
 }

@@ -44,7 +44,17 @@ internal sealed class QuickstartCommand : ICliCommand
         var runtime = context.Runtime;
         using var run = context.CreateRunFolder($"quickstart-{config.Method}", config);
         var command = new[] { "cxrvl" }.Concat(context.ParseResult.Tokens.Select(t => t.Value)).ToList();
-        var result = Quickstart.Run(config, context.Get(DataRoot), run, runtime, command);
+        QuickstartResult result;
+        try
+        {
+            result = Quickstart.Run(config, context.Get(DataRoot), run, runtime, command);
+        }
+        catch (Exception e)
+        {
+            // The run folder says how the run ended, as a training run's does.
+            run.Log.Fatal(e);
+            throw;
+        }
 
         var table = new Table().Title($"quickstart: {config.Method}, {result.TotalSeconds / 60:0.0} minutes")
             .AddColumn("task").AddColumn("metric").AddColumn(new TableColumn("pretrained").RightAligned())

@@ -39,7 +39,11 @@ internal sealed class RrgTrainCommand : ICliCommand
         _ = ManifestInfo.ReadFor(manifest);
         var resume = context.Get(Resume);
         var runtime = context.Runtime;
-        return TrainingRuns.Run(context, config.Name, config, resume,
-            (run, cancel) => ReportTraining.Run(config, manifest, run, runtime, resume, cancel).Training);
+        using var run = TrainingRuns.Open(context, config.Name, config, resume);
+        return TrainingRuns.Run(context, run, cancel =>
+        {
+            ReportTraining.Run(config, manifest, run, runtime, resume, cancel);
+            context.Output.WriteLine($"run folder {run.Path}");
+        });
     }
 }

@@ -30,5 +30,12 @@ public sealed class RunLog : IDisposable
         }
     }
 
+    /// <summary>
+    /// Records the error that ended the run (not echoed: the command line prints it): a user error by its message, any
+    /// other exception with its stack trace, which is what a bug report needs.
+    /// </summary>
+    public void Fatal(Exception error) =>
+        Info(error is CxrVLException ? $"error: {error.Message}" : $"internal error: {error}", echo: false);
+
     public void Dispose() => _writer.Dispose();
 }

@@ -199,6 +199,10 @@ public sealed class BatchLoader<TSample, TBatch> where TSample : IDisposable whe
                 {
                     Stats.Skipped(e);
                 }
+                catch (BadRowException e)
+                {
+                    throw e.WithSkipSwitch(Options.SkipBadSwitch);
+                }
             }
             if (samples.Count == 0)
                 return null;

@@ -22,6 +22,12 @@ public sealed class LoaderOptions
     /// <summary>Skip and count bad rows (missing or corrupt image, empty report) instead of stopping at the first (<c>--skip-bad</c>).</summary>
     public bool SkipBad { get; set; }
 
+    /// <summary>
+    /// How the user of this loader turns <see cref="SkipBad"/> on, named in a bad row's error: <c>--skip-bad</c> on the
+    /// commands that have it, <c>--set data.skip_bad=true</c> for a training recipe.
+    /// </summary>
+    public string SkipBadSwitch { get; set; } = "--skip-bad";
+
     public long Seed { get; set; }
 
     public void Validate()

@@ -82,7 +82,7 @@ public static class Embedder
             ReportPrefix = model.Config.Data.ReportPrefix,
         };
         return new PairSource(rows, root, data, model.Tokenizer, model.Config.Model.Text.MaxLength, batchSize, train: false, seed: 0, device,
-                              model.ReportBatcher);
+                              model.ReportBatcher, skipBadSwitch: "--skip-bad");
     }
 
     /// <summary>

@@ -24,6 +24,7 @@ public sealed class StudyBatches : IBatchSource<StudyBatch>
             Shuffle = train,
             DropLast = train,
             SkipBad = skipBad,
+            SkipBadSwitch = "--set data.skip_bad=true",
             Seed = seed,
         }, train);
         _device = device;

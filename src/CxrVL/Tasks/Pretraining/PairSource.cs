@@ -24,8 +24,10 @@ public sealed class PairSource : IPairBatchSource
     private readonly int _seed;
 
     /// <param name="batchSize">The global batch: with a <paramref name="shard"/>, this rank reads its slice of each.</param>
+    /// <param name="skipBadSwitch">How the caller's user skips bad rows: the recipe key for training, --skip-bad for evaluation.</param>
     public PairSource(IReadOnlyList<ManifestRow> rows, string root, PretrainDataConfig data, ITextTokenizer tokenizer, int maxLength,
-                      int batchSize, bool train, int seed, Device device, IReportBatcher? reports = null, DataShard? shard = null)
+                      int batchSize, bool train, int seed, Device device, IReportBatcher? reports = null, DataShard? shard = null,
+                      string skipBadSwitch = "--set data.skip_bad=true")
     {
         var options = new StudyOptions { ImageRecipe = data.ImageRecipe, ReportSections = data.ReportSections, RequireReport = true };
         var loader = new LoaderOptions
@@ -35,6 +37,7 @@ public sealed class PairSource : IPairBatchSource
             Shuffle = train,
             DropLast = train,
             SkipBad = data.SkipBad,
+            SkipBadSwitch = skipBadSwitch,
             Seed = seed,
         };
         _loader = StudyLoader.Create(rows, root, options, loader, train, shard: shard);

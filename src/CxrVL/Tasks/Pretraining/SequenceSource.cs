@@ -70,7 +70,7 @@ public sealed class SequenceSource : IPairBatchSource
         var plan = StudySequences.Plan(_chunks, _length, BatchSize, _train, _seed, epoch);
         var order = plan.SelectMany(b => b).Select(c => _chunks[c]).ToArray();
         var loader = new BatchLoader<ChunkSample, SequenceBatch>(new ChunkSamples(order, _studies), new ChunkCollator(_collator, _length),
-            new LoaderOptions { BatchSize = BatchSize, Workers = _data.Workers, Shuffle = false, SkipBad = _data.SkipBad, Seed = _seed }, _shard);
+            new LoaderOptions { BatchSize = BatchSize, Workers = _data.Workers, Shuffle = false, SkipBad = _data.SkipBad, SkipBadSwitch = "--set data.skip_bad=true", Seed = _seed }, _shard);
         Stats = loader.Stats;
         foreach (var batch in loader.ReadEpoch(epoch, startBatch))
         {

@@ -36,6 +36,7 @@ public sealed class ReportSource : IBatchSource<ReportBatch>
             Shuffle = train,
             DropLast = train && rows.Count > batchSize,
             SkipBad = data.SkipBad,
+            SkipBadSwitch = "--set data.skip_bad=true",
             Seed = seed,
         };
         var encode = new EncodeOptions(data.MaxSeqLength);
