@@ -5,11 +5,16 @@ namespace CxrVL.Imaging;
 /// <summary>
 /// Decodes JPEG, 8- and 16-bit PNG and DICOM (uncompressed or JPEG-encapsulated) with OpenCV; the format is taken
 /// from the file's first bytes, not its name (the COVID collection has JPEGs named .png). Every failure is an
-/// <see cref="ImageDecodeException"/> naming the file.
+/// <see cref="ImageDecodeException"/> naming the file, including a JPEG whose coded data is cut short or damaged, which
+/// OpenCV would decode with gray fill (<see cref="JpegScanCheck"/>).
 /// </summary>
 public static class ImageDecoder
 {
-    public static PixelImage Decode(string path, ColorMode mode)
+    /// <param name="checkJpegData">
+    /// Walk a JPEG's coded data for damage that libjpeg only warns about (a cut file, a bad code): about as much work again
+    /// as the decode, so a loader that meets the same file every epoch checks it once.
+    /// </param>
+    public static PixelImage Decode(string path, ColorMode mode, bool checkJpegData = true)
     {
         byte[] bytes;
         try
@@ -24,10 +29,10 @@ public static class ImageDecoder
         {
             throw new ImageDecodeException(path, $"cannot be read ({e.Message})");
         }
-        return Decode(bytes, path, mode);
+        return Decode(bytes, path, mode, checkJpegData);
     }
 
-    public static PixelImage Decode(ReadOnlySpan<byte> data, string source, ColorMode mode)
+    public static PixelImage Decode(ReadOnlySpan<byte> data, string source, ColorMode mode, bool checkJpegData = true)
     {
         if (data.Length == 0)
             throw new ImageDecodeException(source, "file is empty");
@@ -38,6 +43,10 @@ public static class ImageDecoder
             // libjpeg only warns on a truncated stream and fills the rest with gray; the end-of-image marker is the check.
             if (!HasJpegEnd(data))
                 throw new ImageDecodeException(source, "JPEG is truncated or corrupt (no end-of-image marker); re-export or remove the file");
+            // libjpeg reports damage inside the image data only as a warning on stderr and OpenCV returns the gray-filled
+            // picture, so the coded blocks are walked here first.
+            if (checkJpegData && JpegScanCheck.Problem(data) is { } problem)
+                throw new ImageDecodeException(source, $"JPEG data is corrupt: {problem}; re-export or remove the file");
             return new PixelImage(DecodeEncoded(data, source, mode), 255);
         }
         if (IsPng(data))

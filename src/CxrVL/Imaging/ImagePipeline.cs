@@ -25,9 +25,11 @@ public sealed class ImagePipeline
     public int PixelCount => Recipe.Channels * Recipe.Size * Recipe.Size;
 
     /// <summary>Decodes, transforms and writes one image file.</summary>
-    public void Load(string path, TransformRandom random, Span<float> destination)
+    /// <param name="checkJpegData">Walk a JPEG's coded data for damage first (see <see cref="ImageDecoder"/>); a caller that
+    /// already checked this file may skip it.</param>
+    public void Load(string path, TransformRandom random, Span<float> destination, bool checkJpegData = true)
     {
-        using var sample = new ImageSample(ImageDecoder.Decode(path, Recipe.Decode));
+        using var sample = new ImageSample(ImageDecoder.Decode(path, Recipe.Decode, checkJpegData));
         Transform(sample, random);
         Write(sample.Image, destination, path);
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CxrVL.Data.Manifest;
 using CxrVL.Imaging;
 using OpenCvSharp;
@@ -18,6 +19,12 @@ public sealed class StudySource : ISampleSource<StudySample>
     private readonly StudyOptions _options;
     private readonly Func<string, IReadOnlyList<int>>? _textEncoder;
     private readonly int[][] _sequences;
+
+    /// <summary>
+    /// Image files whose JPEG data was already walked for damage: the check costs about a decode, so it runs on a file's
+    /// first load only, not every epoch. Only files that passed are here; a bad one fails again as it should.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, bool> _checked = new(StringComparer.Ordinal);
 
     public StudySource(IReadOnlyList<ManifestRow> rows, string root, StudyOptions options, bool train,
         Func<string, IReadOnlyList<int>>? textEncoder = null)
@@ -86,7 +93,8 @@ public sealed class StudySource : ISampleSource<StudySample>
         var path = ImagePath(id, image);
         try
         {
-            _pipeline.Load(path, random, target.Span);
+            _pipeline.Load(path, random, target.Span, checkJpegData: !_checked.ContainsKey(path));
+            _checked.TryAdd(path, true);
         }
         catch (ImageDecodeException e)
         {
@@ -100,7 +108,8 @@ public sealed class StudySource : ISampleSource<StudySample>
         ImageSample sample;
         try
         {
-            var decoded = ImageDecoder.Decode(path, _pipeline.Recipe.Decode);
+            var decoded = ImageDecoder.Decode(path, _pipeline.Recipe.Decode, checkJpegData: !_checked.ContainsKey(path));
+            _checked.TryAdd(path, true);
             sample = new ImageSample(decoded, MaskChannels(id, image, decoded.Width, decoded.Height),
                 (image.Boxes ?? []).Select(b => new BoundingBox((float)b.X, (float)b.Y, (float)(b.X + b.W), (float)(b.Y + b.H), b.Label)).ToList());
         }
