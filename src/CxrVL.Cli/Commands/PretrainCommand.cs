@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using CxrVL.Cli.Infrastructure;
-using CxrVL.Data.Manifest;
 using CxrVL.Configuration;
+using CxrVL.Data.Manifest;
 using CxrVL.Runs;
 using CxrVL.Runtime;
 using CxrVL.Tasks.Pretraining;

@@ -109,6 +109,9 @@ public static class InputFile
         }
     }
 
+    /// <summary>The file deserialised as <typeparamref name="T"/> with the serializer's default options.</summary>
+    public static T ReadJson<T>(string path, string kind) => ReadJson<T>(path, (JsonSerializerOptions?)null, kind);
+
     /// <summary>The file deserialised as <typeparamref name="T"/> with reflection-based <paramref name="options"/>.</summary>
     public static T ReadJson<T>(string path, JsonSerializerOptions? options, string kind = "file")
     {

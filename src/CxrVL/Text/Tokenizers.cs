@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CxrVL.Text.Tokenization;
 using CxrVL.Files;
+using CxrVL.Text.Tokenization;
 
 namespace CxrVL.Text;
 

@@ -93,7 +93,7 @@ public sealed class WordVocabulary : ITextTokenizer
     {
         try
         {
-            return new WordVocabulary(InputFile.ReadJson<string[]>(path, (JsonSerializerOptions?)null, "word vocabulary"));
+            return new WordVocabulary(InputFile.ReadJson<string[]>(path, "word vocabulary"));
         }
         catch (CxrVLException e) when (e.InnerException is JsonException)
         {

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CxrVL.Evaluation.Nlg;
-using CxrVL.Runs;
 using CxrVL.Files;
+using CxrVL.Runs;
 
 namespace CxrVL.Evaluation.Labeling;
 

@@ -1,7 +1,6 @@
-using System.Text.Json;
+using CxrVL.Files;
 using CxrVL.Models;
 using static TorchSharp.torch;
-using CxrVL.Files;
 
 namespace CxrVL.Methods.Encoders;
 
@@ -26,7 +25,7 @@ public sealed class TextEncoder : nn.Module<TextInput, TextEncoding>
     {
         if (config.ConfigJson is { } path)
         {
-            return InputFile.ReadJson<BertConfig>(path, (JsonSerializerOptions?)null, "model.text.config_json");
+            return InputFile.ReadJson<BertConfig>(path, "model.text.config_json");
         }
         return new BertConfig
         {

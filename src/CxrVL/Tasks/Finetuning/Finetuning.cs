@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CxrVL.Configuration;
 using CxrVL.Data.Loading;
 using CxrVL.Data.Manifest;
 using CxrVL.Evaluation.Classification;
@@ -11,7 +12,6 @@ using CxrVL.Training.Checkpoints;
 using CxrVL.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
-using CxrVL.Configuration;
 
 namespace CxrVL.Tasks.Finetuning;
 

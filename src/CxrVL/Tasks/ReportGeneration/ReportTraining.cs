@@ -1,3 +1,4 @@
+using CxrVL.Configuration;
 using CxrVL.Evaluation.Labeling;
 using CxrVL.Evaluation.Nlg;
 using CxrVL.Generation;
@@ -10,7 +11,6 @@ using CxrVL.Training;
 using CxrVL.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
-using CxrVL.Configuration;
 
 namespace CxrVL.Tasks.ReportGeneration;
 

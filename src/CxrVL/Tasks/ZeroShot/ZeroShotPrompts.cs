@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CxrVL.Data.Splits;
-using CxrVL.Tasks.Pretraining;
 using CxrVL.Files;
+using CxrVL.Tasks.Pretraining;
 
 namespace CxrVL.Tasks.ZeroShot;
 

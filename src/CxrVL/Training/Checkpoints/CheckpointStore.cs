@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using CxrVL.Files;
+using CxrVL.Runs;
 using CxrVL.Training.Optimizers;
 using CxrVL.Weights;
 using static TorchSharp.torch;
-using CxrVL.Files;
-using CxrVL.Runs;
 
 namespace CxrVL.Training.Checkpoints;
 
