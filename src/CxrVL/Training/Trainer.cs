@@ -14,8 +14,10 @@ namespace CxrVL.Training;
 /// <summary>
 /// The one training loop every method plugs into: stages with their own optimizer and schedule, gradient
 /// accumulation and clipping, EMA, validation with best-checkpoint selection and early stopping, step and time
-/// budgets, atomic checkpoints and exact resume, per-step metrics and a progress display. Under <c>mpirun</c> each rank
-/// runs this loop on its shard of every batch; <paramref name="ranks"/> averages the gradients, and only rank 0 saves.
+/// budgets, atomic checkpoints and exact resume, per-step metrics and a progress display. A NaN or infinite loss or
+/// gradient norm stops the run (<see cref="TrainingDivergedException"/>) or drops the batch (<c>train.nonfinite</c>).
+/// Under <c>mpirun</c> each rank runs this loop on its shard of every batch; <paramref name="ranks"/> averages the
+/// gradients, every stop is agreed by all ranks, and only rank 0 saves.
 /// </summary>
 public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int seed, TextWriter? output = null,
                                     IDistributedContext? ranks = null)
@@ -27,6 +29,7 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
 
     /// <param name="validate">Validation metrics of the current model (called in evaluation mode); null trains without validation.</param>
     /// <param name="resumeFrom">A checkpoint folder or run folder to continue from; its trainer state must match this run's seed.</param>
+    /// <exception cref="TrainingDivergedException">A loss or gradient norm was not finite (beyond the skips <c>train.nonfinite: skip</c> allows).</exception>
     public TrainingResult Fit(ITrainingMethod<TBatch> method, IBatchSource<TBatch> data,
                               Func<IReadOnlyDictionary<string, double>>? validate = null, string? resumeFrom = null,
                               CancellationToken cancellation = default)
@@ -54,6 +57,8 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
         using var average = config.EmaDecay is { } decay ? new WeightAverage(model, decay) : null;
         if (average is not null && resumeCheckpoint is not null)
             LoadInto(average.State, Path.Combine(resumeCheckpoint, CheckpointStore.AverageFile));
+        // Only a run that may drop a batch needs the buffers from before it.
+        using var buffers = config.Nonfinite == NonfiniteAction.Skip ? new BufferSnapshot(model) : null;
 
         var global = _parallel.GlobalBatch;
         var clock = Stopwatch.StartNew();
@@ -62,8 +67,13 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
         var lastCheckpointAt = Elapsed();
         using var batches = new BatchCursor<TBatch>(data, state.Epoch, state.BatchInEpoch);
         var effectiveBatch = data.BatchSize * config.AccumulateGradBatches;
+        var outcome = TrainingOutcome.Completed;
         var stopReason = "completed";
         string? lastCheckpoint = null;
+        // What a divergence falls back to: the newest checkpoint written before it, else the one this run resumed from.
+        var lastGood = resumeCheckpoint;
+        TrainingDivergence? divergence = null;
+        var skipped = state.NonfiniteSkipped;
         string? bestCheckpoint = File.Exists(Path.Combine(_store.Directory, CheckpointStore.BestName, CheckpointStore.StateFile))
             ? Path.Combine(_store.Directory, CheckpointStore.BestName) : null;
         IReadOnlyDictionary<string, double> lastValidation = new Dictionary<string, double>();
@@ -79,14 +89,23 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
             BatchInEpoch = batches.BatchInEpoch,
             Best = stopping.Best,
             EvaluationsWithoutImprovement = stopping.EvaluationsWithoutImprovement,
+            NonfiniteSkipped = skipped,
             ElapsedSeconds = Elapsed(),
             TorchRngState = TorchRngState(),
             Seed = seed,
         };
 
+        void Stop(TrainingOutcome why, string reason)
+        {
+            outcome = why;
+            stopReason = reason;
+        }
+
+        string Checkpoint(string name, IOptimizer? optimizer, TrainerState at) => lastGood = Save(name, model, optimizer, average, at);
+
         ConsoleProgress.Run("train", totalSteps - state.Step, progress =>
         {
-            for (var stageIndex = state.Stage; stageIndex < plan.Count && stopReason == "completed"; stageIndex++)
+            for (var stageIndex = state.Stage; stageIndex < plan.Count && outcome == TrainingOutcome.Completed; stageIndex++)
             {
                 var stage = plan[stageIndex];
                 var stageStep = stageIndex == state.Stage ? state.StageStep : 0;
@@ -98,14 +117,14 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
                 var schedule = new LearningRateSchedule(stage.Schedule, stage.Optimizer.PeakLr(effectiveBatch), stage.Steps);
                 var trained = optimizer.Groups.SelectMany(g => g.Parameters).Select(p => p.Parameter).ToList();
                 if (stageIndex > 0 && stageStep == 0)
-                    Save($"{stage.Name}-start", model, null, average, Snapshot(stageIndex, 0));
+                    Checkpoint($"{stage.Name}-start", null, Snapshot(stageIndex, 0));
                 run.Log.Info($"stage {stage.Name}: {stage.Steps} steps, {trained.Count} trained tensors, peak lr {stage.Optimizer.PeakLr(effectiveBatch):g3}", echo: false);
 
                 while (stageStep < stage.Steps)
                 {
                     if (_parallel.AnyRank(cancellation.IsCancellationRequested))
                     {
-                        stopReason = "cancelled";
+                        Stop(TrainingOutcome.Cancelled, "cancelled");
                         break;
                     }
                     info = Progress(stage, step, stageStep, batches.Epoch, global);
@@ -115,8 +134,10 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
 
                     var stepClock = Stopwatch.StartNew();
                     model.train();
+                    var dropped = false;
                     using (var scope = NewDisposeScope())
                     {
+                        buffers?.Capture(model);
                         var stepValues = new Dictionary<string, double>(StringComparer.Ordinal);
                         for (var micro = 0; micro < config.AccumulateGradBatches; micro++)
                         {
@@ -127,23 +148,54 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
                                 stepValues[name] = stepValues.GetValueOrDefault(name) + term.ToDouble() / config.AccumulateGradBatches;
                         }
                         _parallel.AverageGradients(trained, window);
-                        foreach (var (name, value) in _parallel.MeanOverRanks(stepValues))
-                            window.Add(name, value);
-                        if (config.ClipGradNorm is { } maxNorm)
-                            window.Add("grad_norm", nn.utils.clip_grad_norm_(trained, maxNorm));
-                        optimizer.Step();
-                        optimizer.ZeroGrad();
+                        var losses = _parallel.MeanOverRanks(stepValues);
+                        var nonfinite = losses.Where(l => !double.IsFinite(l.Value)).ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);
+                        // A non-finite loss already decides; otherwise the norm (which clipping measures anyway) is one pass over the gradients.
+                        double? gradNorm = nonfinite.Count > 0 ? null
+                            : config.ClipGradNorm is { } maxNorm ? nn.utils.clip_grad_norm_(trained, maxNorm) : GradientNorm.Of(trained);
+                        var finite = nonfinite.Count == 0 && double.IsFinite(gradNorm!.Value);
+                        if (_parallel.AnyRank(!finite))
+                        {
+                            optimizer.ZeroGrad();
+                            var found = new TrainingDivergence(step + 1, stage.Name, nonfinite, gradNorm, lastGood, skipped,
+                                                               config.Nonfinite == NonfiniteAction.Skip ? config.MaxNonfiniteSkips : null);
+                            if (config.Nonfinite == NonfiniteAction.Skip && skipped < config.MaxNonfiniteSkips)
+                            {
+                                skipped++;
+                                dropped = true;
+                                buffers!.Restore(model);
+                                run.Log.Info($"step {step + 1}: skipped the batch, {found.What} ({skipped} of at most {config.MaxNonfiniteSkips})", echo: false);
+                            }
+                            else
+                            {
+                                divergence = found;
+                                Stop(TrainingOutcome.Diverged, $"diverged at step {found.Step}");
+                                break;
+                            }
+                        }
+                        else
+                        {
+                            foreach (var (name, value) in losses)
+                                window.Add(name, value);
+                            window.Add("grad_norm", gradNorm!.Value);
+                            optimizer.Step();
+                            optimizer.ZeroGrad();
+                        }
                     }
-                    method.AfterOptimizerStep(info);
-                    _parallel.AfterOptimizerStep(model);
-                    average?.Update(model);
+                    // A dropped batch made no optimizer step: nothing follows one (momentum encoders, queues, the average).
+                    if (!dropped)
+                    {
+                        method.AfterOptimizerStep(info);
+                        _parallel.AfterOptimizerStep(model);
+                        average?.Update(model);
+                    }
                     step++;
                     stageStep++;
                     window.AddSamples(effectiveBatch, stepClock.Elapsed.TotalSeconds);
 
                     var finished = stageStep == stage.Steps && stageIndex == plan.Count - 1;
                     if (step % Math.Max(1, config.LogEvery) == 0 || finished)
-                        LogStep(window, step, stage, batches.Epoch, lr, Elapsed(), progress);
+                        LogStep(window, step, stage, batches.Epoch, lr, Elapsed(), config.Nonfinite == NonfiniteAction.Skip ? skipped : null, progress);
                     progress.Advance();
 
                     if (validate is not null && (finished || (config.ValEvery > 0 && step % config.ValEvery == 0)))
@@ -154,37 +206,46 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
                             : throw new CxrVLException($"train.monitor '{config.Monitor}' is not among the validation metrics: {string.Join(", ", lastValidation.Keys)}.");
                         if (stopping.Record(value) && config.KeepBest)
                         {
-                            bestCheckpoint = Save(CheckpointStore.BestName, model, null, average, Snapshot(stageIndex, stageStep));
+                            bestCheckpoint = Checkpoint(CheckpointStore.BestName, null, Snapshot(stageIndex, stageStep));
                             run.Log.Info(string.Create(CultureInfo.InvariantCulture, $"step {step}: best {config.Monitor} {value:0.####}"), echo: false);
                         }
                         if (stopping.ShouldStop)
-                            stopReason = $"early stopping: {config.Monitor} did not improve for {config.Patience} validations";
+                            Stop(TrainingOutcome.EarlyStopped, $"early stopping: {config.Monitor} did not improve for {config.Patience} validations");
                     }
 
                     var overTime = _parallel.AnyRank(config.Minutes is { } minutes && Elapsed() >= minutes * 60);
                     if (overTime)
-                        stopReason = $"time budget of {config.Minutes:0.##} minutes reached";
+                        Stop(TrainingOutcome.TimeBudget, $"time budget of {config.Minutes:0.##} minutes reached");
                     var due = (config.CheckpointEvery > 0 && step % config.CheckpointEvery == 0) ||
                               Elapsed() - lastCheckpointAt >= config.CheckpointMinutes * 60;
-                    if (due || finished || stopReason != "completed")
+                    if (due || finished || outcome != TrainingOutcome.Completed)
                     {
-                        lastCheckpoint = Save(CheckpointStore.StepName(step), model, optimizer, average, Snapshot(stageIndex, stageStep));
+                        lastCheckpoint = Checkpoint(CheckpointStore.StepName(step), optimizer, Snapshot(stageIndex, stageStep));
                         if (_parallel.Ranks.IsMain)
                             _store.Prune(config.KeepLast);
                         lastCheckpointAt = Elapsed();
                     }
-                    if (stopReason != "completed")
+                    if (outcome != TrainingOutcome.Completed)
                         break;
                 }
-                if (stopReason == "cancelled")
-                    lastCheckpoint = Save(CheckpointStore.StepName(step), model, optimizer, average, Snapshot(stageIndex, stageStep));
+                if (outcome == TrainingOutcome.Cancelled)
+                    lastCheckpoint = Checkpoint(CheckpointStore.StepName(step), optimizer, Snapshot(stageIndex, stageStep));
             }
         }, unit: "step", output: _output);
 
-        lastCheckpoint ??= _store.Latest() ?? Save(CheckpointStore.StepName(step), model, null, average,
-            Snapshot(plan.Count - 1, plan[^1].Steps));
-        run.Log.Info($"training stopped after {step} steps: {stopReason}");
-        return new TrainingResult(step, stopReason, lastCheckpoint, bestCheckpoint, stopping.Best, lastValidation);
+        var skips = skipped > 0 ? $"; {skipped} batches with non-finite values skipped" : "";
+        if (divergence is not null)
+        {
+            // Nothing is saved now: the model's buffers may already hold the diverged batch's NaN.
+            run.Log.Info($"training stopped after {step} steps{skips}: {divergence.Message}", echo: false);
+            throw new TrainingDivergedException(new TrainingResult(step, outcome, stopReason, lastGood, bestCheckpoint, stopping.Best, lastValidation)
+            {
+                Divergence = divergence,
+            });
+        }
+        lastCheckpoint ??= _store.Latest() ?? Checkpoint(CheckpointStore.StepName(step), null, Snapshot(plan.Count - 1, plan[^1].Steps));
+        run.Log.Info($"training stopped after {step} steps{skips}: {stopReason}");
+        return new TrainingResult(step, outcome, stopReason, lastCheckpoint, bestCheckpoint, stopping.Best, lastValidation);
     }
 
     private static string TorchRngState()
@@ -200,7 +261,8 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
     private string Save(string name, nn.Module model, IOptimizer? optimizer, WeightAverage? average, TrainerState state) =>
         _parallel.Ranks.IsMain ? _store.Save(name, model, optimizer, average, state) : Path.Combine(_store.Directory, name);
 
-    private void LogStep(MetricWindow window, long step, PlannedStage stage, int epoch, double lr, double elapsed, IProgressTracker progress)
+    /// <param name="skipped">Batches dropped so far (<c>nonfinite_skipped</c>), under <c>train.nonfinite: skip</c>.</param>
+    private void LogStep(MetricWindow window, long step, PlannedStage stage, int epoch, double lr, double elapsed, int? skipped, IProgressTracker progress)
     {
         var values = new Dictionary<string, object?>
         {
@@ -211,6 +273,8 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
         };
         foreach (var (name, mean) in window.Means())
             values[name] = mean;
+        if (skipped is { } count)
+            values["nonfinite_skipped"] = count;
         values["samples_per_s"] = window.SamplesPerSecond;
         values["rss_mb"] = Environment.WorkingSet / (1024.0 * 1024.0);
         // The managed part of the resident set (the rest is libtorch, OpenCV and glibc's heaps).

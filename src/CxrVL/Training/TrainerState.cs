@@ -18,6 +18,9 @@ public sealed record TrainerState
 
     public int EvaluationsWithoutImprovement { get; init; }
 
+    /// <summary>Batches dropped so far under <c>train.nonfinite: skip</c>, which <c>train.max_nonfinite_skips</c> limits.</summary>
+    public int NonfiniteSkipped { get; init; }
+
     public double ElapsedSeconds { get; init; }
 
     /// <summary>torch's CPU generator state, base64.</summary>

@@ -68,6 +68,16 @@ public sealed class TrainingConfig
     [Range(0, int.MaxValue)]
     public int Patience { get; set; }
 
+    /// <summary>
+    /// What a NaN or infinite loss, loss term or gradient norm does: <c>error</c> stops the run naming the step, the
+    /// terms and the last good checkpoint; <c>skip</c> drops the batch and counts it (<c>nonfinite_skipped</c>).
+    /// </summary>
+    public NonfiniteAction Nonfinite { get; set; } = NonfiniteAction.Error;
+
+    /// <summary>Under <c>nonfinite: skip</c>, the run still stops with the error at the first non-finite batch beyond this many.</summary>
+    [Range(0, int.MaxValue)]
+    public int MaxNonfiniteSkips { get; set; } = 10;
+
     [Range(0d, 1d, MaximumIsExclusive = true)]
     public double? EmaDecay { get; set; }
 
