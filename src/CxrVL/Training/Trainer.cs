@@ -52,8 +52,8 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
         }
         using var synchronised = _parallel.Attach(model);
 
-        var stopping = new EarlyStopping(config.MonitorGoal, config.Patience);
-        stopping.Restore(state.Best, state.EvaluationsWithoutImprovement);
+        var stopping = new EarlyStopping(config.MonitorGoal, config.Patience, minValidations: config.MinValidations);
+        stopping.Restore(state.Best, state.EvaluationsWithoutImprovement, state.Validations);
         using var average = config.EmaDecay is { } decay ? new WeightAverage(model, decay) : null;
         if (average is not null && resumeCheckpoint is not null)
             LoadInto(average.State, Path.Combine(resumeCheckpoint, CheckpointStore.AverageFile));
@@ -89,6 +89,7 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
             BatchInEpoch = batches.BatchInEpoch,
             Best = stopping.Best,
             EvaluationsWithoutImprovement = stopping.EvaluationsWithoutImprovement,
+            Validations = stopping.Evaluations,
             NonfiniteSkipped = skipped,
             ElapsedSeconds = Elapsed(),
             TorchRngState = TorchRngState(),
@@ -204,7 +205,10 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
                         var value = lastValidation.TryGetValue(config.Monitor, out var v)
                             ? v
                             : throw new CxrVLException($"train.monitor '{config.Monitor}' is not among the validation metrics: {string.Join(", ", lastValidation.Keys)}.");
-                        if (stopping.Record(value) && config.KeepBest)
+                        var improved = stopping.Record(value);
+                        if (!double.IsFinite(value))
+                            run.Log.Info(string.Create(CultureInfo.InvariantCulture, $"step {step}: {config.Monitor} is {value}, which never counts as an improvement or a best checkpoint"), echo: false);
+                        if (improved && config.KeepBest)
                         {
                             bestCheckpoint = Checkpoint(CheckpointStore.BestName, null, Snapshot(stageIndex, stageStep));
                             run.Log.Info(string.Create(CultureInfo.InvariantCulture, $"step {step}: best {config.Monitor} {value:0.####}"), echo: false);

@@ -18,6 +18,9 @@ public sealed record TrainerState
 
     public int EvaluationsWithoutImprovement { get; init; }
 
+    /// <summary>Validations so far, which early stopping's minimum (<c>train.min_validations</c>) counts.</summary>
+    public int Validations { get; init; }
+
     /// <summary>Batches dropped so far under <c>train.nonfinite: skip</c>, which <c>train.max_nonfinite_skips</c> limits.</summary>
     public int NonfiniteSkipped { get; init; }
 

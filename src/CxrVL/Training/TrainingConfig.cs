@@ -68,6 +68,10 @@ public sealed class TrainingConfig
     [Range(0, int.MaxValue)]
     public int Patience { get; set; }
 
+    /// <summary>Early stopping never stops before this many validations, however the metric moves (0: no minimum).</summary>
+    [Range(0, int.MaxValue)]
+    public int MinValidations { get; set; }
+
     /// <summary>
     /// What a NaN or infinite loss, loss term or gradient norm does: <c>error</c> stops the run naming the step, the
     /// terms and the last good checkpoint; <c>skip</c> drops the batch and counts it (<c>nonfinite_skipped</c>).

@@ -21,6 +21,8 @@ public static class TrainingPlan
             throw new CxrVLException($"train.accumulate_grad_batches must be at least 1 (got {config.AccumulateGradBatches}).");
         if (config.MaxNonfiniteSkips < 0)
             throw new CxrVLException($"train.max_nonfinite_skips must be 0 or more (got {config.MaxNonfiniteSkips}).");
+        if (config.MinValidations < 0)
+            throw new CxrVLException($"train.min_validations must be 0 or more (got {config.MinValidations}).");
         if (batchesPerEpoch < 1)
             throw new CxrVLException("the training data holds no complete batch: lower train.batch_size or add data.");
         var stepsPerEpoch = Math.Max(1, batchesPerEpoch / config.AccumulateGradBatches);

@@ -1,4 +1,6 @@
+using CxrVL.Configuration;
 using CxrVL.Runs;
+using CxrVL.Tasks.Finetuning;
 using CxrVL.Training;
 using CxrVL.Training.Checkpoints;
 using CxrVL.Training.Optimizers;
@@ -123,6 +125,51 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(0.5, result.BestMetric);
         Assert.Equal(4, CheckpointStore.ReadState(result.BestCheckpoint!).Step);
         Assert.Equal(Path.Combine(run.CheckpointsPath, "best", CheckpointStore.ModelFile), CheckpointStore.ResolveWeights(run.Path));
+    }
+
+    [Fact]
+    public void EarlyStoppingWaitsForTheMinimumNumberOfValidations()
+    {
+        long StepsUntilStop(int minValidations)
+        {
+            using var data = new ToyData(64, 8, seed: 4);
+            using var method = new ToyMethod(seed: 4);
+            using var run = Run($"minimum-{minValidations}");
+            var config = new TrainingConfig
+            {
+                Epochs = 2, BatchSize = 8, ValEvery = 1, Patience = 1, MinValidations = minValidations, Optimizer = new OptimizerConfig { Lr = 0.01 },
+            };
+            // A metric that never improves after the first validation.
+            var result = new Trainer<ToyBatch>(config, run, seed: 4, TextWriter.Null)
+                .Fit(method, data, () => new Dictionary<string, double> { ["val_loss"] = 1 });
+            Assert.Equal(TrainingOutcome.EarlyStopped, result.Outcome);
+            return result.Steps;
+        }
+
+        // Patience 1 stops at the second validation; a minimum of 5 waits for the fifth.
+        Assert.Equal(2, StepsUntilStop(0));
+        Assert.Equal(5, StepsUntilStop(5));
+        Assert.Equal(5, ConfigLoader.Load<FinetuneConfig>(null, ["train.min_validations=5"]).Train.MinValidations);
+    }
+
+    [Fact]
+    public void NonFiniteValidationMetricsNeverBecomeTheBestCheckpoint()
+    {
+        using var data = new ToyData(64, 8, seed: 5);
+        using var method = new ToyMethod(seed: 5);
+        using var run = Run("validation");
+        var config = new TrainingConfig
+        {
+            MaxSteps = 4, BatchSize = 8, ValEvery = 1, Monitor = "val_score", MonitorGoal = MetricGoal.Max, Optimizer = new OptimizerConfig { Lr = 0.01 },
+        };
+        var scores = new Queue<double>([double.NaN, double.PositiveInfinity, 0.2, double.NaN]);
+
+        var result = new Trainer<ToyBatch>(config, run, seed: 5, TextWriter.Null)
+            .Fit(method, data, () => new Dictionary<string, double> { ["val_score"] = scores.Dequeue() });
+
+        Assert.Equal(0.2, result.BestMetric);
+        Assert.Equal(3, CheckpointStore.ReadState(result.BestCheckpoint!).Step);
+        Assert.Contains("step 1: val_score is NaN, which never counts", File.ReadAllText(run.Log.Path));
     }
 
     [Fact]

@@ -39,4 +39,20 @@ public sealed class WeightAverageAndEarlyStoppingTests
         Assert.True(stopping.ShouldStop);
         Assert.Equal(0.75, stopping.Best);
     }
+
+    [Fact]
+    public void EarlyStoppingNeverStopsBeforeItsMinimumAndNeverTakesANonFiniteBest()
+    {
+        var stopping = new EarlyStopping(MetricGoal.Min, patience: 1, minValidations: 4);
+        Assert.False(stopping.Record(double.NegativeInfinity));
+        Assert.Null(stopping.Best);
+        Assert.True(stopping.Record(1.0));
+        Assert.False(stopping.Record(2.0));
+        // Patience is exhausted after the third validation, the minimum only at the fourth.
+        Assert.False(stopping.ShouldStop);
+        Assert.False(stopping.Record(double.NaN));
+        Assert.True(stopping.ShouldStop);
+        Assert.Equal(1.0, stopping.Best);
+        Assert.Equal(4, stopping.Evaluations);
+    }
 }
