@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using CxrVL.Cli.Infrastructure;
 using CxrVL.Tasks.Quickstart;
 using Spectre.Console;
@@ -61,16 +60,15 @@ internal sealed class QuickstartCommand : ICliCommand
             .AddColumn(new TableColumn("untrained").RightAligned());
         foreach (var row in result.Results)
         {
-            var pretrained = Format(row.Pretrained);
-            table.AddRow(Markup.Escape(row.Task), Markup.Escape(row.Metric), row.PretrainedWins ? $"[green]{pretrained}[/]" : pretrained, Format(row.Untrained));
+            var pretrained = Markup.Escape(row.PretrainedText());
+            table.AddRow(Markup.Escape(row.Task), Markup.Escape(row.Metric), row.PretrainedWins ? $"[green]{pretrained}[/]" : pretrained, Markup.Escape(row.UntrainedText()));
         }
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Output) });
         console.Write(table);
         foreach (var part in result.Unavailable)
             context.Output.WriteLine(part.Reason);
         context.Output.WriteLine($"report {result.ReportPath}");
+        // A phase that failed or diverged is reported in its row and in the lines above, and the rest of the report stands.
         return 0;
     }
-
-    private static string Format(double value) => double.IsNaN(value) ? "n/a" : value.ToString("0.000", CultureInfo.InvariantCulture);
 }

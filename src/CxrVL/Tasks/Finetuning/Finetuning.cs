@@ -18,7 +18,8 @@ namespace CxrVL.Tasks.Finetuning;
 /// <summary>
 /// <c>cxrvl finetune</c> as one library call: the task's rows and fraction (saved as split.csv), then for every seed an
 /// encoder, a head, the shared trainer (validation each epoch, best checkpoint, early stopping) and the test evaluation
-/// in <c>seed-N/</c>; metrics.json at the top holds every seed and the mean ± std.
+/// in <c>seed-N/</c>; metrics.json at the top holds every seed and the mean ± std. A seed whose training diverged is not
+/// tested: its metrics.json and the result say at which step it diverged, and no mean ± std is reported.
 /// </summary>
 public static class Finetuning
 {
@@ -36,18 +37,38 @@ public static class Finetuning
         var train = config.Data.BalancedSampling ? FinetuneData.Balance(splits.Train) : splits.Train;
 
         var seeds = Enumerable.Range(runtime.Seed, config.Seeds).ToList();
+        var ran = new List<int>();
         var evaluations = new List<TaskEvaluation>();
+        var divergences = new List<SeedDivergence>();
+        var perSeed = new JsonArray();
         foreach (var seed in seeds)
         {
             using var seedRun = RunFolder.Create($"seed-{seed}", Path.Combine(run.Path, $"seed-{seed}"), console: run.Log.Console);
-            var evaluation = RunSeed(config, splits, train, info.Root, seedRun, runtime.Device, seed, cancellation);
-            evaluations.Add(evaluation);
-            run.Log.Info($"seed {seed}: " + string.Join(", ", evaluation.Headline.Select(h => $"{h.Key} {h.Value:0.0000}")));
+            ran.Add(seed);
+            try
+            {
+                var evaluation = RunSeed(config, splits, train, info.Root, seedRun, runtime.Device, seed, cancellation);
+                evaluations.Add(evaluation);
+                perSeed.Add(evaluation.Metrics.DeepClone());
+                run.Log.Info($"seed {seed}: " + string.Join(", ", evaluation.Headline.Select(h => $"{h.Key} {h.Value:0.0000}")));
+            }
+            catch (TrainingDivergedException e)
+            {
+                // The other seeds are independent runs and still say whether the recipe diverges for them too.
+                var diverged = new SeedDivergence(seed, e.Divergence);
+                divergences.Add(diverged);
+                var metrics = Diverged(e.Result);
+                AtomicFile.WriteAllText(seedRun.File("metrics.json"), metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                perSeed.Add(metrics);
+                run.Log.Info($"seed {seed}: {e.Message}", echo: false);
+            }
             if (cancellation.IsCancellationRequested)
                 break;
         }
 
-        var summary = evaluations[0].Headline.Keys.ToDictionary(k => k, k => MeanStd.Of(evaluations.Select(e => e.Headline[k])));
+        var summary = divergences.Count > 0
+            ? new Dictionary<string, MeanStd>()
+            : evaluations[0].Headline.Keys.ToDictionary(k => k, k => MeanStd.Of(evaluations.Select(e => e.Headline[k])));
         var json = new JsonObject
         {
             ["task"] = config.Task.ToString().ToLowerInvariant(),
@@ -59,18 +80,20 @@ public static class Finetuning
             ["n_train"] = splits.Train.Count,
             ["n_valid"] = splits.Valid.Count,
             ["n_test"] = splits.Test.Count,
-            ["seeds"] = new JsonArray(seeds.Take(evaluations.Count).Select(s => (JsonNode)s).ToArray()),
+            ["seeds"] = new JsonArray(ran.Select(s => (JsonNode)s).ToArray()),
             ["summary"] = new JsonObject(summary.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)new JsonObject
             {
                 ["mean"] = Number(s.Value.Mean),
                 ["std"] = Number(s.Value.Std),
                 ["n"] = s.Value.Count,
             }))),
-            ["per_seed"] = new JsonArray(evaluations.Select(e => (JsonNode)e.Metrics.DeepClone()).ToArray()),
+            ["per_seed"] = perSeed,
         };
+        if (divergences.Count > 0)
+            json["diverged"] = new JsonArray(divergences.Select(d => (JsonNode)new JsonObject { ["seed"] = d.Seed, ["step"] = d.Divergence.Step }).ToArray());
         AtomicFile.WriteAllText(run.File("metrics.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        var result = new FinetuneResult(splits, seeds.Take(evaluations.Count).ToList(), evaluations, summary);
-        run.Log.Info("test, mean ± std over seeds:" + Environment.NewLine + result.Describe());
+        var result = new FinetuneResult(splits, ran, evaluations, summary) { Divergences = divergences };
+        run.Log.Info((divergences.Count > 0 ? "test: not run for a diverged seed, no mean ± std:" : "test, mean ± std over seeds:") + Environment.NewLine + result.Describe());
         return result;
     }
 
@@ -106,7 +129,17 @@ public static class Finetuning
 
         var trainConfig = Prepared(config.Train, training.FrozenPrefixes(), trainBatches.BatchesPerEpoch);
         var trainer = new Trainer<StudyBatch>(trainConfig, run, seed, run.Log.Console);
-        var result = trainer.Fit(method, trainBatches, validate, cancellation: cancellation);
+        TrainingResult result;
+        try
+        {
+            result = trainer.Fit(method, trainBatches, validate, cancellation: cancellation);
+        }
+        catch (TrainingDivergedException)
+        {
+            // The curve up to the divergence is what shows it.
+            LossCurvePlot.Write(run.Metrics.Path, run.File("loss.png"));
+            throw;
+        }
         LossCurvePlot.Write(run.Metrics.Path, run.File("loss.png"));
         if (result.BestCheckpoint is { } best)
         {
@@ -131,6 +164,19 @@ public static class Finetuning
         AtomicFile.WriteAllText(run.File("metrics.json"), evaluation.Metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return evaluation;
     }
+
+    /// <summary>A diverged seed's metrics.json: the step and the error, and no metric computed from its model.</summary>
+    private static JsonObject Diverged(TrainingResult result) => new()
+    {
+        ["diverged_at_step"] = result.Divergence!.Step,
+        ["error"] = result.Divergence.Message,
+        ["training"] = new JsonObject
+        {
+            ["steps"] = result.Steps,
+            ["stop_reason"] = result.StopReason,
+            ["last_good_checkpoint"] = result.LastCheckpoint,
+        },
+    };
 
     private static ITrainingMethod<StudyBatch> Create(FinetuneConfig config, EncoderTraining training, int targets, bool multiClass) => config.Task switch
     {

@@ -105,6 +105,12 @@ public static class Quickstart
                 var outcome = QuickstartDownstream.Run(task, label, phase, pretrainConfig, pretrainPath, manifest, run, runtime);
                 results.AddRange(outcome.Results);
                 downstreamFigures.AddRange(outcome.Figures);
+                // A diverged encoder is a result of the run, not a failure of it: its row says so, the report and the console warn.
+                foreach (var warning in outcome.Warnings)
+                {
+                    log.Info(warning);
+                    unavailable.Add(new UnavailablePart(section, warning));
+                }
                 phases.Add(new PhaseTiming(task, watch.Elapsed.TotalSeconds, phase.Minutes, outcome.Summary));
             }
             catch (CxrVLException e)

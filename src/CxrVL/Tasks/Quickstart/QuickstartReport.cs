@@ -69,9 +69,10 @@ public static class QuickstartReport
             .Append("<table><tr><th>task</th><th>metric</th><th>pretrained</th><th>untrained</th><th>difference</th></tr>\n");
         foreach (var row in result.Results)
         {
+            var difference = row.Pretrained - row.Untrained is { } d ? Difference(d) : "";
             html.Append("<tr class=\"").Append(row.PretrainedWins ? "win" : "lose").Append("\"><td>").Append(E(row.Task)).Append("</td><td>")
-                .Append(E(row.Metric)).Append("</td><td class=\"num\">").Append(Number(row.Pretrained)).Append("</td><td class=\"num\">")
-                .Append(Number(row.Untrained)).Append("</td><td class=\"num\">").Append(Number(row.Pretrained - row.Untrained, signed: true)).Append("</td></tr>\n");
+                .Append(E(row.Metric)).Append("</td><td class=\"num\">").Append(E(row.PretrainedText())).Append("</td><td class=\"num\">")
+                .Append(E(row.UntrainedText())).Append("</td><td class=\"num\">").Append(difference).Append("</td></tr>\n");
         }
         html.Append("</table>\n");
         foreach (var part in result.Unavailable)
@@ -182,8 +183,8 @@ public static class QuickstartReport
         return $"<img alt=\"{E(alt)}\" src=\"data:image/{(png ? "png" : "jpeg")};base64,{Convert.ToBase64String(bytes)}\">";
     }
 
-    private static string Number(double value, bool signed = false) =>
-        double.IsNaN(value) ? "n/a" : value.ToString(signed ? "+0.000;-0.000;0.000" : "0.000", CultureInfo.InvariantCulture);
+    private static string Difference(double value) =>
+        double.IsNaN(value) ? "n/a" : value.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture);
 
     private static string Shorten(string text, int length)
     {

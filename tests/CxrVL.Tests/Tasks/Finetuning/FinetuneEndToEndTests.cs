@@ -1,10 +1,14 @@
 using System.Text.Json;
+using CxrVL.Configuration;
 using CxrVL.Data.Builders;
 using CxrVL.Data.Manifest;
+using CxrVL.Evaluation.Classification;
 using CxrVL.Models;
+using CxrVL.Runs;
 using CxrVL.Runtime;
 using CxrVL.Tasks.Finetuning;
 using CxrVL.Tasks.Pretraining;
+using CxrVL.Tasks.Quickstart;
 using CxrVL.Tests.Cli;
 using CxrVL.Weights;
 using static TorchSharp.torch;
@@ -121,5 +125,55 @@ public sealed class FinetuneEndToEndTests : IClassFixture<FinetuneEndToEndTests.
 
         var missing = Assert.Throws<CxrVLException>(() => EncoderLoader.Load(new FinetuneEncoderConfig { Source = Path.Combine(run, "nothing") }, CPU, 0));
         Assert.Contains("does not exist", missing.Message);
+    }
+
+    [Fact]
+    public void ADivergedSeedIsReportedByItsStepAndWithoutAnyMetric()
+    {
+        // A learning rate of 1e38 (float32 ends at 3.4e38) moves every trained weight by about 3e37 in the first AdamW step;
+        // the next forward pass multiplies such weights layer after layer (3e37 x 3e37 overflows float32), so the first
+        // step's loss is finite and the second's cannot be.
+        var config = ConfigLoader.LoadAll<FinetuneConfig>([RecipeLocator.Resolve("finetune/classify"), RecipeLocator.Resolve("finetune/small")],
+            ["data.target=view", "data.labels=[PA, AP]", "train.epochs=1", "train.batch_size=8", "train.optimizer.lr=1e38",
+             "train.schedule.kind=constant", "train.schedule.warmup_fraction=0", "eval.bootstrap=20"]);
+        config.Task = FinetuneTask.Classify;
+        var output = Path.Combine(_data.Directory, "diverged");
+        FinetuneResult result;
+        using (var run = RunFolder.Create(config.Name, output, console: TextWriter.Null))
+            result = CxrVL.Tasks.Finetuning.Finetuning.Run(config, _data.Manifest, run, new RuntimeContext(CPU, 0, 1, new Random(0)));
+
+        Assert.Equal(2, result.DivergedAt);
+        Assert.Equal("diverged at step 2 (seed 0)", result.Describe());
+        Assert.Empty(result.Summary);
+        Assert.Empty(result.Evaluations);
+        var seed = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "seed-0", "metrics.json"))).RootElement;
+        Assert.Equal(2, seed.GetProperty("diverged_at_step").GetInt32());
+        Assert.StartsWith("training diverged at step 2 ", seed.GetProperty("error").GetString());
+        var top = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json"))).RootElement;
+        Assert.Empty(top.GetProperty("summary").EnumerateObject());
+        Assert.Equal(2, top.GetProperty("diverged")[0].GetProperty("step").GetInt32());
+        foreach (var metric in new[] { "auroc_macro", "accuracy", "f1_macro" })
+        {
+            Assert.False(seed.TryGetProperty(metric, out _), metric);
+            Assert.False(top.GetProperty("per_seed")[0].TryGetProperty(metric, out _), metric);
+        }
+        Assert.False(File.Exists(Path.Combine(output, "seed-0", "scores.csv")));
+
+        // In the quickstart's table the diverged encoder's cells say so, next to the other encoder's numbers.
+        var converged = result with { Divergences = [], Summary = new Dictionary<string, MeanStd> { ["auroc_macro"] = new(0.625, double.NaN, 1) } };
+        var row = Assert.Single(QuickstartDownstream.Compare("view", result, converged));
+        Assert.Null(row.Pretrained);
+        Assert.Equal("diverged at step 2", row.PretrainedText());
+        Assert.Equal("0.625", row.UntrainedText());
+        Assert.False(row.PretrainedWins);
+        var both = Assert.Single(QuickstartDownstream.Compare("view", result, result));
+        Assert.Equal(("diverged at step 2", "diverged at step 2"), (both.PretrainedText(), both.UntrainedText()));
+        var html = QuickstartReport.Render(new QuickstartResult
+        {
+            RunPath = output, Method = "clip", DataRoot = "data", DataSummary = [], Phases = [], Results = [row], LossCurves = [],
+            RocCurves = [], RetrievalExamples = [], Visualisations = [], DownstreamFigures = [], GeneratedReports = [], Unavailable = [],
+            ConfigYaml = "", PretrainConfigYaml = "", Command = "cxrvl quickstart", Environment = "", TotalSeconds = 1,
+        });
+        Assert.Contains("<td class=\"num\">diverged at step 2</td><td class=\"num\">0.625</td><td class=\"num\"></td>", html);
     }
 }
