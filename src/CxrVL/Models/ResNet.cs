@@ -11,7 +11,7 @@ namespace CxrVL.Models;
 public sealed class ResNet : nn.Module<Tensor, ResNetFeatures>
 {
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly BatchNormalization bn1;
     private readonly MaxPool2d maxpool;
     private readonly Sequential layer1;
     private readonly Sequential layer2;
@@ -29,7 +29,7 @@ public sealed class ResNet : nn.Module<Tensor, ResNetFeatures>
             throw new CxrVLException($"a ResNet has 4 stages; the config lists {config.BlocksPerStage.Count}.");
         var width = config.BaseWidth;
         conv1 = nn.Conv2d(config.InputChannels, width, 7, stride: 2, padding: 3, bias: false);
-        bn1 = nn.BatchNorm2d(width, config.BatchNormEps, config.BatchNormMomentum);
+        bn1 = BatchNormalization.TwoDimensional(width, config.BatchNormEps, config.BatchNormMomentum);
         maxpool = nn.MaxPool2d(3, stride: 2, padding: 1);
 
         long channels = width;
@@ -118,7 +118,7 @@ public sealed class ResNet : nn.Module<Tensor, ResNetFeatures>
         _channelsLast = true;
     }
 
-    internal static void Fuse(Conv2d conv, BatchNorm2d norm)
+    internal static void Fuse(Conv2d conv, BatchNormalization norm)
     {
         using var noGrad = no_grad();
         var (weight, bias) = nn.utils.fuse_conv_bn_weights(conv.weight, conv.bias, norm.running_mean!, norm.running_var!,
@@ -138,7 +138,7 @@ public sealed class ResNet : nn.Module<Tensor, ResNetFeatures>
                 case Conv2d conv:
                     nn.init.kaiming_normal_(conv.weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
                     break;
-                case BatchNorm2d norm:
+                case BatchNormalization norm:
                     nn.init.ones_(norm.weight);
                     nn.init.zeros_(norm.bias);
                     break;

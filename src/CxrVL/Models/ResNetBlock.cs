@@ -11,18 +11,18 @@ namespace CxrVL.Models;
 internal sealed class ResNetBlock : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly BatchNormalization bn1;
     private readonly Conv2d conv2;
-    private readonly BatchNorm2d bn2;
+    private readonly BatchNormalization bn2;
     private readonly Conv2d? conv3;
-    private readonly BatchNorm2d? bn3;
+    private readonly BatchNormalization? bn3;
     private readonly Sequential? downsample;
     private bool _fused;
 
     public ResNetBlock(ResNetConfig config, long inChannels, long width, long stride) : base(nameof(ResNetBlock))
     {
         var outChannels = width * config.Expansion;
-        BatchNorm2d Norm(long channels) => nn.BatchNorm2d(channels, config.BatchNormEps, config.BatchNormMomentum);
+        BatchNormalization Norm(long channels) => BatchNormalization.TwoDimensional(channels, config.BatchNormEps, config.BatchNormMomentum);
         if (config.Bottleneck)
         {
             conv1 = nn.Conv2d(inChannels, width, 1, bias: false);
@@ -58,7 +58,7 @@ internal sealed class ResNetBlock : nn.Module<Tensor, Tensor>
     }
 
     /// <remarks>call, not forward: hooks run (SyncBatchNorm under data-parallel training).</remarks>
-    private Tensor Normalize(BatchNorm2d norm, Tensor x) => _fused ? x : norm.call(x);
+    private Tensor Normalize(BatchNormalization norm, Tensor x) => _fused ? x : norm.call(x);
 
     /// <summary>Folds every BatchNorm's running statistics and affine parameters into the convolution before it.</summary>
     public void FuseBatchNorm()
@@ -68,7 +68,7 @@ internal sealed class ResNetBlock : nn.Module<Tensor, Tensor>
         if (conv3 is not null)
             ResNet.Fuse(conv3, bn3!);
         if (downsample is not null)
-            ResNet.Fuse((Conv2d)downsample[0], (BatchNorm2d)downsample[1]);
+            ResNet.Fuse((Conv2d)downsample[0], (BatchNormalization)downsample[1]);
         _fused = true;
     }
 }

@@ -1,3 +1,4 @@
+using CxrVL.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -16,10 +17,10 @@ public sealed class BatchNormProjection : nn.Module<Tensor, Tensor>
     {
         head = nn.Sequential(
             ("0", nn.Linear(input, hidden)),
-            ("1", nn.BatchNorm1d(hidden)),
+            ("1", BatchNormalization.OneDimensional(hidden)),
             ("2", nn.ReLU(inplace: true)),
             ("3", nn.Linear(hidden, output)),
-            ("4", nn.BatchNorm1d(output, affine: false)));
+            ("4", BatchNormalization.OneDimensional(output, affine: false)));
         RegisterComponents();
     }
 

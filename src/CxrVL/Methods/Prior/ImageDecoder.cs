@@ -1,3 +1,4 @@
+using CxrVL.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -55,6 +56,6 @@ public sealed class ImageDecoder : nn.Module<Tensor, Tensor, Tensor>
 
     private static Sequential ConvBnRelu(long input, long output) => nn.Sequential(
         ("0", nn.Conv2d(input, output, 3, padding: 1, bias: false)),
-        ("1", nn.BatchNorm2d(output)),
+        ("1", BatchNormalization.TwoDimensional(output)),
         ("2", nn.ReLU()));
 }

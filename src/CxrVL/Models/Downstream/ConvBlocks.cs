@@ -10,7 +10,7 @@ public static class ConvBlocks
     public static Sequential ConvBnRelu(long input, long output, long kernel) =>
         nn.Sequential(
             ("conv", nn.Conv2d(input, output, kernel, padding: kernel / 2, bias: false)),
-            ("bn", nn.BatchNorm2d(output)),
+            ("bn", BatchNormalization.TwoDimensional(output)),
             ("act", nn.ReLU(inplace: true)));
 
     /// <summary>Conv + GroupNorm + ReLU (FCOS towers, where batches are small).</summary>

@@ -17,7 +17,7 @@ public sealed class Feature2Pyramid : nn.Module<IReadOnlyList<Tensor>, IReadOnly
     {
         fpn1 = nn.Sequential(
             ("0", nn.ConvTranspose2d(dim, dim, 2, stride: 2)),
-            ("1", nn.BatchNorm2d(dim)),
+            ("1", BatchNormalization.TwoDimensional(dim)),
             ("2", nn.GELU()),
             ("3", nn.ConvTranspose2d(dim, dim, 2, stride: 2)));
         fpn2 = nn.ConvTranspose2d(dim, dim, 2, stride: 2);
