@@ -46,11 +46,24 @@ public static class Tokenizers
     {
         // As Hugging Face reads vocab.txt: one token per line, trailing whitespace trimmed, id = line number.
         var tokens = InputFile.ReadLines(path, "vocabulary").Select(l => l.Text.TrimEnd()).ToList();
-        if (tokens.Count == 0)
-            throw new CxrVLException($"{path}: the vocabulary is empty.");
         var config = ReadConfig(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "tokenizer_config.json"));
         var lower = lowercase
             ?? (config?["do_lower_case"] is JsonValue d ? d.GetValue<bool>() : !tokens.Any(t => t.Length == 1 && char.IsAsciiLetterUpper(t[0])));
+        return FromVocabulary(tokens, lower, path, config);
+    }
+
+    /// <summary>
+    /// What transformers' <c>BertTokenizerFast</c> builds from a vocab.txt whose lines are <paramref name="tokens"/>
+    /// (id = index), lower-casing and stripping accents when <paramref name="lowercase"/>; <paramref name="source"/>
+    /// names the vocabulary in errors.
+    /// </summary>
+    public static WordPieceTokenizer FromVocabulary(IReadOnlyList<string> tokens, bool lowercase, string source) =>
+        FromVocabulary(tokens, lowercase, source, config: null);
+
+    private static WordPieceTokenizer FromVocabulary(IReadOnlyList<string> tokens, bool lower, string path, JsonNode? config)
+    {
+        if (tokens.Count == 0)
+            throw new CxrVLException($"{path}: the vocabulary is empty.");
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         var vocabulary = new JsonObject();
         for (var id = 0; id < tokens.Count; id++)
