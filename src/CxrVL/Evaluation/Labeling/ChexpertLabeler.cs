@@ -11,7 +11,7 @@ namespace CxrVL.Evaluation.Labeling;
 /// Support Devices (including the labeler's list of other findings: emphysema, granuloma, scoliosis, ...) is
 /// positive or uncertain, else blank.
 /// </summary>
-public sealed class ChexpertLabeler
+public sealed class ChexpertLabeler : IReportLabeler
 {
     private readonly ChexpertPhrases _phrases;
     private readonly MentionClassifier _classifier;
@@ -26,6 +26,17 @@ public sealed class ChexpertLabeler
     public static ChexpertLabeler FromDataRoot() =>
         new(ChexpertPhrases.Load(DataRoots.Dataset("chexpert-labeler")),
             NegationTriggers.Load(Path.Combine(DataRoots.Dataset("negex"), "negex_triggers.txt")));
+
+    public string Name => "rules";
+
+    /// <summary>Labels the reports on two threads (the labeler is stateless per report).</summary>
+    public IReadOnlyList<ChexpertLabels> Label(IReadOnlyList<string> reports) =>
+        reports.AsParallel().AsOrdered().WithDegreeOfParallelism(2).Select(Label).ToList();
+
+    /// <summary>Holds no native resources; disposing is part of <see cref="IReportLabeler"/> for CheXbert's model.</summary>
+    public void Dispose()
+    {
+    }
 
     public ChexpertLabels Label(string report)
     {
