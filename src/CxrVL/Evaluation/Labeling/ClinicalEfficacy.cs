@@ -1,51 +1,97 @@
 namespace CxrVL.Evaluation.Labeling;
 
 /// <summary>
-/// Clinical efficacy as R2Gen/R2GenCMN's <c>compute_ce.py</c> computes it from two CheXpert label tables: blank and
-/// uncertain (-1) both count as negative, so only 1 is positive; all 14 columns (No Finding included) are
-/// scored with scikit-learn's micro and macro precision, recall and F1, where a ratio with a zero denominator is 0
-/// (a label no report predicts has precision 0, and one absent from both tables has F1 0 in the macro mean).
+/// Clinical efficacy from pairs of CheXpert label sets (reference, prediction), as scikit-learn's
+/// <c>precision_recall_fscore_support</c> computes it on the binarised labels: blank is negative, 1 positive, and -1 as
+/// <see cref="UncertainLabels"/> says; micro averages pool every observation's counts, macro averages are the mean over
+/// observations, weighted averages weigh each observation by its reference positives; a ratio with a zero denominator
+/// is 0 (an observation no report predicts has precision 0; one absent from both sides has F1 0 in the macro mean).
+/// The scores are functions of per-report counts (<see cref="Count"/>), so resampled and permuted reports are scored
+/// by summing counts (<see cref="FromCounts"/>).
 /// </summary>
 public static class ClinicalEfficacy
 {
-    public static ClinicalEfficacyScores Compute(IReadOnlyList<(ChexpertLabels Reference, ChexpertLabels Prediction)> pairs)
-    {
-        var count = ChexpertObservations.Names.Count;
-        var truePositives = new long[count];
-        var falsePositives = new long[count];
-        var falseNegatives = new long[count];
-        foreach (var (reference, prediction) in pairs)
-        {
-            for (var k = 0; k < count; k++)
-            {
-                var actual = reference.Values[k] == ChexpertObservations.Positive;
-                var predicted = prediction.Values[k] == ChexpertObservations.Positive;
-                if (actual && predicted)
-                    truePositives[k]++;
-                else if (predicted)
-                    falsePositives[k]++;
-                else if (actual)
-                    falseNegatives[k]++;
-            }
-        }
+    /// <summary>The five observations reported as "CE over 5" (CheXpert's competition labels, in CheXbert's order).</summary>
+    public static IReadOnlyList<string> MainObservations { get; } = ["Cardiomegaly", "Edema", "Consolidation", "Atelectasis", "Pleural Effusion"];
 
-        double precisionSum = 0, recallSum = 0, f1Sum = 0;
-        var perObservation = new Dictionary<string, double>();
-        for (var k = 0; k < count; k++)
-        {
-            var precision = Ratio(truePositives[k], truePositives[k] + falsePositives[k]);
-            var recall = Ratio(truePositives[k], truePositives[k] + falseNegatives[k]);
-            var f1 = Ratio(2 * truePositives[k], 2 * truePositives[k] + falsePositives[k] + falseNegatives[k]);
-            precisionSum += precision;
-            recallSum += recall;
-            f1Sum += f1;
-            perObservation[ChexpertObservations.Names[k]] = f1;
-        }
-        long tp = truePositives.Sum(), fp = falsePositives.Sum(), fn = falseNegatives.Sum();
-        return new ClinicalEfficacyScores(
-            Ratio(tp, tp + fp), Ratio(tp, tp + fn), Ratio(2 * tp, 2 * tp + fp + fn),
-            precisionSum / count, recallSum / count, f1Sum / count, perObservation, pairs.Count);
+    /// <summary>Values per report and observation in <see cref="Count"/>: true positive, false positive, false negative.</summary>
+    public const int CountsPerObservation = 3;
+
+    public static int CountLength => ChexpertObservations.Names.Count * CountsPerObservation;
+
+    private static readonly int[] MainColumns = MainObservations.Select(name => ChexpertObservations.Names.ToList().IndexOf(name)).ToArray();
+
+    public static ClinicalEfficacyScores Compute(IReadOnlyList<(ChexpertLabels Reference, ChexpertLabels Prediction)> pairs, UncertainLabels uncertain = UncertainLabels.Positive)
+    {
+        var counts = new double[CountLength];
+        foreach (var (reference, prediction) in pairs)
+            Count(reference, prediction, uncertain, counts);
+        return FromCounts(counts, pairs.Count, uncertain);
     }
 
-    private static double Ratio(long numerator, long denominator) => denominator == 0 ? 0 : numerator / (double)denominator;
+    /// <summary>Adds one report's true positive, false positive and false negative per observation to <paramref name="counts"/>.</summary>
+    public static void Count(ChexpertLabels reference, ChexpertLabels prediction, UncertainLabels uncertain, Span<double> counts)
+    {
+        for (var k = 0; k < ChexpertObservations.Names.Count; k++)
+        {
+            var (truth, predicted) = (reference.Values[k], prediction.Values[k]);
+            if (uncertain == UncertainLabels.Exclude && (truth == ChexpertObservations.Uncertain || predicted == ChexpertObservations.Uncertain))
+                continue;
+            var actual = IsPositive(truth, uncertain);
+            var guessed = IsPositive(predicted, uncertain);
+            var at = k * CountsPerObservation;
+            if (actual && guessed)
+                counts[at]++;
+            else if (guessed)
+                counts[at + 1]++;
+            else if (actual)
+                counts[at + 2]++;
+        }
+    }
+
+    /// <summary>The scores of summed (possibly weighted) counts of <paramref name="samples"/> reports.</summary>
+    public static ClinicalEfficacyScores FromCounts(ReadOnlySpan<double> counts, int samples, UncertainLabels uncertain)
+    {
+        var all = Enumerable.Range(0, ChexpertObservations.Names.Count).ToArray();
+        var perObservation = new List<ObservationScore>(all.Length);
+        foreach (var k in all)
+        {
+            var (tp, fp, fn) = (counts[k * 3], counts[k * 3 + 1], counts[k * 3 + 2]);
+            perObservation.Add(new ObservationScore(ChexpertObservations.Names[k], Scores(tp, fp, fn), (long)(tp + fn)));
+        }
+        return new ClinicalEfficacyScores(Averages(counts, all, perObservation), Averages(counts, MainColumns, perObservation), perObservation, samples, uncertain);
+    }
+
+    private static bool IsPositive(int? value, UncertainLabels uncertain) =>
+        value == ChexpertObservations.Positive || (value == ChexpertObservations.Uncertain && uncertain == UncertainLabels.Positive);
+
+    private static ClinicalEfficacyAverages Averages(ReadOnlySpan<double> counts, int[] columns, IReadOnlyList<ObservationScore> perObservation)
+    {
+        double tp = 0, fp = 0, fn = 0, precision = 0, recall = 0, f1 = 0, weightedPrecision = 0, weightedRecall = 0, weightedF1 = 0;
+        foreach (var k in columns)
+        {
+            tp += counts[k * 3];
+            fp += counts[k * 3 + 1];
+            fn += counts[k * 3 + 2];
+            var scores = perObservation[k].Scores;
+            var support = counts[k * 3] + counts[k * 3 + 2];
+            precision += scores.Precision;
+            recall += scores.Recall;
+            f1 += scores.F1;
+            weightedPrecision += support * scores.Precision;
+            weightedRecall += support * scores.Recall;
+            weightedF1 += support * scores.F1;
+        }
+        var totalSupport = tp + fn;
+        return new ClinicalEfficacyAverages(
+            columns.Select(k => ChexpertObservations.Names[k]).ToList(),
+            Scores(tp, fp, fn),
+            new PrecisionRecallF1(precision / columns.Length, recall / columns.Length, f1 / columns.Length),
+            new PrecisionRecallF1(Ratio(weightedPrecision, totalSupport), Ratio(weightedRecall, totalSupport), Ratio(weightedF1, totalSupport)));
+    }
+
+    private static PrecisionRecallF1 Scores(double tp, double fp, double fn) =>
+        new(Ratio(tp, tp + fp), Ratio(tp, tp + fn), Ratio(2 * tp, 2 * tp + fp + fn));
+
+    private static double Ratio(double numerator, double denominator) => denominator == 0 ? 0 : numerator / denominator;
 }

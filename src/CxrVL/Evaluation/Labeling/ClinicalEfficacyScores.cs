@@ -1,21 +1,31 @@
 namespace CxrVL.Evaluation.Labeling;
 
-/// <summary>Micro and macro precision, recall and F1 over the 14 observations, and per-observation F1.</summary>
+/// <summary>
+/// Clinical efficacy of a set of reports: averages over the 14 observations (<see cref="All"/>) and over the 5 main
+/// ones (<see cref="Main"/>), each observation's scores, the number of reports and the uncertain-label convention.
+/// </summary>
 public sealed record ClinicalEfficacyScores(
-    double PrecisionMicro, double RecallMicro, double F1Micro,
-    double PrecisionMacro, double RecallMacro, double F1Macro,
-    IReadOnlyDictionary<string, double> F1PerObservation, int Samples)
+    ClinicalEfficacyAverages All, ClinicalEfficacyAverages Main, IReadOnlyList<ObservationScore> PerObservation, int Samples, UncertainLabels Uncertain)
 {
-    /// <summary>The keys <c>cxrvl eval ce</c> prints, named as R2Gen's <c>compute_mlc</c> names them.</summary>
+    /// <summary>
+    /// The keys <c>cxrvl eval ce</c> prints: <c>PRECISION_MICRO</c>, <c>RECALL_MICRO</c>, <c>F1_MICRO</c> and the same for
+    /// <c>_MACRO</c> and <c>_WEIGHTED</c> (R2Gen's <c>compute_mlc</c> names) over the 14, then with <c>_5</c> over the 5 main
+    /// observations, then <c>F1_&lt;observation&gt;</c>.
+    /// </summary>
     public IReadOnlyDictionary<string, double> ToDictionary()
     {
-        var result = new Dictionary<string, double>
+        var result = new Dictionary<string, double>();
+        foreach (var (averages, suffix) in new[] { (All, ""), (Main, "_5") })
         {
-            ["PRECISION_MICRO"] = PrecisionMicro, ["RECALL_MICRO"] = RecallMicro, ["F1_MICRO"] = F1Micro,
-            ["PRECISION_MACRO"] = PrecisionMacro, ["RECALL_MACRO"] = RecallMacro, ["F1_MACRO"] = F1Macro,
-        };
-        foreach (var (name, f1) in F1PerObservation)
-            result["F1_" + name.Replace(' ', '_')] = f1;
+            foreach (var (scores, name) in new[] { (averages.Micro, "MICRO"), (averages.Macro, "MACRO"), (averages.Weighted, "WEIGHTED") })
+            {
+                result[$"PRECISION_{name}{suffix}"] = scores.Precision;
+                result[$"RECALL_{name}{suffix}"] = scores.Recall;
+                result[$"F1_{name}{suffix}"] = scores.F1;
+            }
+        }
+        foreach (var observation in PerObservation)
+            result["F1_" + observation.Observation.Replace(' ', '_')] = observation.Scores.F1;
         return result;
     }
 }
