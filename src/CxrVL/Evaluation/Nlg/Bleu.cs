@@ -15,35 +15,49 @@ public static class Bleu
 
     public static BleuScore Compute(IReadOnlyList<NlgSample> samples, int maxOrder = 4)
     {
-        var matches = new long[maxOrder];
-        var guesses = new long[maxOrder];
-        long hypothesisLength = 0, referenceLength = 0;
+        var statistics = new double[StatisticsLength(maxOrder)];
         foreach (var sample in samples)
+            AddStatistics(sample, maxOrder, statistics);
+        return FromStatistics(statistics, maxOrder);
+    }
+
+    /// <summary>Values per sample in <see cref="AddStatistics"/>: clipped matches and counts per order, then the hypothesis and closest reference lengths.</summary>
+    public static int StatisticsLength(int maxOrder = 4) => 2 * maxOrder + 2;
+
+    /// <summary>
+    /// Adds one sample's sufficient statistics to <paramref name="statistics"/>: corpus BLEU is a function of their sum
+    /// (<see cref="FromStatistics"/>), so resampled or permuted corpora are scored by summing samples' statistics.
+    /// </summary>
+    public static void AddStatistics(NlgSample sample, int maxOrder, Span<double> statistics)
+    {
+        var hypothesis = NgramCounts.Of(sample.Prediction, maxOrder);
+        var references = sample.References.Select(r => NgramCounts.Of(r, maxOrder)).ToList();
+        statistics[2 * maxOrder] += hypothesis.Length;
+        statistics[2 * maxOrder + 1] += ClosestLength(references, hypothesis.Length);
+        for (var k = 0; k < maxOrder; k++)
         {
-            var hypothesis = NgramCounts.Of(sample.Prediction, maxOrder);
-            var references = sample.References.Select(r => NgramCounts.Of(r, maxOrder)).ToList();
-            hypothesisLength += hypothesis.Length;
-            referenceLength += ClosestLength(references, hypothesis.Length);
-            for (var k = 0; k < maxOrder; k++)
+            statistics[maxOrder + k] += Math.Max(0, hypothesis.Length - k);
+            foreach (var (ngram, count) in hypothesis.ByOrder[k])
             {
-                guesses[k] += Math.Max(0, hypothesis.Length - k);
-                foreach (var (ngram, count) in hypothesis.ByOrder[k])
-                {
-                    var maxReferenceCount = 0;
-                    foreach (var reference in references)
-                        maxReferenceCount = Math.Max(maxReferenceCount, reference.ByOrder[k].GetValueOrDefault(ngram));
-                    matches[k] += Math.Min(count, maxReferenceCount);
-                }
+                var maxReferenceCount = 0;
+                foreach (var reference in references)
+                    maxReferenceCount = Math.Max(maxReferenceCount, reference.ByOrder[k].GetValueOrDefault(ngram));
+                statistics[k] += Math.Min(count, maxReferenceCount);
             }
         }
+    }
 
+    /// <summary>BLEU-1..N of summed statistics (a corpus, or one sample: coco-caption's per-sentence score).</summary>
+    public static BleuScore FromStatistics(ReadOnlySpan<double> statistics, int maxOrder = 4)
+    {
         var scores = new double[maxOrder];
         var product = 1.0;
         for (var k = 0; k < maxOrder; k++)
         {
-            product *= (matches[k] + Tiny) / (guesses[k] + Small);
+            product *= (statistics[k] + Tiny) / (statistics[maxOrder + k] + Small);
             scores[k] = Math.Pow(product, 1.0 / (k + 1));
         }
+        var (hypothesisLength, referenceLength) = (statistics[2 * maxOrder], statistics[2 * maxOrder + 1]);
         var ratio = (hypothesisLength + Tiny) / (referenceLength + Small);
         if (ratio < 1)
         {

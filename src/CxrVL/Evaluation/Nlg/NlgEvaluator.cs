@@ -20,9 +20,8 @@ public static class NlgEvaluator
     {
         if (cleaner is not null)
         {
-            string Clean(string text) => string.Join(' ', NgramCounts.PythonSplit(cleaner.Clean(text).Text));
-            samples = samples.Select(s => new NlgSample(s.Id, Clean(s.Prediction), s.References.Select(Clean).ToList())).ToList();
-            ciderCorpus = ciderCorpus?.Select(Clean).ToList();
+            samples = Clean(samples, cleaner);
+            ciderCorpus = ciderCorpus?.Select(text => Clean(text, cleaner)).ToList();
         }
         if (samples.Count == 0)
             throw new CxrVLException("no samples to score: the predictions and references share no id.");
@@ -34,4 +33,10 @@ public static class NlgEvaluator
         var cider = ciderCorpus is null ? CiderD.FromReferences(samples) : CiderD.FromCorpus(ciderCorpus);
         return new NlgScores(Bleu.Compute(samples), RougeL.Compute(samples), cider.Compute(samples).Mean, samples.Count);
     }
+
+    /// <summary>Every text cleaned with the recipe and its words re-joined by single spaces (see <see cref="Evaluate"/>).</summary>
+    public static IReadOnlyList<NlgSample> Clean(IReadOnlyList<NlgSample> samples, IReportCleaner cleaner) =>
+        samples.Select(s => new NlgSample(s.Id, Clean(s.Prediction, cleaner), s.References.Select(r => Clean(r, cleaner)).ToList())).ToList();
+
+    private static string Clean(string text, IReportCleaner cleaner) => string.Join(' ', NgramCounts.PythonSplit(cleaner.Clean(text).Text));
 }
