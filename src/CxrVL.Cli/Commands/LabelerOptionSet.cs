@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using CxrVL.Cli.Infrastructure;
 using CxrVL.Evaluation.Labeling;
 
@@ -14,6 +15,7 @@ internal sealed class LabelerOptionSet(bool withDefaults = true)
     public Option<LabelerKind?> Labeler { get; } = new("--labeler")
     {
         DefaultValueFactory = withDefaults ? _ => LabelerKind.Rules : null,
+        CustomParser = ParseLabeler,
         Description = "rules (the rule-based CheXpert labeler) or chexbert (CheXbert: bert-base-uncased with 14 heads; needs --weights).",
     };
 
@@ -32,6 +34,20 @@ internal sealed class LabelerOptionSet(bool withDefaults = true)
         if (uncertain)
             command.Options.Add(Uncertain);
         return command;
+    }
+
+    // The library's message (which names where CheXbert's weights are published) instead of the enum's type name.
+    private static LabelerKind? ParseLabeler(ArgumentResult result)
+    {
+        try
+        {
+            return ReportLabelers.Parse(result.Tokens.Single().Value);
+        }
+        catch (CxrVLException e)
+        {
+            result.AddError(e.Message);
+            return null;
+        }
     }
 
     public LabelerOptions Read(CommandContext context)

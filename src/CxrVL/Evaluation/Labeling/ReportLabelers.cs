@@ -16,6 +16,6 @@ public static class ReportLabelers
     {
         "rules" => LabelerKind.Rules,
         "chexbert" => LabelerKind.Chexbert,
-        _ => throw new CxrVLException($"unknown labeler '{name}': use rules (the rule-based CheXpert labeler) or chexbert (CheXbert, with its weights)."),
+        _ => throw new CxrVLException($"unknown labeler '{name}': use rules (the rule-based CheXpert labeler) or chexbert (CheXbert, with chexbert.pth from {ChexbertLabeler.PublishedAt})."),
     };
 }
