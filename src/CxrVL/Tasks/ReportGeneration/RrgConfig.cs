@@ -19,4 +19,6 @@ public sealed class RrgConfig
     public DecodingConfig Decoding { get; set; } = new();
 
     public TrainingConfig Train { get; set; } = new();
+
+    public RrgEvalConfig Eval { get; set; } = new();
 }
