@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CxrVL.Cli.Infrastructure;
+using CxrVL.Evaluation.Labeling;
 using CxrVL.Tasks.ReportGeneration;
 
 namespace CxrVL.Cli.Commands;
@@ -15,12 +16,16 @@ internal sealed class RrgNearestCommand : ICliCommand
         command.Options.Add(RrgTestCommand.Checkpoint);
         command.Options.Add(RrgTestCommand.Data);
         command.Options.Add(RrgTestCommand.Split);
+        command.Options.Add(RrgTestCommand.Bootstrap);
         command.Options.Add(RrgTestCommand.Out);
-        return command.WithAction(context =>
+        return RrgTestCommand.Labeler.AddTo(command).WithAction(context =>
         {
             using var generator = ReportGenerator.Load(context.Get(RrgTestCommand.Checkpoint)!, context.Runtime.Device);
+            var eval = RrgTestCommand.EvalConfig(context, generator);
+            using var labeler = ReportLabelers.Create(eval.LabelerOptions());
             var split = context.Get(RrgTestCommand.Split) ?? generator.Config.Data.TestSplit;
-            return RrgTestCommand.Write(context, ReportEvaluation.NearestNeighbour(generator, context.Get(RrgTestCommand.Data)!, split, context.Runtime.Seed));
+            var reports = ReportEvaluation.NearestNeighbour(generator, context.Get(RrgTestCommand.Data)!, split, context.Runtime.Seed);
+            return RrgTestCommand.Write(context, generator, ReportEvaluation.Score(reports, labeler, eval.ScoringOptions(context.Runtime.Seed)), "nearest");
         });
     }
 }

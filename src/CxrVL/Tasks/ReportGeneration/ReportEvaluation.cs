@@ -1,19 +1,21 @@
 using CxrVL.Evaluation.Labeling;
 using CxrVL.Evaluation.Nlg;
+using CxrVL.Evaluation.Reports;
 using static TorchSharp.torch;
 
 namespace CxrVL.Tasks.ReportGeneration;
 
 /// <summary>
 /// Scores a trained model on a split: reports decoded with the recipe's decoding, against the targets as the model sees
-/// them (cleaned, truncated, vocabulary-decoded, as R2Gen scores), with BLEU/ROUGE-L/CIDEr-D and clinical efficacy from
-/// the rule-based labeler; and the nearest-neighbour baseline: each test study gets the report of the training study
-/// whose pooled image feature is most cosine-similar.
+/// them (cleaned, truncated, vocabulary-decoded, as R2Gen scores), with every metric of <see cref="ReportScoring"/>
+/// (BLEU/ROUGE-L/CIDEr-D, clinical efficacy with the recipe's labeler) and its bootstrap interval over the reports; and
+/// the nearest-neighbour baseline: each test study gets the report of the training study whose pooled image feature is
+/// most cosine-similar.
 /// </summary>
 public static class ReportEvaluation
 {
     /// <param name="labelSource"><c>classifier</c> (default) or <c>report</c> (labels of the reference report: the seed's leak).</param>
-    public static ReportEvaluationResult Generate(ReportGenerator generator, string manifestPath, string split, string labelSource, int seed)
+    public static GeneratedReports Generate(ReportGenerator generator, string manifestPath, string split, string labelSource, int seed)
     {
         var useReportLabels = labelSource switch
         {
@@ -21,7 +23,7 @@ public static class ReportEvaluation
             "report" => true,
             _ => throw new CxrVLException($"unknown label source '{labelSource}': use classifier or report."),
         };
-        var (dataset, source, rows) = Open(generator, manifestPath, split, seed);
+        var (_, source, _) = Open(generator, manifestPath, split, seed);
         var predictions = new Dictionary<string, string>();
         var references = new Dictionary<string, string>();
         foreach (var batch in source.Epoch(0))
@@ -37,11 +39,11 @@ public static class ReportEvaluation
                 }
             }
         }
-        return Score(predictions, references);
+        return new GeneratedReports(split, generator.Config.Data.ReportSections, predictions, references);
     }
 
     /// <summary>The nearest-neighbour retrieval baseline with the generator's visual extractor as the image feature.</summary>
-    public static ReportEvaluationResult NearestNeighbour(ReportGenerator generator, string manifestPath, string split, int seed)
+    public static GeneratedReports NearestNeighbour(ReportGenerator generator, string manifestPath, string split, int seed)
     {
         var (_, trainSource, _) = Open(generator, manifestPath, generator.Config.Data.TrainSplit, seed);
         var (trainFeatures, trainTexts, _) = Features(generator, trainSource);
@@ -58,17 +60,17 @@ public static class ReportEvaluation
         }
         trainFeatures.Dispose();
         testFeatures.Dispose();
-        return Score(predictions, references);
+        return new GeneratedReports(split, generator.Config.Data.ReportSections, predictions, references);
     }
 
-    public static ReportEvaluationResult Score(IReadOnlyDictionary<string, string> predictions, IReadOnlyDictionary<string, string> references)
+    /// <summary>
+    /// Every metric of the reports with its bootstrap interval over them, clinical efficacy with <paramref name="labeler"/>
+    /// (built before decoding, so a missing CheXbert checkpoint stops the command before its longest part).
+    /// </summary>
+    public static ReportEvaluationResult Score(GeneratedReports reports, IReportLabeler labeler, ReportScoringOptions options)
     {
-        var samples = references.Select(r => new NlgSample(r.Key, predictions[r.Key], [r.Value])).ToList();
-        var nlg = NlgEvaluator.Evaluate(samples);
-        var labeler = ChexpertLabeler.FromDataRoot();
-        var pairs = samples.AsParallel().AsOrdered().WithDegreeOfParallelism(2)
-            .Select(s => (labeler.Label(s.References[0]), labeler.Label(s.Prediction))).ToList();
-        return new ReportEvaluationResult(predictions, references, nlg, ClinicalEfficacy.Compute(pairs));
+        var samples = reports.References.Select(r => new NlgSample(r.Key, reports.Predictions[r.Key], [r.Value])).ToList();
+        return new ReportEvaluationResult(reports, ReportScoring.Score(samples, labeler, options));
     }
 
     private static (ReportDataset Dataset, ReportSource Source, int Rows) Open(ReportGenerator generator, string manifestPath, string split, int seed)

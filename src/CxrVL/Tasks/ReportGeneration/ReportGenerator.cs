@@ -16,9 +16,10 @@ namespace CxrVL.Tasks.ReportGeneration;
 /// </summary>
 public sealed class ReportGenerator : IDisposable
 {
-    private ReportGenerator(RrgConfig config, WordVocabulary vocabulary, IReportModel model, string weights, Device device, int views)
+    private ReportGenerator(RrgConfig config, WordVocabulary vocabulary, IReportModel model, string weights, string runDirectory, Device device, int views)
     {
         Config = config;
+        RunDirectory = runDirectory;
         Vocabulary = vocabulary;
         Model = model;
         Weights = weights;
@@ -33,6 +34,9 @@ public sealed class ReportGenerator : IDisposable
     public IReportModel Model { get; }
 
     public string Weights { get; }
+
+    /// <summary>The <c>rrg train</c> run folder the weights belong to (its <c>config.yaml</c> and vocabulary).</summary>
+    public string RunDirectory { get; }
 
     public Device Device { get; }
 
@@ -52,7 +56,7 @@ public sealed class ReportGenerator : IDisposable
         using (var state = CheckpointReader.Read(weights))
             StateDictLoader.Load(model.Model, state);
         model.Model.eval();
-        return new ReportGenerator(config, vocabulary, model, weights, device, views);
+        return new ReportGenerator(config, vocabulary, model, weights, runFolder, device, views);
     }
 
     /// <summary>Decodes reports for a batch of studies (images [B, C, H, W] or [B, S, C, H, W]).</summary>

@@ -8,7 +8,7 @@ namespace CxrVL.Tests.Tasks.ReportGeneration;
 /// <summary>
 /// Report generation on the real COVID-19 collection through the command line: prototypes by K-means, a few training
 /// steps of a tiny XProNet, then a report from one image with nothing but the run folder, and a split scored next to
-/// the nearest-neighbour baseline.
+/// the nearest-neighbour baseline, with every metric's bootstrap interval and the settings in metrics.json.
 /// </summary>
 [Collection(TorchGlobalStateCollection.Name)]
 public sealed class ReportGenerationEndToEndTests : IDisposable
@@ -59,18 +59,41 @@ public sealed class ReportGenerationEndToEndTests : IDisposable
         Assert.Contains("one image", twoImages.Error);
 
         var testOut = Path.Combine(_directory, "test");
-        var test = CliRunner.Run("rrg", "test", "--checkpoint", run, "--data", manifest, "--split", "valid", "--out", testOut);
+        var test = CliRunner.Run("rrg", "test", "--checkpoint", run, "--data", manifest, "--split", "valid", "--out", testOut, "--bootstrap", "200", "--uncertain", "negative");
         Assert.True(test.Code == 0, test.Error);
         var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(testOut, "metrics.json"))).RootElement;
-        Assert.InRange(metrics.GetProperty("BLEU_4").GetDouble(), 0, 1);
+        Assert.Equal("valid", metrics.GetProperty("split").GetString());
+        Assert.Equal(["full_text"], metrics.GetProperty("sections").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(("rules", "negative"), (metrics.GetProperty("labeler").GetString(), metrics.GetProperty("uncertain").GetString()));
+        Assert.Equal(14, metrics.GetProperty("labels").GetArrayLength());
+        Assert.Equal((200, 0), (metrics.GetProperty("bootstrap").GetProperty("resamples").GetInt32(), metrics.GetProperty("bootstrap").GetProperty("seed").GetInt32()));
+        Assert.Equal("classifier", metrics.GetProperty("prototype_labels").GetString());
         var preds = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(Path.Combine(testOut, "preds.json")))!;
-        Assert.Equal(metrics.GetProperty("samples").GetDouble(), preds.Count);
-        var nlg = CliRunner.Run("eval", "nlg", "--refs", Path.Combine(testOut, "refs.json"), "--preds", Path.Combine(testOut, "preds.json"));
+        Assert.Equal(metrics.GetProperty("samples").GetInt32(), preds.Count);
+        Assert.StartsWith($"cxrvl rrg test: {preds.Count} reports of split 'valid', sections full_text; clinical efficacy by the rules labeler, uncertain labels negative\n", test.Output);
+        Assert.Contains(Path.Combine(testOut, "metrics.json"), test.Output);
+        double Value(string metric) => metrics.GetProperty("metrics").GetProperty(metric).GetProperty("value").GetDouble();
+        var (refsPath, predsPath) = (Path.Combine(testOut, "refs.json"), Path.Combine(testOut, "preds.json"));
+        var nlg = CliRunner.Run("eval", "nlg", "--refs", refsPath, "--preds", predsPath);
         Assert.True(nlg.Code == 0, nlg.Error);
-        Assert.Equal(metrics.GetProperty("CIDEr").GetDouble(), JsonDocument.Parse(nlg.Output).RootElement.GetProperty("CIDEr").GetDouble(), 12);
+        foreach (var name in new[] { "BLEU_1", "BLEU_4", "ROUGE_L", "CIDEr" })
+            Assert.Equal(JsonDocument.Parse(nlg.Output).RootElement.GetProperty(name).GetDouble(), Value(name), 12);
+        var ce = CliRunner.Run("eval", "ce", "--refs", refsPath, "--preds", predsPath, "--uncertain", "negative");
+        Assert.True(ce.Code == 0, ce.Error);
+        foreach (var name in new[] { "F1_MICRO", "PRECISION_MACRO", "RECALL_WEIGHTED", "F1_MICRO_5" })
+            Assert.Equal(JsonDocument.Parse(ce.Output).RootElement.GetProperty(name).GetDouble(), Value("CE_" + name), 12);
 
-        var nearest = CliRunner.Run("rrg", "nearest", "--checkpoint", run, "--data", manifest, "--split", "valid");
+        // CheXbert without its checkpoint stops before any report is decoded, naming where Stanford publishes it.
+        var chexbert = CliRunner.Run("rrg", "test", "--checkpoint", run, "--data", manifest, "--labeler", "chexbert", "--weights", Path.Combine(_directory, "chexbert.pth"));
+        Assert.Equal(2, chexbert.Code);
+        Assert.Contains("chexbert.pth' do not exist", chexbert.Error);
+        Assert.Contains("https://github.com/stanfordmlgroup/CheXbert", chexbert.Error);
+        Assert.False(Directory.Exists(Path.Combine(run, "test-test")));
+
+        var nearest = CliRunner.Run("rrg", "nearest", "--checkpoint", run, "--data", manifest, "--split", "valid", "--bootstrap", "0");
         Assert.True(nearest.Code == 0, nearest.Error);
-        Assert.InRange(JsonDocument.Parse(nearest.Output).RootElement.GetProperty("ROUGE_L").GetDouble(), 0, 1);
+        var nearestMetrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "nearest-valid", "metrics.json"))).RootElement;
+        Assert.InRange(nearestMetrics.GetProperty("metrics").GetProperty("ROUGE_L").GetProperty("value").GetDouble(), 0, 1);
+        Assert.Equal(JsonValueKind.Null, nearestMetrics.GetProperty("metrics").GetProperty("ROUGE_L").GetProperty("lower").ValueKind);
     }
 }
