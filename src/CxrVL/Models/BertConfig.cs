@@ -45,7 +45,7 @@ public sealed record BertConfig
     /// <summary>Whether the model has <c>pooler.dense</c> (HF <c>add_pooling_layer</c>; not a config.json field).</summary>
     [JsonIgnore] public bool AddPoolingLayer { get; init; } = true;
 
-    public int HeadDim => HiddenSize / NumAttentionHeads;
+    [JsonIgnore] public int HeadDim => HiddenSize / NumAttentionHeads;
 
     private static readonly JsonSerializerOptions ReadOptions = new()
     {

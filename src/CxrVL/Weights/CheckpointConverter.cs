@@ -25,6 +25,8 @@ public static class CheckpointConverter
         using var mapped = map.Apply(read);
         if (safetensors)
         {
+            foreach (var (key, value) in read.Metadata.Where(m => m.Key == "converted"))
+                mapped.Metadata[key] = value;
             mapped.Metadata["format"] = "pt";
             mapped.Metadata["source"] = Path.GetFileName(input);
             if (map.Rules.Count > 0)

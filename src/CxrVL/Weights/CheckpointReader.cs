@@ -8,6 +8,7 @@ namespace CxrVL.Weights;
 /// Reads state dicts from PyTorch checkpoints (<c>torch.save</c> zip or legacy files, Lightning <c>.ckpt</c>,
 /// <c>{"model": ...}</c> wrappers) and safetensors files; the format is detected from the file's first bytes.
 /// PyTorch pickles are interpreted by a restricted unpickler that never executes anything (see <see cref="PickleReader"/>).
+/// An ONNX model (<c>.onnx</c>) is mapped onto torchvision or Hugging Face names by <see cref="Onnx.OnnxImporter"/>.
 /// </summary>
 public static class CheckpointReader
 {
@@ -20,6 +21,8 @@ public static class CheckpointReader
         var format = Detect(path);
         if (format == FileFormat.SafeTensors)
             return SafeTensors.Read(path);
+        if (format == FileFormat.Onnx)
+            return ReadOnnx(path);
         using var file = TorchCheckpointFile.Open(path, format == FileFormat.Zip, options.SkipUnknownObjects);
         var (_, tensors) = Locate(path, file.Root, options.Entry);
         return Materialize(path, file, tensors);
@@ -32,6 +35,12 @@ public static class CheckpointReader
         var format = Detect(path);
         if (format == FileFormat.SafeTensors)
             return SafeTensors.Inspect(path);
+        if (format == FileFormat.Onnx)
+        {
+            using var onnx = ReadOnnx(path);
+            return new CheckpointSummary(path, "ONNX (mapped to PyTorch names)", "", onnx.Select(t => new TensorInfo(t.Key, t.Value.dtype, t.Value.shape)).ToList(),
+                                         [], onnx.Metadata, []);
+        }
         using var file = TorchCheckpointFile.Open(path, format == FileFormat.Zip, options.SkipUnknownObjects);
         var (entry, tensors) = Locate(path, file.Root, options.Entry);
         // The same checks a read makes, minus the values: a pickle that claims more than its storages hold is refused here
@@ -49,7 +58,15 @@ public static class CheckpointReader
         return new CheckpointSummary(path, file.Format, entry, infos, others, new Dictionary<string, string>(), file.SkippedGlobals);
     }
 
-    private enum FileFormat { Zip, Legacy, SafeTensors }
+    private enum FileFormat { Zip, Legacy, SafeTensors, Onnx }
+
+    private static StateDict ReadOnnx(string path)
+    {
+        var import = Onnx.OnnxImporter.Read(path);
+        import.Weights.Metadata["source"] = Path.GetFileName(path);
+        import.Weights.Metadata["converted"] = import.Summary;
+        return import.Weights;
+    }
 
     private static FileFormat Detect(string path)
     {
@@ -71,8 +88,11 @@ public static class CheckpointReader
             return FileFormat.SafeTensors;
         if (read >= 2 && start[0] == 0x80)
             return FileFormat.Legacy;
+        // An ONNX ModelProto opens with field 1 (ir_version, a varint): byte 0x08.
+        if (read >= 2 && start[0] == 0x08 && path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+            return FileFormat.Onnx;
         throw new CheckpointException(
-            $"{path} is not a checkpoint CxrVL reads: expected a torch.save file (zip or legacy pickle) or safetensors" +
+            $"{path} is not a checkpoint CxrVL reads: expected a torch.save file (zip or legacy pickle), safetensors or an ONNX model (.onnx)" +
             (read == 0 ? " (the file is empty)." : "."));
     }
 
