@@ -9,6 +9,10 @@ namespace CxrVL.Imaging;
 /// </summary>
 public static class ImageRecipes
 {
+    // Before ByName, whose initialiser reads it.
+    /// <summary>resnet18-imagenet's input: RGB on the 0-255 scale less its mean image's channel means.</summary>
+    public static Normalization PackageResNet18 { get; } = new([0.48294755f, 0.45452112f, 0.40416715f], [1f / 255, 1f / 255, 1f / 255]);
+
     private static readonly IReadOnlyDictionary<string, ImageRecipe> ByName = Build().ToDictionary(r => r.Name, StringComparer.OrdinalIgnoreCase);
 
     public static IEnumerable<string> Names => ByName.Keys.Order(StringComparer.Ordinal);
@@ -83,6 +87,11 @@ public static class ImageRecipes
         IImageTransform[] small = [new Letterbox(144)];
         yield return new ImageRecipe("small", "Small CPU runs (letterbox 144, crop 128, MGCA normalisation)", 128, 3, ColorMode.Gray,
             Normalization.Uniform(0.5f, 0.5f), [.. small, new RandomCrop(128)], [.. small, new CenterCrop(128)]);
+
+        // The same at the input convention of the package ResNet-18 (cxrvl weights get resnet18-imagenet): 0-255 scale less
+        // the channel means of its mean image (its config.json; the test of the package weights checks them).
+        yield return new ImageRecipe("small-resnet18-imagenet", "Small CPU runs for the package ImageNet ResNet-18 (letterbox 144, crop 128, its channel means, 0-255 scale)",
+            128, 3, ColorMode.Gray, PackageResNet18, [.. small, new RandomCrop(128)], [.. small, new CenterCrop(128)]);
 
         IImageTransform[] imagenet = [Resize.Shorter(256), new CenterCrop(224)];
         yield return new ImageRecipe("imagenet", "ImageNet evaluation (resize 256, centre 224)", 224, 3, ColorMode.Color, Normalization.ImageNet,

@@ -20,7 +20,7 @@ public sealed class ImageEncoder : nn.Module<Tensor, ImageEncoding>
         {
             if (config.LocalStage is < 1 or > 4)
                 throw new CxrVLException($"model.image.local_stage must be 1 to 4 (got {config.LocalStage}).");
-            var resnet = new ResNet(ResNetConfig.Named(name) with { InputChannels = config.InputChannels });
+            var resnet = new ResNet(ResNetFor(config));
             if (config.ChannelsLast)
                 resnet.ToChannelsLast();
             GlobalDim = resnet.PooledDim;
@@ -44,6 +44,13 @@ public sealed class ImageEncoder : nn.Module<Tensor, ImageEncoding>
             throw new CxrVLException($"unknown image backbone '{config.Backbone}': use resnet18, resnet50, resnet101, vit_t16, vit_s16 or vit_b16.");
         }
         RegisterComponents();
+    }
+
+    /// <summary>The ResNet a recipe names, with the blocks per stage its initial weights have (<see cref="ImageEncoderConfig.Layers"/>).</summary>
+    public static ResNetConfig ResNetFor(ImageEncoderConfig config)
+    {
+        var resnet = ResNetConfig.Named(config.Backbone) with { InputChannels = config.InputChannels };
+        return config.Layers.Count == 0 ? resnet : resnet with { BlocksPerStage = config.Layers };
     }
 
     public int GlobalDim { get; }

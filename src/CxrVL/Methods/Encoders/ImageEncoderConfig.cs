@@ -19,6 +19,16 @@ public sealed class ImageEncoderConfig
     [Range(1, 4)]
     public int LocalStage { get; set; } = 3;
 
+    /// <summary>
+    /// Initial weights of the backbone alone: a torchvision ResNet or timm ViT file (.pth, .pt, .safetensors, .onnx), a
+    /// folder holding model.safetensors, or a package weight by name (resnet18-imagenet). Heads the file has and the
+    /// encoder lacks (<c>fc</c>, <c>head</c>) are left out; every backbone key must be in the file.
+    /// </summary>
+    public string? Init { get; set; }
+
+    /// <summary>ResNet blocks per stage; empty for the backbone's own (2-2-2-2 for resnet18). Set from <see cref="Init"/>'s file when it differs.</summary>
+    public List<int> Layers { get; set; } = [];
+
     /// <summary>ResNet activations in channels-last layout: faster convolutions on CPUs (bench/RESULTS.md), same weights and names.</summary>
     public bool ChannelsLast { get; set; }
 }

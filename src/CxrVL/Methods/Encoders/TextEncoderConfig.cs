@@ -5,6 +5,13 @@ namespace CxrVL.Methods.Encoders;
 /// <summary>The report side of a dual encoder (<c>model.text:</c>): a BERT configured from a Hugging Face config.json or inline.</summary>
 public sealed class TextEncoderConfig
 {
+    /// <summary>
+    /// Initial weights of the BERT: a Hugging Face model folder (config.json, model.safetensors or pytorch_model.bin,
+    /// vocab.txt or tokenizer.json) or a package weight by name (minilm-l6). The encoder's sizes and its tokenizer then
+    /// follow the folder (<see cref="ConfigJson"/> and <see cref="Tokenizer"/> are set from it).
+    /// </summary>
+    public string? Init { get; set; }
+
     /// <summary>Hugging Face config.json; when set it wins over the inline sizes below.</summary>
     public string? ConfigJson { get; set; }
 

@@ -52,6 +52,8 @@ public sealed class MedstMethod : nn.Module, IPretrainingMethod
 
     public nn.Module Model => this;
 
+    public string ImageBackbone => "image_encoder";
+
     public int SequenceLength => _config.Medst.SequenceLength;
 
     public VisionTransformer ImageEncoder => image_encoder;

@@ -65,6 +65,10 @@ public sealed class MrmMethod : nn.Module, IPretrainingMethod
 
     public nn.Module Model => this;
 
+    public string ImageBackbone => "encoder";
+
+    public string? TextBackbone => "bert_encoder.model.bert";
+
     public VisionTransformer Encoder => encoder;
 
     /// <summary>Side of the high-resolution patch each encoder patch predicts (32 for 16 px patches at 224 -> 448).</summary>

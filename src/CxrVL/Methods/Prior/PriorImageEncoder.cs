@@ -20,7 +20,7 @@ public sealed class PriorImageEncoder : nn.Module<Tensor, ImageEncoding>
             throw new CxrVLException($"PRIOR's image encoder is a ResNet (model.image.backbone: resnet50); got '{image.Backbone}'.");
         if (image.ImageSize % 32 != 0)
             throw new CxrVLException($"model.image.image_size must be a multiple of 32 for PRIOR's decoder (got {image.ImageSize}).");
-        encoder = new ResNet(ResNetConfig.Named(image.Backbone) with { InputChannels = image.InputChannels });
+        encoder = new ResNet(ImageEncoder.ResNetFor(image));
         MapSize = image.ImageSize / 32;
         Width = encoder.Config.FeatureChannels;
         atten_pool = new AttentionPool2d(Width, new AttentionPoolConfig { SpatialSize = MapSize, Heads = prior.PoolHeads });

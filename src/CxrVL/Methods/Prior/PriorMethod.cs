@@ -74,6 +74,10 @@ public sealed class PriorMethod : nn.Module, IPretrainingMethod, IPromptScorer
 
     public nn.Module Model => this;
 
+    public string ImageBackbone => "image_encoder.encoder";
+
+    public string? TextBackbone => "text_encoder.encoder";
+
     public SentencePrototypeBank Bank => sentence_bank;
 
     public IReportBatcher? ReportBatcher(ITextTokenizer tokenizer, int maxLength) =>

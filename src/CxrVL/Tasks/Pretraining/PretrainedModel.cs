@@ -66,6 +66,19 @@ public sealed class PretrainedModel : IDisposable
         return model;
     }
 
+    /// <summary>
+    /// The recipe's architecture with its encoders' initial weights (<c>model.image.init</c>, <c>model.text.init</c>) and
+    /// everything else fresh: what the pretrained encoders give before any image-report training.
+    /// </summary>
+    public static PretrainedModel Initialised(PretrainConfig config, Device device, int seed, string? runDirectory = null)
+    {
+        var model = Untrained(config, device, seed, runDirectory);
+        if (EncoderInit.Load(model.Method, config.Model) is null)
+            throw new CxrVLException("the recipe names no initial weights (model.image.init, model.text.init).");
+        model.Method.Model.eval();
+        return model;
+    }
+
     /// <summary>The recipe's tokenizer: its <c>model.text.tokenizer</c>, or the vocabulary a run trained (in <paramref name="runDirectory"/>).</summary>
     public static ITextTokenizer LoadTokenizer(PretrainConfig config, string? runDirectory)
     {

@@ -23,6 +23,9 @@ public static class Pretraining
                                         string? resumeFrom = null, string? initWeights = null, CancellationToken cancellation = default)
     {
         PretrainingMethods.Validate(config);
+        // The encoders' sizes and tokenizer follow their initial weights; the run's config.yaml records the result.
+        EncoderInit.Resolve(config.Model, run.Log.Console);
+        run.WriteConfig(config);
         var info = ManifestInfo.ReadFor(manifestPath);
         var rows = ManifestReader.Read(manifestPath).ToList();
         run.Log.Info($"manifest {manifestPath}: {ManifestSplits.Describe(rows)}", echo: false);
@@ -42,6 +45,8 @@ public static class Pretraining
             run.Log.Info(valFilter.Describe(config.Data.ValSplit!));
 
         method.Model.to(runtime.Device);
+        if (resumeFrom is null && EncoderInit.Load(method, config.Model) is { } encoders)
+            run.Log.Info($"initial weights: {encoders.Describe()}");
         if (initWeights is not null)
             LoadInit(method, initWeights, run.Log);
 
