@@ -1,0 +1,114 @@
+using System.Text.Json;
+using CxrVL.Configuration;
+using CxrVL.Methods.Encoders;
+using CxrVL.Runtime;
+using CxrVL.Tasks.Pretraining;
+using CxrVL.Tests.Imaging;
+using CxrVL.Weights;
+using static TorchSharp.torch;
+
+namespace CxrVL.Tests.Methods.Encoders;
+
+/// <summary>
+/// Composing a method from an image file and a text folder: a torchvision ResNet-50 and a Hugging Face BERT folder
+/// written by python3-torch under their real names (random weights) fill the image and text encoders of clip, gloria,
+/// mgca and prior with exactly their values (checksums computed by torch), the projection heads start new, and a
+/// missing or misspelt key is one error naming it.
+/// </summary>
+[Collection(TorchGlobalStateCollection.Name)]
+public sealed class EncoderInitTests : IDisposable
+{
+    private readonly string _folder = TestImages.TempFolder();
+    private readonly JsonElement _sums;
+
+    public EncoderInitTests()
+    {
+        var vocab = Path.Combine(DataRoots.Dataset("bio-clinicalbert"), "vocab.txt");
+        _sums = JsonDocument.Parse(PythonReference.Run(PythonReference.Script("Methods/Encoders/reference/init_checkpoints.py"), _folder, vocab)).RootElement;
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private PretrainConfig Recipe(string method, string image = "resnet50.pth", string text = "bert")
+    {
+        var config = ConfigLoader.LoadAll<PretrainConfig>([RecipeLocator.Resolve($"pretrain/{method}")],
+            // PRIOR's decoders work at the text width, which follows the folder's config.json (64).
+            ["model.image.image_size=64", "model.embed_dim=64", $"model.image.init={Path.Combine(_folder, image)}", $"model.text.init={Path.Combine(_folder, text)}"]);
+        config.Method = method;
+        return config;
+    }
+
+    [Theory]
+    [InlineData("clip", "image_encoder.backbone.", "text_encoder.bert.")]
+    [InlineData("gloria", "image_encoder.backbone.", "text_encoder.bert.")]
+    [InlineData("mgca", "image_encoder.backbone.", "text_encoder.bert.")]
+    [InlineData("prior", "image_encoder.encoder.", "text_encoder.encoder.")]
+    public void AResNetFileAndABertFolderFillTheEncodersWithExactlyTheirValues(string name, string image, string text)
+    {
+        var config = Recipe(name);
+        EncoderInit.Resolve(config.Model);
+        Assert.Equal(Path.Combine(_folder, "bert"), config.Model.Text.Tokenizer);
+        var bert = TextEncoder.Configure(config.Model.Text, 28996);
+        Assert.Equal((64, 2, 4), (bert.HiddenSize, bert.NumHiddenLayers, bert.NumAttentionHeads));
+        using var method = PretrainingMethods.Create(name, config.Model, bert);
+        var report = EncoderInit.Load(method, config.Model)!;
+
+        var state = method.Model.state_dict();
+        var gray = config.Model.Image.InputChannels == 1;
+        foreach (var key in _sums.GetProperty("resnet").EnumerateObject())
+        {
+            if (key.Name.StartsWith("fc.", StringComparison.Ordinal))
+                continue;
+            var expected = key.Name == "conv1.weight" && gray ? _sums.GetProperty("stem_gray").GetDouble() : key.Value.GetDouble();
+            Assert.Equal(expected, Checksum(state[image + key.Name]), 6);
+        }
+        foreach (var key in _sums.GetProperty("bert").EnumerateObject())
+            Assert.Equal(key.Value.GetDouble(), Checksum(state[text + key.Name]), 9);
+
+        Assert.Equal(["fc.weight", "fc.bias"], report.Parts[0].Unused);
+        // PRIOR's text encoder keeps Hugging Face's pooler (AutoModel); the others have none and leave it out.
+        Assert.Equal(!state.ContainsKey(text + "pooler.dense.weight"), report.Parts[1].Unused.Contains("bert.pooler.dense.weight"));
+        Assert.Contains("cls.predictions.bias", report.Parts[1].Unused);
+        Assert.DoesNotContain(report.New, n => n.StartsWith(image, StringComparison.Ordinal) || n.StartsWith(text, StringComparison.Ordinal));
+        Assert.NotEmpty(report.New);
+        Assert.Equal(gray, report.Parts[0].Note is not null);
+    }
+
+    [Fact]
+    public void AMissingKeyInTheImageFileIsOneErrorNamingIt()
+    {
+        var config = Recipe("clip", image: "resnet50-missing.pth");
+        EncoderInit.Resolve(config.Model);
+        using var method = PretrainingMethods.Create("clip", config.Model, TextEncoder.Configure(config.Model.Text, 28996));
+        var error = Assert.Throws<StateDictLoadException>(() => EncoderInit.Load(method, config.Model));
+        Assert.Contains("1 missing key: layer4.2.bn3.running_var", error.Message);
+        Assert.Contains("resnet50-missing.pth (model.image.init)", error.Message);
+    }
+
+    [Fact]
+    public void AMisspeltKeyInTheTextFolderIsOneErrorNamingIt()
+    {
+        var config = Recipe("clip", text: "bert-misspelt");
+        EncoderInit.Resolve(config.Model);
+        using var method = PretrainingMethods.Create("clip", config.Model, TextEncoder.Configure(config.Model.Text, 28996));
+        var error = Assert.Throws<StateDictLoadException>(() => EncoderInit.Load(method, config.Model));
+        Assert.Contains("missing key: encoder.layer.1.output.dense.weight", error.Message);
+        Assert.Contains("unexpected key: encoder.layer.1.output.dense.weigth", error.Message);
+    }
+
+    [Fact]
+    public void AMissingSeedInitialisationNamesTheFileAndItsPublisher()
+    {
+        var config = Recipe("clip", image: "resnet50-imagenet.pth");
+        var error = Assert.Throws<CxrVLException>(() => EncoderInit.Resolve(config.Model));
+        Assert.Contains("resnet50-imagenet.pth", error.Message);
+        Assert.Contains("IMAGENET1K_V1", error.Message);
+    }
+
+    private static double Checksum(Tensor tensor)
+    {
+        using var flat = tensor.detach().to_type(ScalarType.Float64).flatten();
+        using var weights = 1 + arange(flat.numel(), ScalarType.Float64) % 7;
+        return (flat * weights).sum().item<double>();
+    }
+}
