@@ -127,6 +127,24 @@ public sealed class MrmMethodTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void AnMrmCheckpointWrittenByTorchUnderTheOriginalKeysLoadsStrictly()
+    {
+        // The original's complete key list (pooler, position_ids, tied decoder weight and bias), written by python3-torch.
+        var path = Path.Combine(_directory, "MRM.pth");
+        Assert.Equal("203", PythonReference.Run(PythonReference.Script("Methods/Mrm/reference/mrm_checkpoint.py"), path).Trim());
+        var config = Config("vit_t16", 64, 32);
+        using var method = new MrmMethod(config, Text(config, 40));
+        using var state = CheckpointReader.Read(path);
+        var report = method.Initialise(state, path);
+        Assert.Empty(report.AllowedMissing);
+        Assert.Equal(
+            ["bert_encoder.model.bert.embeddings.position_ids", "bert_encoder.model.bert.pooler.dense.bias", "bert_encoder.model.bert.pooler.dense.weight",
+             "bert_encoder.model.cls.predictions.decoder.bias", "bert_encoder.model.cls.predictions.decoder.weight"],
+            report.Dropped.Order(StringComparer.Ordinal));
+        Assert.True(method.state_dict()["bert_mlp.weight"].equal(state["bert_mlp.weight"]).all().item<bool>());
+    }
+
+    [Fact]
     public void OfficialMrmNamesLoadStrictlyAndAnEncoderOnlyCheckpointLeavesTheRestFresh()
     {
         using var scope = NewDisposeScope();
