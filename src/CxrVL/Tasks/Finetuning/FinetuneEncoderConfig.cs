@@ -8,8 +8,8 @@ public sealed class FinetuneEncoderConfig
 {
     /// <summary>
     /// <c>random</c> (a fresh <see cref="Backbone"/>), a <c>cxrvl pretrain</c> run folder or checkpoint (its image encoder;
-    /// architecture from the run's config.yaml), or a weights file (ImageNet or official: torchvision / timm names,
-    /// classifier heads dropped, loaded strictly after <see cref="KeyMap"/>).
+    /// architecture from the run's config.yaml), a package weight by name (<c>resnet18-imagenet</c>), or a weights file
+    /// (ImageNet or official: torchvision / timm names, classifier heads dropped, loaded strictly after <see cref="KeyMap"/>).
     /// </summary>
     public string Source { get; set; } = "random";
 
@@ -21,6 +21,12 @@ public sealed class FinetuneEncoderConfig
 
     [Range(1, int.MaxValue)]
     public int ImageSize { get; set; } = 224;
+
+    /// <summary>
+    /// ResNet blocks per stage of a <c>random</c> encoder; empty for the backbone's own. Weights files and runs bring
+    /// theirs (resnet18-imagenet has 2-2-2-3), so a random baseline of the same architecture sets it.
+    /// </summary>
+    public List<int> Layers { get; set; } = [];
 
     /// <summary>Key map rules applied to a weights file before the strict load (see <c>cxrvl weights convert --map</c>).</summary>
     public string? KeyMap { get; set; }

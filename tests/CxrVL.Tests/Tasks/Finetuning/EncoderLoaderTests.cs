@@ -4,13 +4,15 @@ using CxrVL.Models;
 using CxrVL.Tasks.Finetuning;
 using CxrVL.Tasks.Pretraining;
 using CxrVL.Weights;
+using CxrVL.Weights.Packages;
 using static TorchSharp.torch;
 
 namespace CxrVL.Tests.Tasks.Finetuning;
 
 /// <summary>
 /// <c>--encoder RUN</c> for every pretraining method: the fine-tuning encoder receives exactly the tensors of the
-/// method's image backbone, wherever the method keeps it in its state dict.
+/// method's image backbone, wherever the method keeps it in its state dict, with the blocks per stage the run's encoder
+/// had; <c>--encoder resnet18-imagenet</c> gives exactly the package weight's tensors (2-2-2-3 blocks, read from the file).
 /// </summary>
 [Collection(TorchGlobalStateCollection.Name)]
 public sealed class EncoderLoaderTests : IDisposable
@@ -23,10 +25,11 @@ public sealed class EncoderLoaderTests : IDisposable
     /// A run folder holding <paramref name="method"/>'s freshly initialised weights; returns its full state dict and the
     /// checkpoint's weights file.
     /// </summary>
-    private (Dictionary<string, Tensor> State, string Weights) WriteRun(string method, string backbone, string run)
+    private (Dictionary<string, Tensor> State, string Weights) WriteRun(string method, string backbone, string run, List<int>? layers = null)
     {
         var config = new PretrainConfig { Method = method };
         config.Model.Image.Backbone = backbone;
+        config.Model.Image.Layers = layers ?? [];
         config.Model.Image.ImageSize = 64;
         config.Model.Mrm.TargetImageSize = 128;
         config.Model.Text.Layers = 1;
@@ -65,6 +68,37 @@ public sealed class EncoderLoaderTests : IDisposable
             Assert.True(value.allclose(written[prefix + name], rtol: 0, atol: 0), $"{method}: {name}");
         // MedST's lateral experts stay behind: the fine-tuned encoder is the single-view one.
         Assert.DoesNotContain(tensors.Keys, k => k.Contains("mlp_l", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ARunWhoseResNetHasOtherBlocksPerStageGivesItsBackboneExactly()
+    {
+        var (written, weights) = WriteRun("clip", "resnet18", Path.Combine(_root, "clip-2223"), [2, 2, 2, 3]);
+
+        var loaded = EncoderLoader.Load(new FinetuneEncoderConfig { Source = weights }, CPU, seed: 1);
+
+        Assert.Equal([2, 2, 2, 3], ((ResNet)loaded.Module).Config.BlocksPerStage);
+        foreach (var (name, value) in loaded.Module.state_dict())
+            Assert.True(value.allclose(written["image_encoder.backbone." + name], rtol: 0, atol: 0), name);
+    }
+
+    [Fact]
+    public void APackageWeightByNameGivesItsTensorsExactlyAndARandomEncoderTakesItsBlocks()
+    {
+        var loaded = EncoderLoader.Load(new FinetuneEncoderConfig { Source = "resnet18-imagenet", Backbone = "resnet18" }, CPU, seed: 1);
+
+        // The file the name resolves to (extracted on first use; PackageWeightsParityTests checks it against ONNX Runtime).
+        using var expected = CheckpointReader.Read(PackageWeights.Resolve("resnet18-imagenet").ModelFile);
+        var tensors = loaded.Module.state_dict();
+        Assert.Equal([2, 2, 2, 3], ((ResNet)loaded.Module).Config.BlocksPerStage);
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), tensors.Keys.Order(StringComparer.Ordinal));
+        foreach (var (name, value) in tensors)
+            Assert.True(value.allclose(expected[name], rtol: 0, atol: 0), name);
+
+        var error = Assert.Throws<CxrVLException>(() => EncoderLoader.Load(new FinetuneEncoderConfig { Source = "resnet18-imagenet", Backbone = "resnet50" }, CPU, seed: 1));
+        Assert.Contains("set encoder.backbone to the file's family", error.Message);
+        var random = EncoderLoader.Load(new FinetuneEncoderConfig { Source = "random", Backbone = "resnet18", Layers = [2, 2, 2, 3] }, CPU, seed: 1);
+        Assert.Equal([2, 2, 2, 3], ((ResNet)random.Module).Config.BlocksPerStage);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using CxrVL.Weights.Packages;
 
-namespace CxrVL.Methods.Encoders;
+namespace CxrVL.Weights;
 
 /// <summary>
 /// The initial weights the seeds' papers start from, which the full-size recipes name as files the user brings (none
