@@ -18,6 +18,12 @@ internal sealed class RrgTrainCommand : ICliCommand
 
     private static readonly Option<string?> Resume = new("--resume") { Description = "Continue a run: its folder or one of its checkpoints (use the same --seed)." };
 
+    private static readonly Option<string?> Init = new("--init")
+    {
+        Description = "Start from a whole released XProNet or R2Gen model (model_iu_xray.pth, ...) or a CxrVL rrg run, by the seeds' parameter names; " +
+                      "the visual extractor alone: --set model.visual_extractor_init=FILE.",
+    };
+
     public string Parent => "rrg";
 
     public Command Create()
@@ -26,6 +32,7 @@ internal sealed class RrgTrainCommand : ICliCommand
         command.Options.Add(Method);
         command.Options.Add(Data);
         command.Options.Add(Resume);
+        command.Options.Add(Init);
         return command.AddRunOptions("--set train.max_steps=200 --set decoding.beam_size=3").WithAction(Run);
     }
 
@@ -42,7 +49,7 @@ internal sealed class RrgTrainCommand : ICliCommand
         using var run = TrainingRuns.Open(context, config.Name, config, resume);
         return TrainingRuns.Run(context, run, cancel =>
         {
-            ReportTraining.Run(config, manifest, run, runtime, resume, cancel);
+            ReportTraining.Run(config, manifest, run, runtime, resume, cancel, context.Get(Init));
             context.Output.WriteLine($"run folder {run.Path}");
         });
     }

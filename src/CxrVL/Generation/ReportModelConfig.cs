@@ -9,6 +9,16 @@ public sealed class ReportModelConfig
     /// <summary>resnet18, resnet50 or resnet101 (the seeds use ResNet-101; its last stage gives the patch features).</summary>
     public string VisualExtractor { get; set; } = "resnet101";
 
+    /// <summary>
+    /// Initial weights of the visual extractor: a torchvision ResNet file (the seeds start from ImageNet ResNet-101), a
+    /// package weight by name (<c>resnet18-imagenet</c>) or a <c>cxrvl pretrain</c> run folder or checkpoint (its image
+    /// encoder); null starts from random weights. Loaded strictly, the file's classifier left out.
+    /// </summary>
+    public string? VisualExtractorInit { get; set; }
+
+    /// <summary>ResNet blocks per stage of the visual extractor; empty for the backbone's own. Set from <see cref="VisualExtractorInit"/>'s weights.</summary>
+    public List<int> VisualExtractorLayers { get; set; } = [];
+
     public int DModel { get; set; } = 512;
 
     public int DFf { get; set; } = 512;

@@ -11,14 +11,19 @@ public sealed class VisualExtractor : nn.Module
 {
     private readonly ResNet model;
 
-    public VisualExtractor(string backbone) : base(nameof(VisualExtractor))
+    /// <param name="layers">blocks per stage when they differ from the backbone's own (<c>model.visual_extractor_layers</c>)</param>
+    public VisualExtractor(string backbone, IReadOnlyList<int>? layers = null) : base(nameof(VisualExtractor))
     {
         if (!backbone.StartsWith("resnet", StringComparison.OrdinalIgnoreCase))
             throw new CxrVLException($"model.visual_extractor '{backbone}' is not supported: use resnet18, resnet50 or resnet101.");
-        model = new ResNet(ResNetConfig.Named(backbone));
+        var resnet = ResNetConfig.Named(backbone);
+        model = new ResNet(layers is { Count: > 0 } ? resnet with { BlocksPerStage = layers } : resnet);
         FeatureDim = model.PooledDim;
         RegisterComponents();
     }
+
+    /// <summary>The ResNet (torchvision names), which <c>model.visual_extractor_init</c> fills.</summary>
+    public ResNet Backbone => model;
 
     /// <summary>Width of one view's feature (2048 for ResNet-50/101).</summary>
     public int FeatureDim { get; }

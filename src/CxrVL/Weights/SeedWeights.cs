@@ -22,6 +22,10 @@ public static class SeedWeights
             "timm publishes it as vit_base_patch16_224 (or torchvision as ViT_B_16_Weights.IMAGENET1K_V1)"),
     ];
 
+    /// <summary>Whether <paramref name="init"/> names one of the seeds' initialisations (by its file name).</summary>
+    public static bool IsSeed(string init) =>
+        Known.Any(k => k.File.Equals(Path.GetFileName(init.TrimEnd('/', '\\')), StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The error for an initial-weights path that is not there: names the file, what it is and where its authors publish it.</summary>
     public static CxrVLException Missing(string key, string init)
     {

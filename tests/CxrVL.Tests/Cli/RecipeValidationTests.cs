@@ -86,7 +86,7 @@ public sealed class RecipeValidationTests : IDisposable
     }
 
     [Theory]
-    [InlineData("64", "error: config key 'model.image.image_size' is 64, but data.image_recipe 'small' gives clip images of 128 px")]
+    [InlineData("64", "error: config key 'model.image.image_size' is 64, but data.image_recipe 'small-resnet18-imagenet' gives clip images of 128 px")]
     [InlineData("0", "error: config key 'model.image.image_size': 0 is out of range; it must be a whole number at least 1.")]
     public void AnImageSizeTheModelDoesNotSeeIsRefused(string size, string expected)
     {

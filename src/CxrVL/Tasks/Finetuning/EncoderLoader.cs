@@ -24,17 +24,21 @@ public static class EncoderLoader
     /// <summary>A key every backbone of the kind has, to recognise the prefix it sits under.</summary>
     private static readonly string[] BackboneMarkers = ["conv1.weight", "patch_embed.proj.weight"];
 
-    public static LoadedEncoder Load(FinetuneEncoderConfig config, Device device, int seed)
+    /// <param name="backboneKey">the setting that names the backbone, for error messages (<c>model.visual_extractor</c> in report generation)</param>
+    /// <param name="sourceKey">the setting that names the weights, for error messages</param>
+    public static LoadedEncoder Load(FinetuneEncoderConfig config, Device device, int seed, string backboneKey = "encoder.backbone", string sourceKey = "encoder.source")
     {
         manual_seed(seed);
         if (string.Equals(config.Source, "random", StringComparison.OrdinalIgnoreCase))
             return new LoadedEncoder(Build(config.Backbone, config.InputChannels, config.ImageSize, config.DropPath, config.Pooling, config.Layers).to(device),
                 config.Backbone, $"random {config.Backbone}", null);
+        if (PackageWeights.Find(config.Source) is null && !File.Exists(config.Source) && !Directory.Exists(config.Source) && SeedWeights.IsSeed(config.Source))
+            throw SeedWeights.Missing(sourceKey, config.Source);
         if (PackageWeights.Find(config.Source) is null && !File.Exists(config.Source) && !Directory.Exists(config.Source))
             throw new CxrVLException($"encoder '{config.Source}' does not exist: pass 'random', a cxrvl pretrain run folder or checkpoint, a package weight " +
                                      $"({string.Join(", ", PackageWeights.All.Where(w => w.Part == "image").Select(w => w.Name))}) or a weights file.");
 
-        var weights = PackageWeights.Find(config.Source) is not null ? InitialWeights.Locate(config.Source, "encoder.source").Weights
+        var weights = PackageWeights.Find(config.Source) is not null ? InitialWeights.Locate(config.Source, sourceKey).Weights
             : Directory.Exists(config.Source) ? CheckpointStore.ResolveWeights(config.Source) : config.Source;
         var averagePooling = config.Pooling == VitPooling.Average;
         if (FindRunConfig(weights) is { } runConfig)
@@ -61,7 +65,7 @@ public static class EncoderLoader
             if (isVit && averagePooling)
                 map = map.DropPrefix("norm.");
             // A ResNet has the blocks per stage of its file (the package ResNet-18 has three in its last stage).
-            var layers = isVit ? [] : InitialWeights.ResNetOf(state.Keys.Select(map.Map).OfType<string>(), config.Backbone, "encoder.backbone", weights, "encoder.source").BlocksPerStage;
+            var layers = isVit ? [] : InitialWeights.ResNetOf(state.Keys.Select(map.Map).OfType<string>(), config.Backbone, backboneKey, weights, sourceKey).BlocksPerStage;
             var module = Build(config.Backbone, config.InputChannels, config.ImageSize, config.DropPath, config.Pooling, layers);
             var report = StateDictLoader.Load(module, state, map, allowMissing: isVit && averagePooling ? ["fc_norm."] : null, source: weights);
             return new LoadedEncoder(module.to(device), config.Backbone, $"{config.Backbone} from {config.Source} ({report.Loaded.Count} tensors)", null);

@@ -9,7 +9,10 @@ namespace CxrVL.Tasks.ReportGeneration;
 /// <summary><c>cxrvl rrg init-prototypes</c> as one call: the training split of a manifest to a prototype file.</summary>
 public static class PrototypeInitialization
 {
-    /// <param name="checkpoint">A trained xpronet run whose visual extractor and vocabulary to use; null for the recipe's fresh model.</param>
+    /// <param name="checkpoint">
+    /// A trained xpronet run whose visual extractor and vocabulary to use; null for the recipe's model (its visual extractor
+    /// from <c>model.visual_extractor_init</c> when set, as the seed takes ImageNet features).
+    /// </param>
     public static string Run(RrgConfig config, string manifestPath, string outputPath, string? checkpoint, RuntimeContext runtime)
     {
         using var trained = checkpoint is null ? null : ReportGenerator.Load(checkpoint, runtime.Device);
@@ -20,7 +23,13 @@ public static class PrototypeInitialization
             throw new CxrVLException($"'{manifestPath}' has no study with an image and text in split '{recipe.Data.TrainSplit}'.");
         var vocabulary = trained?.Vocabulary ?? WordVocabulary.Build(train.Select(dataset.TargetText), recipe.Data.VocabThreshold);
         var labels = dataset.Labels(train, ChexpertLabeler.FromDataRoot());
+        var visualInit = trained is null ? ReportModelInit.ReadVisualExtractor(recipe.Model, runtime.Seed) : null;
         using var fresh = trained is null ? ReportGenerationMethods.Create("xpronet", recipe.Model, vocabulary.VocabularySize, dataset.Views) : null;
+        if (visualInit is not null)
+        {
+            ReportModelInit.LoadVisualExtractor(fresh!, visualInit, recipe.Model.VisualExtractorInit!);
+            visualInit.Module.Dispose();
+        }
         var model = trained?.Model ?? fresh!;
         if (model is not XProNetModel)
             throw new CxrVLException($"'{checkpoint}' is a {recipe.Method} run; prototypes belong to xpronet.");

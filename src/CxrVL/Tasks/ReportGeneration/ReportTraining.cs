@@ -26,10 +26,17 @@ public static class ReportTraining
 {
     public const string VocabularyFile = "vocabulary.json";
 
+    /// <param name="initWeights">a whole released XProNet / R2Gen model (or a CxrVL run's) to start from (<c>--init</c>)</param>
     public static ReportTrainingResult Run(RrgConfig config, string manifestPath, RunFolder run, RuntimeContext runtime,
-                                           string? resumeFrom = null, CancellationToken cancellation = default)
+                                           string? resumeFrom = null, CancellationToken cancellation = default, string? initWeights = null)
     {
         ConfigValidator.Validate(config);
+        if (initWeights is not null && config.Model.VisualExtractorInit is not null)
+            throw new CxrVLException("--init loads the whole model, visual extractor included: drop model.visual_extractor_init (or --init).");
+        // The visual extractor's blocks per stage follow its initial weights; the run's config.yaml records them.
+        var visualInit = resumeFrom is null ? ReportModelInit.ReadVisualExtractor(config.Model, runtime.Seed) : null;
+        if (visualInit is not null)
+            run.WriteConfig(config);
         var dataset = ReportDataset.Open(manifestPath, config.Data);
         var trainFilter = dataset.Rows(config.Data.TrainSplit);
         var validate = !string.IsNullOrEmpty(config.Data.ValSplit);
@@ -53,10 +60,18 @@ public static class ReportTraining
         run.Log.Info($"vocabulary: {vocabulary.VocabularySize - 1} words (threshold {config.Data.VocabThreshold}); labels from the CheXpert labeler on the target text");
 
         using var method = ReportGenerationMethods.Create(config.Method, config.Model, vocabulary.VocabularySize, dataset.Views);
+        if (visualInit is not null)
+        {
+            run.Log.Info(ReportModelInit.LoadVisualExtractor(method, visualInit, config.Model.VisualExtractorInit!));
+            visualInit.Module.Dispose();
+        }
+        if (resumeFrom is null && initWeights is not null)
+            ReportModelInit.LoadModel(method, initWeights, vocabulary.VocabularySize, run.Log);
         method.Model.to(runtime.Device);
         var trainSource = dataset.Source(train, trainLabels, vocabulary, config.Train.BatchSize, train: true, runtime.Seed, runtime.Device);
         var valSource = val.Count == 0 ? null : dataset.Source(val, valLabels, vocabulary, config.Train.BatchSize, train: false, runtime.Seed, runtime.Device);
-        if (resumeFrom is null && method is XProNetModel xpronet)
+        // A released model brings its prototypes.
+        if (resumeFrom is null && initWeights is null && method is XProNetModel xpronet)
             InitializePrototypes(xpronet, config, dataset, train, trainLabels, vocabulary, runtime, run.Log);
         run.Log.Info($"{config.Method}: {train.Count} training studies ({trainSource.BatchesPerEpoch} batches per epoch), {val.Count} validation studies, device {runtime.Device}");
 
