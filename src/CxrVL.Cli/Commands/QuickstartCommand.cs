@@ -26,7 +26,7 @@ internal sealed class QuickstartCommand : ICliCommand
     public Command Create()
     {
         var command = new Command("quickstart",
-            "Build the manifest of the real data, pretrain a method, evaluate it against the untrained model, and write report.html.");
+            "Build the manifest of the real data, pretrain a method from the package weights, evaluate it against random initialisation and the package weights alone, and write report.html.");
         command.Options.Add(DataRoot);
         command.Options.Add(Method);
         command.Options.Add(Minutes);
@@ -56,14 +56,24 @@ internal sealed class QuickstartCommand : ICliCommand
         }
 
         var table = new Table().Title($"quickstart: {config.Method}, {result.TotalSeconds / 60:0.0} minutes")
-            .AddColumn("task").AddColumn("metric").AddColumn(new TableColumn("pretrained").RightAligned())
-            .AddColumn(new TableColumn("untrained").RightAligned());
+            .AddColumn("task").AddColumn("metric").AddColumn(new TableColumn("n").RightAligned());
+        foreach (var arm in Enum.GetValues<QuickstartArm>())
+            table.AddColumn(new TableColumn(QuickstartReport.ArmName(arm)).RightAligned());
+        table.AddColumn("pretrained vs random [[95% CI]]").AddColumn("pretrained vs package [[95% CI]]");
         foreach (var row in result.Results)
         {
-            var pretrained = Markup.Escape(row.PretrainedText());
-            table.AddRow(Markup.Escape(row.Task), Markup.Escape(row.Metric), row.PretrainedWins ? $"[green]{pretrained}[/]" : pretrained, Markup.Escape(row.UntrainedText()));
+            string Difference(DifferenceInterval? interval)
+            {
+                var text = Markup.Escape(row.DifferenceText(interval));
+                return interval is null ? text : interval.IsGain(row.HigherIsBetter) ? $"[green]{text}[/]" : interval.IsLoss(row.HigherIsBetter) ? $"[red]{text}[/]" : text;
+            }
+            table.AddRow([Markup.Escape(row.Task), Markup.Escape(row.Metric), $"{row.Items}",
+                .. Enum.GetValues<QuickstartArm>().Select(a => Markup.Escape(row.Text(a))), Difference(row.VersusRandom), Difference(row.VersusPackage)]);
         }
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Output) });
+        // Eight columns: a log file or pipe gets them on one line each rather than the 80 columns Spectre assumes there.
+        if (Console.IsOutputRedirected)
+            console.Profile.Width = 200;
         console.Write(table);
         foreach (var part in result.Unavailable)
             context.Output.WriteLine(part.Reason);

@@ -32,7 +32,7 @@ public sealed class CovidChestXrayBuilder : IDatasetBuilder
             view = csv.Column("view"), folder = csv.Column("folder"), filename = csv.Column("filename");
         int? date = csv.TryColumn("date"), doi = csv.TryColumn("doi"), url = csv.TryColumn("url"), license = csv.TryColumn("license"),
             notes = csv.TryColumn("clinical_notes");
-        var metaColumns = new[] { "sex", "age", "finding", "offset", "survival", "intubated", "went_icu", "needed_supplemental_O2", "modality", "location", "date", "other_notes" }
+        var metaColumns = new[] { "sex", "age", "finding", "offset", "survival", "intubated", "intubation_present", "went_icu", "needed_supplemental_O2", "modality", "location", "date", "other_notes" }
             .Select(name => (Name: name, Index: csv.TryColumn(name))).Where(c => c.Index is not null).ToList();
 
         var rows = new List<(ManifestRow Row, double Offset, int Index)>();

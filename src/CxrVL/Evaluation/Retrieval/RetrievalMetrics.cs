@@ -16,10 +16,20 @@ public static class RetrievalMetrics
         if (correct.Count != queries)
             throw new ArgumentException($"{queries} queries but correct matches for {correct.Count}.");
         ValidateKs(ks);
+        var ranks = BestRanks(similarity, correct);
+        return ks.Distinct().ToDictionary(k => k, k => (double)ranks.Count(r => r < k) / queries);
+    }
+
+    /// <summary>Each query's rank (0-based) of its best-ranked correct candidate: Recall@K is the fraction below K.</summary>
+    public static int[] BestRanks(double[,] similarity, IReadOnlyList<IReadOnlyCollection<int>> correct)
+    {
+        var queries = similarity.GetLength(0);
+        if (correct.Count != queries)
+            throw new ArgumentException($"{queries} queries but correct matches for {correct.Count}.");
         var ranks = new int[queries];
         for (var q = 0; q < queries; q++)
             ranks[q] = BestRank(similarity, q, correct[q]);
-        return ks.Distinct().ToDictionary(k => k, k => (double)ranks.Count(r => r < k) / queries);
+        return ranks;
     }
 
     /// <summary>
@@ -28,13 +38,29 @@ public static class RetrievalMetrics
     /// </summary>
     public static IReadOnlyDictionary<int, double> PrecisionAtK(double[,] similarity, IReadOnlyList<int> queryLabels, IReadOnlyList<int> candidateLabels, IReadOnlyList<int> ks)
     {
+        ValidateKs(ks);
+        var result = new Dictionary<int, double>();
+        foreach (var k in ks.Distinct())
+        {
+            var perQuery = PrecisionAtKPerQuery(similarity, queryLabels, candidateLabels, k);
+            var sum = 0.0;
+            foreach (var value in perQuery)
+                sum += value;
+            result[k] = sum / perQuery.Length;
+        }
+        return result;
+    }
+
+    /// <summary>Each query's Precision@K by label agreement (<see cref="PrecisionAtK"/> averages them).</summary>
+    public static double[] PrecisionAtKPerQuery(double[,] similarity, IReadOnlyList<int> queryLabels, IReadOnlyList<int> candidateLabels, int k)
+    {
         var queries = similarity.GetLength(0);
         var candidates = similarity.GetLength(1);
         if (queryLabels.Count != queries || candidateLabels.Count != candidates)
             throw new ArgumentException($"similarity is {queries}x{candidates} but there are {queryLabels.Count} query and {candidateLabels.Count} candidate labels.");
-        ValidateKs(ks);
-        var maxK = Math.Min(ks.Max(), candidates);
-        var sums = ks.Distinct().ToDictionary(k => k, _ => 0.0);
+        ValidateKs([k]);
+        var top = Math.Min(k, candidates);
+        var precision = new double[queries];
         var order = new int[candidates];
         var keys = new double[candidates];
         for (var q = 0; q < queries; q++)
@@ -45,13 +71,12 @@ public static class RetrievalMetrics
                 keys[c] = similarity[q, c];
             }
             Array.Sort(order, (a, b) => keys[b] != keys[a] ? keys[b].CompareTo(keys[a]) : a.CompareTo(b));
-            var relevantSoFar = new int[maxK + 1];
-            for (var r = 0; r < maxK; r++)
-                relevantSoFar[r + 1] = relevantSoFar[r] + (candidateLabels[order[r]] == queryLabels[q] ? 1 : 0);
-            foreach (var k in sums.Keys.ToArray())
-                sums[k] += (double)relevantSoFar[Math.Min(k, maxK)] / k;
+            var relevant = 0;
+            for (var r = 0; r < top; r++)
+                relevant += candidateLabels[order[r]] == queryLabels[q] ? 1 : 0;
+            precision[q] = (double)relevant / k;
         }
-        return sums.ToDictionary(p => p.Key, p => p.Value / queries);
+        return precision;
     }
 
     /// <summary>

@@ -123,7 +123,16 @@ public static class DetectionEvaluation
                     $"{ClassificationEvaluation.Quote(ids[i])},{ClassificationEvaluation.Quote(labels[d.Category])},{d.Score:R},{d.Box.X:0.##},{d.Box.Y:0.##},{d.Box.Width:0.##},{d.Box.Height:0.##}\n");
         }
         AtomicFile.WriteAllText(Path.Combine(directory, "predictions.csv"), text.ToString());
-        return new TaskEvaluation(json, new Dictionary<string, double> { ["map"] = coco.Map, ["map50"] = coco.Map50, ["froc"] = froc.Mean });
+        return new TaskEvaluation(json, new Dictionary<string, double> { ["map"] = coco.Map, ["map50"] = coco.Map50, ["froc"] = froc.Mean })
+        {
+            Ids = ids,
+            Resampled = counts =>
+            {
+                var drawn = images.SelectMany((image, i) => Enumerable.Repeat(image, counts[i])).ToList();
+                var result = CocoEvaluator.Evaluate(drawn, options);
+                return new Dictionary<string, double> { ["map"] = result.Map, ["map50"] = result.Map50, ["froc"] = Froc.Compute(drawn).Mean };
+            },
+        };
     }
 
     private static CocoOptions Options(FinetuneEvalConfig eval, int categories) =>

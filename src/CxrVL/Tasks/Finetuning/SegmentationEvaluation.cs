@@ -87,7 +87,16 @@ public static class SegmentationEvaluation
             text.Append(ClassificationEvaluation.Quote(ids[i])).Append(',')
                 .AppendJoin(',', overlaps[i].Select(o => o.Dice().ToString("R", CultureInfo.InvariantCulture))).Append('\n');
         AtomicFile.WriteAllText(Path.Combine(directory, "predictions.csv"), text.ToString());
-        return new TaskEvaluation(json, new Dictionary<string, double> { ["med_dice"] = medDice, ["global_dice"] = global.Average() });
+        return new TaskEvaluation(json, new Dictionary<string, double> { ["med_dice"] = medDice, ["global_dice"] = global.Average() })
+        {
+            Ids = ids,
+            Resampled = counts => new Dictionary<string, double>
+            {
+                ["med_dice"] = MeanDice(overlaps, counts),
+                ["global_dice"] = Enumerable.Range(0, labels.Count)
+                    .Select(m => SegmentationMetrics.Summarize(overlaps.SelectMany((o, i) => Enumerable.Repeat(o[m], counts[i])).ToList()).GlobalDice).Average(),
+            },
+        };
     }
 
     /// <summary>medDice averaged over labels; with bootstrap counts, each image weighted by how often it was drawn.</summary>

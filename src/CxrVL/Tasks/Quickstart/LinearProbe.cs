@@ -1,5 +1,4 @@
 using CxrVL.Evaluation.Classification;
-using CxrVL.Tasks.Embedding;
 using static TorchSharp.torch;
 
 namespace CxrVL.Tasks.Quickstart;
@@ -8,7 +7,7 @@ namespace CxrVL.Tasks.Quickstart;
 public sealed record LinearProbeResult(double[,] Scores, int[] Truth, double[] Auroc, double MacroAuroc, double Accuracy, int TrainRows);
 
 /// <summary>
-/// A linear probe on frozen image embeddings: multinomial logistic regression on features standardised with the
+/// A linear probe on frozen image features: multinomial logistic regression on features standardised with the
 /// training rows' mean and deviation, classes weighted inversely to their frequency (scikit-learn's
 /// <c>class_weight="balanced"</c>), trained full-batch with AdamW. AUROC comes from the predicted probabilities.
 /// </summary>
@@ -59,11 +58,11 @@ public static class LinearProbe
         return new LinearProbeResult(scores, testTruth, perClass, macro, accuracy, trainTruth.Length);
     }
 
-    /// <summary>The rows of <paramref name="pairs"/> whose class is known, as (features, classes).</summary>
-    public static (Tensor Features, int[] Truth) Select(PairEmbeddings pairs, int[] classes)
+    /// <summary>The rows of <paramref name="features"/> [N, F] whose class is known, as (features, classes).</summary>
+    public static (Tensor Features, int[] Truth) Select(Tensor features, int[] classes)
     {
         var kept = Enumerable.Range(0, classes.Length).Where(i => classes[i] >= 0).Select(i => (long)i).ToArray();
         using var index = tensor(kept);
-        return (pairs.Images.index_select(0, index), kept.Select(i => classes[i]).ToArray());
+        return (features.index_select(0, index), kept.Select(i => classes[i]).ToArray());
     }
 }

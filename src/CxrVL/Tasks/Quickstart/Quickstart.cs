@@ -18,10 +18,11 @@ using CxrVL.Text;
 namespace CxrVL.Tasks.Quickstart;
 
 /// <summary>
-/// <c>cxrvl quickstart</c> as one call: builds the manifest of the real data, pretrains the chosen method within its
-/// time budget, evaluates the pretrained model and the same architecture untrained (zero-shot classification,
-/// retrieval, a linear probe, and the downstream and report-generation phases this build has), and writes
-/// <c>report.html</c> into the run folder. Every number in the report is measured in the run.
+/// <c>cxrvl quickstart</c> as one call: builds the manifest of the real data, pretrains the chosen method from the package
+/// weights within its time budget, evaluates three models of the same architecture (<see cref="QuickstartArm"/>: random
+/// initialisation, the package weights without CxrVL pretraining, CxrVL pretraining) on zero-shot classification,
+/// retrieval, a linear probe, segmentation, detection and report generation, each difference with a paired bootstrap
+/// interval, and writes <c>report.html</c> into the run folder. Every number in the report is measured in the run.
 /// </summary>
 public static class Quickstart
 {
@@ -79,13 +80,13 @@ public static class Quickstart
             lossCurves.Add(new ReportFigure($"{config.Method} pretraining loss", File.ReadAllBytes(Path.Combine(pretrainPath, "loss.png")),
                 "Training loss and its terms per optimizer step (from pretrain/metrics.jsonl)."));
 
-        // 3. Evaluation of the pretrained model against the untrained one.
+        // 3. Evaluation of the three models.
         watch.Restart();
-        var evaluation = QuickstartEvaluation.Run(config, pretrainPath, manifest, run, runtime, dataSummary);
+        var evaluation = QuickstartEvaluation.Run(config, pretrainPath, manifest, run, runtime, dataSummary, unavailable);
         phases.Add(new PhaseTiming("evaluate", watch.Elapsed.TotalSeconds, null,
-            "zero-shot, retrieval, linear probe and saliency for the pretrained and the untrained model"));
+            "zero-shot, retrieval, linear probe and saliency for random initialisation, the package weights and CxrVL pretraining"));
 
-        // 4. Downstream: lung segmentation and lung-box detection from the pretrained and from a random encoder.
+        // 4. Downstream: lung segmentation and lung-box detection from each of the three image encoders.
         var results = new List<TaskComparison>(evaluation.Results);
         var downstreamFigures = new List<ReportFigure>();
         foreach (var (task, section, label, phase) in new[]
@@ -102,7 +103,7 @@ public static class Quickstart
             watch.Restart();
             try
             {
-                var outcome = QuickstartDownstream.Run(task, label, phase, pretrainConfig, pretrainPath, manifest, run, runtime);
+                var outcome = QuickstartDownstream.Run(task, label, phase, pretrainConfig, pretrainPath, manifest, run, runtime, config.Bootstrap);
                 results.AddRange(outcome.Results);
                 downstreamFigures.AddRange(outcome.Figures);
                 // A diverged encoder is a result of the run, not a failure of it: its row says so, the report and the console warn.
@@ -129,11 +130,11 @@ public static class Quickstart
             watch.Restart();
             try
             {
-                var generation = QuickstartGeneration.Run(config.Generate, config.GeneratedExamples, config.GeneratedTestRows, manifest, run, runtime);
+                var generation = QuickstartGeneration.Run(config.Generate, config.GeneratedExamples, config.GeneratedTestRows, pretrainConfig, pretrainPath,
+                                                          manifest, run, runtime, config.Bootstrap);
                 results.AddRange(generation.Results);
                 generated.AddRange(generation.Examples);
-                if (generation.LossCurve is { } curve)
-                    lossCurves.Add(curve);
+                lossCurves.AddRange(generation.LossCurves);
                 phases.Add(new PhaseTiming("generate", watch.Elapsed.TotalSeconds, config.Generate.Minutes, generation.Summary));
             }
             catch (CxrVLException e)
@@ -169,6 +170,7 @@ public static class Quickstart
             Command = string.Join(' ', command),
             Environment = Describe(runtime),
             TotalSeconds = total.Elapsed.TotalSeconds,
+            Bootstrap = config.Bootstrap,
         };
         QuickstartReport.Write(result);
         AtomicFile.WriteAllText(run.File("results.json"), JsonSerializer.Serialize(result.Results, ResultsJson) + System.Environment.NewLine);

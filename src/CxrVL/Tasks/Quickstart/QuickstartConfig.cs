@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace CxrVL.Tasks.Quickstart;
 
 /// <summary>The quickstart recipe (<c>configs/quickstart.yaml</c>): which method, which data, and each phase's time budget.</summary>
@@ -22,10 +24,14 @@ public sealed class QuickstartConfig
 
     public QuickstartPretrainConfig Pretrain { get; set; } = new();
 
-    /// <summary>Zero-shot recipe whose classes drive zero-shot classification, the linear probe and Precision@K.</summary>
-    public string Classes { get; set; } = "zeroshot/covid-finding";
+    /// <summary>
+    /// Zero-shot recipes, each a task of classifying every test image by prompt similarity; the first one's classes also
+    /// decide which retrieved notes count as relevant for Precision@K.
+    /// </summary>
+    public List<string> ZeroShot { get; set; } = ["zeroshot/covid-pneumonia", "zeroshot/covid-intubation"];
 
-    /// <summary>Bootstrap resamples for the zero-shot 95% intervals.</summary>
+    /// <summary>Bootstrap resamples (test items drawn with replacement) for the 95% intervals of every difference.</summary>
+    [Range(0, int.MaxValue)]
     public int Bootstrap { get; set; } = 200;
 
     public LinearProbeConfig Probe { get; set; } = new();

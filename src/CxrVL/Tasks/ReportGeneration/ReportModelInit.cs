@@ -64,7 +64,7 @@ public static class ReportModelInit
         var target = model.Model.named_modules().First(m => m.name == VisualBackbone).module;
         using var state = StateDict.Borrow(encoder.Module);
         var report = StateDictLoader.Load(target, state, source: $"{init} (model.visual_extractor_init)");
-        return $"visual extractor: {report.Loaded.Count} tensors from {encoder.Description}";
+        return $"visual extractor: {encoder.Description}";
     }
 
     /// <summary>

@@ -43,5 +43,42 @@ public static class RetrievalEvaluation
         return metrics;
     }
 
+    /// <summary>
+    /// The same evaluation per test pair (for bootstrap intervals): the rank of each image's first correct note and of
+    /// each note's first correct image, and each image query's Precision@5 among the rows with a class (NaN for the others).
+    /// </summary>
+    public static RetrievalItems PerItem(PairEmbeddings pairs, IReadOnlyList<string> reportTexts, IReadOnlyList<int>? classes = null)
+    {
+        if (pairs.Texts.shape[1] == 0)
+            throw new CxrVLException("this model has no report embeddings (MRM learns no joint image-report space): retrieval does not apply.");
+        var similarity = SimilarityMatrix.Of(pairs.Images, pairs.Texts);
+        var byText = reportTexts.Select((text, i) => (Key: Normalise(text), i)).GroupBy(p => p.Key)
+            .ToDictionary(g => g.Key, g => (IReadOnlyCollection<int>)g.Select(p => p.i).ToList());
+        var textsOfImage = reportTexts.Select(text => byText[Normalise(text)]).ToList();
+        var imageRanks = RetrievalMetrics.BestRanks(similarity, textsOfImage);
+        // Every text belongs to the images that share it, as in ImageTextRecall.
+        var (images, texts) = (similarity.GetLength(0), similarity.GetLength(1));
+        var transposed = new double[texts, images];
+        for (var i = 0; i < images; i++)
+            for (var t = 0; t < texts; t++)
+                transposed[t, i] = similarity[i, t];
+        var textRanks = RetrievalMetrics.BestRanks(transposed, textsOfImage);
+        double[]? precision = null;
+        if (classes is not null)
+        {
+            var valid = classes.Select((c, i) => (c, i)).Where(p => p.c >= 0).Select(p => p.i).ToList();
+            var sub = new double[valid.Count, valid.Count];
+            for (var a = 0; a < valid.Count; a++)
+                for (var b = 0; b < valid.Count; b++)
+                    sub[a, b] = similarity[valid[a], valid[b]];
+            var labels = valid.Select(i => classes[i]).ToList();
+            var perQuery = RetrievalMetrics.PrecisionAtKPerQuery(sub, labels, labels, 5);
+            precision = Enumerable.Repeat(double.NaN, classes.Count).ToArray();
+            for (var v = 0; v < valid.Count; v++)
+                precision[valid[v]] = perQuery[v];
+        }
+        return new RetrievalItems(imageRanks, textRanks, precision);
+    }
+
     private static string Normalise(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant();
 }

@@ -50,11 +50,15 @@ public static class ZeroShotEvaluation
     /// <remarks>A class label <c>Name</c> matches value 1; <c>Name=0</c> matches a row labelled 0 (RSNA's negatives).</remarks>
     public static int[] ClassesOf(IReadOnlyList<ManifestRow> rows, ZeroShotConfig config)
     {
-        var classes = config.Classes.Values.Select(c => c.Labels.Select(Parse).ToList()).ToList();
+        foreach (var (name, spec) in config.Classes)
+        {
+            if (spec.Labels.Count == 0 && spec.Views.Count == 0 && spec.Meta.Count == 0)
+                throw new CxrVLException($"zero-shot class '{name}' says no row belongs to it: give it labels, views or meta values.");
+        }
+        var classes = config.Classes.Values.Select(c => (Labels: c.Labels.Select(Parse).ToList(), c.Views, c.Meta)).ToList();
         return rows.Select(row =>
         {
-            var matches = classes.Select((labels, i) => (labels, i))
-                .Where(p => p.labels.Any(label => row.Labels.TryGetValue(label.Name, out var value) && value == label.Value)).ToList();
+            var matches = classes.Select((spec, i) => (spec, i)).Where(p => Matches(row, p.spec.Labels, p.spec.Views, p.spec.Meta)).ToList();
             return matches.Count == 1 ? matches[0].i : -1;
         }).ToArray();
 
@@ -63,6 +67,11 @@ public static class ZeroShotEvaluation
             : label.EndsWith("=1", StringComparison.Ordinal) ? (label[..^2], 1)
             : (label, 1);
     }
+
+    private static bool Matches(ManifestRow row, List<(string Name, int Value)> labels, List<string> views, Dictionary<string, List<string>> meta) =>
+        (labels.Count == 0 || labels.Any(label => row.Labels.TryGetValue(label.Name, out var value) && value == label.Value))
+        && (views.Count == 0 || (row.Images.FirstOrDefault()?.View is { } view && views.Contains(view, StringComparer.OrdinalIgnoreCase)))
+        && meta.All(m => row.Meta?.TryGetValue(m.Key, out var value) == true && m.Value.Contains(value, StringComparer.Ordinal));
 
     public static ZeroShotResult Evaluate(PretrainedModel model, PairEmbeddings pairs, ZeroShotConfig config, Device device, int seed = 0) =>
         Evaluate(model, pairs.Images, pairs.Regions, pairs.Rows, config, device, seed);

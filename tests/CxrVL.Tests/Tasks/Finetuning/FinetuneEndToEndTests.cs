@@ -159,21 +159,31 @@ public sealed class FinetuneEndToEndTests : IClassFixture<FinetuneEndToEndTests.
         }
         Assert.False(File.Exists(Path.Combine(output, "seed-0", "scores.csv")));
 
-        // In the quickstart's table the diverged encoder's cells say so, next to the other encoder's numbers.
+        // In the quickstart's table the diverged encoder's cells say so, next to the other encoders' numbers, and no
+        // difference is computed against it.
         var converged = result with { Divergences = [], Summary = new Dictionary<string, MeanStd> { ["auroc_macro"] = new(0.625, double.NaN, 1) } };
-        var row = Assert.Single(QuickstartDownstream.Compare("view", result, converged));
+        var row = Assert.Single(QuickstartDownstream.Compare("view", new Dictionary<QuickstartArm, FinetuneResult>
+        {
+            [QuickstartArm.Random] = converged, [QuickstartArm.Package] = converged, [QuickstartArm.Pretrained] = result,
+        }, resamples: 20, seed: 0));
         Assert.Null(row.Pretrained);
-        Assert.Equal("diverged at step 2", row.PretrainedText());
-        Assert.Equal("0.625", row.UntrainedText());
-        Assert.False(row.PretrainedWins);
-        var both = Assert.Single(QuickstartDownstream.Compare("view", result, result));
-        Assert.Equal(("diverged at step 2", "diverged at step 2"), (both.PretrainedText(), both.UntrainedText()));
+        Assert.Equal("diverged at step 2", row.Text(QuickstartArm.Pretrained));
+        Assert.Equal("0.625", row.Text(QuickstartArm.Random));
+        Assert.Equal("0.625", row.Text(QuickstartArm.Package));
+        Assert.False(row.PretrainedBeats(QuickstartArm.Random));
+        Assert.Null(row.VersusRandom);
+        Assert.Null(row.VersusPackage);
+        var all = Assert.Single(QuickstartDownstream.Compare("view", new Dictionary<QuickstartArm, FinetuneResult>
+        {
+            [QuickstartArm.Random] = result, [QuickstartArm.Package] = result, [QuickstartArm.Pretrained] = result,
+        }, resamples: 20, seed: 0));
+        Assert.All(Enum.GetValues<QuickstartArm>(), arm => Assert.Equal("diverged at step 2", all.Text(arm)));
         var html = QuickstartReport.Render(new QuickstartResult
         {
             RunPath = output, Method = "clip", DataRoot = "data", DataSummary = [], Phases = [], Results = [row], LossCurves = [],
             RocCurves = [], RetrievalExamples = [], Visualisations = [], DownstreamFigures = [], GeneratedReports = [], Unavailable = [],
-            ConfigYaml = "", PretrainConfigYaml = "", Command = "cxrvl quickstart", Environment = "", TotalSeconds = 1,
+            ConfigYaml = "", PretrainConfigYaml = "", Command = "cxrvl quickstart", Environment = "", TotalSeconds = 1, Bootstrap = 20,
         });
-        Assert.Contains("<td class=\"num\">diverged at step 2</td><td class=\"num\">0.625</td><td class=\"num\"></td>", html);
+        Assert.Contains("<td class=\"num\">0.625</td><td class=\"num\">0.625</td><td class=\"num\">diverged at step 2</td><td class=\"num\"></td><td class=\"num\"></td>", html);
     }
 }

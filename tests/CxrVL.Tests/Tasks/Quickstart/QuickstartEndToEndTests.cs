@@ -9,9 +9,11 @@ using OpenCvSharp;
 namespace CxrVL.Tests.Tasks.Quickstart;
 
 /// <summary>
-/// <c>cxrvl quickstart</c> on the real COVID-19 collection with tiny budgets (a few rows per split, two optimizer steps,
-/// a one-layer text encoder): the report is written, self-contained, its numbers equal what the separate
-/// <c>cxrvl retrieve</c> command measures on the same checkpoint, and headless Chromium renders every section.
+/// <c>cxrvl quickstart</c> on the real COVID-19 collection with tiny budgets (a few rows per split, two optimizer steps)
+/// and its default starting point, the package weights (ImageNet ResNet-18, MiniLM-L6): the report is written,
+/// self-contained, with the three models' columns; its numbers equal what the separate <c>cxrvl retrieve</c> command
+/// measures on the same checkpoint and at random initialisation, every difference is pretrained minus the other with an interval, and
+/// headless Chromium renders every section.
 /// </summary>
 [Collection(TorchGlobalStateCollection.Name)]
 public sealed partial class QuickstartEndToEndTests : IDisposable
@@ -28,7 +30,7 @@ public sealed partial class QuickstartEndToEndTests : IDisposable
         var run = Path.Combine(_directory, "run");
         var result = CliRunner.Run("quickstart", "--out", run, "--minutes", "0.5", "--set", "max_rows=12", "--set", "bootstrap=20",
             "--set", "probe.steps=30", "--set", "retrieval_examples=2", "--set", "visualisations=1", "--set", "pretrain.calibration_steps=2", "--set", "generated_test_rows=4", "--set", "segment.minutes=0", "--set", "detect.minutes=0",
-            "--set", """pretrain.set=["data.report_sections=[full_text]", "train.batch_size=4", "train.log_every=1", "model.text.layers=1", "model.text.max_length=32"]""");
+            "--set", """pretrain.set=["data.report_sections=[full_text]", "train.batch_size=4", "train.log_every=1", "model.text.max_length=32"]""");
         Assert.True(result.Code == 0, result.Error + result.Output);
         Assert.Contains("mean recall", result.Output);
 
@@ -48,13 +50,30 @@ public sealed partial class QuickstartEndToEndTests : IDisposable
         Assert.DoesNotContain("http://", html);
         Assert.DoesNotContain("https://", html);
         Assert.Contains("<th>generated</th><th>reference</th>", html);
+        Assert.Contains("<th>random init</th><th>package weights</th><th>CxrVL pretrained</th>", html);
+        Assert.Contains("<h2 id=\"data\">What this data can and cannot show</h2>", html);
         Assert.Contains("lung segmentation was skipped (segment.minutes is 0).", html);
 
-        // The report's retrieval numbers equal those of 'cxrvl retrieve' on the run's checkpoint, trained and untrained.
+        // Every row has the three models; each difference is pretrained minus the other, with an interval around it.
         var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "results.json"))).RootElement.EnumerateArray().ToList();
         Assert.Contains(results, r => r.GetProperty("task").GetString() == "report generation" && r.GetProperty("metric").GetString() == "BLEU-4");
+        Assert.Contains(results, r => r.GetProperty("task").GetString() == "zero-shot: intubated vs not intubated");
+        Assert.Contains(results, r => r.GetProperty("task").GetString() == "linear probe: PA vs AP");
+        foreach (var row in results)
+        {
+            foreach (var (versus, other) in new[] { ("versus_random", "random"), ("versus_package", "package") })
+            {
+                if (row.GetProperty(versus).ValueKind == JsonValueKind.Null)
+                    continue;
+                var interval = row.GetProperty(versus);
+                Assert.Equal(row.GetProperty("pretrained").GetDouble() - row.GetProperty(other).GetDouble(), interval.GetProperty("difference").GetDouble(), 12);
+                Assert.InRange(interval.GetProperty("lower").GetDouble(), -1e9, interval.GetProperty("upper").GetDouble());
+            }
+        }
+
+        // The report's retrieval numbers equal those of 'cxrvl retrieve' on the run's checkpoint, pretrained and at random initialisation.
         var manifest = Directory.GetFiles(Path.Combine(run, "data"), "*.first12.jsonl").Single();
-        foreach (var (flag, column) in new[] { ("", "pretrained"), ("--untrained", "untrained") })
+        foreach (var (flag, column) in new[] { ("", "pretrained"), ("--untrained", "random") })
         {
             string[] args = ["retrieve", "--checkpoint", Path.Combine(run, "pretrain"), "--data", manifest, .. (flag.Length > 0 ? new[] { flag } : [])];
             var retrieve = CliRunner.Run(args);
