@@ -36,6 +36,11 @@ public static class ImageRecipes
         IImageTransform[] priorSmall = [new Resize(128, 128, linear)];
         yield return new ImageRecipe("prior-small", "PRIOR pretraining at 128 px (small CPU runs)", 128, 1, ColorMode.Gray,
             Normalization.Uniform(0.4755f, 0.3011f), [.. priorSmall, new RandomAffine(5), new HorizontalFlip()], priorSmall);
+        // The same for a stem summed from the package ResNet-18's RGB one (model.image.init: resnet18-imagenet): gray on the
+        // 0-255 scale less the mean of its three channel means.
+        yield return new ImageRecipe("prior-small-resnet18-imagenet", "PRIOR pretraining at 128 px from the package ImageNet ResNet-18 (its mean, 0-255 scale)",
+            128, 1, ColorMode.Gray, Normalization.Uniform(PackageResNet18.Mean.Average(), 1f / 255),
+            [.. priorSmall, new RandomAffine(5), new HorizontalFlip()], priorSmall);
         yield return new ImageRecipe("prior-chexpert", "PRIOR zero-shot (CheXpert)", 224, 1, ColorMode.Gray,
             Normalization.Uniform(0.50627312f, 0.28946775f), prior, prior);
 

@@ -41,7 +41,7 @@ public sealed class DataParallelPretrainTests : IDisposable
         [
             "pretrain", "--method", method, "--data", manifest, "--config", "pretrain/small", "--seed", "3",
             "--set", "data.report_sections=[full_text]", "--set", "data.val_split=", "--set", $"train.max_steps={steps}",
-            "--set", "train.batch_size=8", "--set", $"model.text.config_json={bert}", "--set", "model.text.max_length=12",
+            "--set", "train.batch_size=8", "--set", "model.text.init=null", "--set", $"model.text.config_json={bert}", "--set", "model.text.max_length=12",
             "--set", "train.optimizer.kind=sgd", "--set", $"train.optimizer.lr={lr.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
             "--set", "train.clip_grad_norm=null", "--set", "train.checkpoint_every=1", "--set", "train.keep_last=2",
             "--set", "train.distributed.sync_batch_norm=true", "--set", "train.distributed.global_negatives=true",

@@ -51,7 +51,7 @@ public sealed class MedstEndToEndTests : IDisposable
         var run = Path.Combine(_root, "run");
         var pretrain = CliRunner.Run("pretrain", "--method", "medst", "--data", manifest, "--config", "pretrain/medst-small", "--out", run,
             "--set", "data.report_sections=[findings]", "--set", "data.val_split=", "--set", "train.max_steps=2", "--set", "train.batch_size=2",
-            "--set", "train.log_every=1", "--set", "model.text.layers=1", "--set", "model.text.max_length=24");
+            "--set", "train.log_every=1", "--set", "model.text.max_length=24");
         Assert.True(pretrain.Code == 0, pretrain.Error + pretrain.Output);
         var steps = MetricsLog.Read(Path.Combine(run, "metrics.jsonl")).Where(l => l.TryGetProperty("loss_temporal", out _)).ToList();
         Assert.Equal(2, steps.Count);

@@ -26,7 +26,7 @@ public sealed class PriorEndToEndTests : IDisposable
 
         var pretrain = CliRunner.Run("pretrain", "--method", "prior", "--data", manifest, "--config", "pretrain/prior-small", "--out", run,
             "--set", "data.report_sections=[full_text]", "--set", "train.max_steps=3", "--set", "train.batch_size=4", "--set", "train.log_every=1",
-            "--set", "model.text.layers=1", "--set", "model.text.max_length=48", "--set", "model.prior.decoder_layers=1", "--set", "train.keep_last=1");
+            "--set", "model.text.max_length=48", "--set", "model.prior.decoder_layers=1", "--set", "train.keep_last=1");
 
         Assert.True(pretrain.Code == 0, pretrain.Error + pretrain.Output);
         Assert.Contains("reports left out (too few sentences for the method)", File.ReadAllText(Path.Combine(run, "log.txt")));

@@ -36,6 +36,10 @@ public static class EncoderInit
                                          "(config.json, model.safetensors or pytorch_model.bin, vocab.txt or tokenizer.json).");
             if (!File.Exists(Path.Combine(folder, "vocab.txt")) && !File.Exists(Path.Combine(folder, "tokenizer.json")))
                 throw new CxrVLException($"model.text.init '{text}': '{folder}' has neither vocab.txt nor tokenizer.json; the tokenizer must come with the weights.");
+            // A config.json the recipe names besides would be silently replaced: one or the other.
+            if (model.Text.ConfigJson is { } named && Path.GetFullPath(named) != Path.GetFullPath(config))
+                throw new CxrVLException($"model.text.init '{text}' brings its own config.json, so model.text.config_json '{named}' would be ignored: " +
+                                         "remove model.text.config_json, or set model.text.init=null to build the encoder from it.");
             model.Text.ConfigJson = config;
             model.Text.Tokenizer = folder;
         }

@@ -23,6 +23,12 @@ public static class Pretraining
                                         string? resumeFrom = null, string? initWeights = null, CancellationToken cancellation = default)
     {
         PretrainingMethods.Validate(config);
+        // A whole model's weights (--init) replace the encoders' own: the recipe's architecture takes them as they are.
+        if (initWeights is not null && resumeFrom is null && (config.Model.Image.Init ?? config.Model.Text.Init) is not null)
+        {
+            run.Log.Info($"--init {initWeights}: the whole model starts from it, not from the recipe's model.image.init and model.text.init");
+            (config.Model.Image.Init, config.Model.Text.Init) = (null, null);
+        }
         // The encoders' sizes and tokenizer follow their initial weights; the run's config.yaml records the result.
         EncoderInit.Resolve(config.Model, run.Log.Console);
         run.WriteConfig(config);

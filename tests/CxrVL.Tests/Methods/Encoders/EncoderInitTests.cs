@@ -105,6 +105,34 @@ public sealed class EncoderInitTests : IDisposable
         Assert.Contains("IMAGENET1K_V1", error.Message);
     }
 
+    /// <summary>Each full-size recipe as shipped names the seed's own initialisation, which CxrVL does not ship: one error naming the file and its publisher.</summary>
+    [Theory]
+    [InlineData("clip", "resnet50-imagenet.pth", "ResNet50_Weights.IMAGENET1K_V1")]
+    [InlineData("gloria", "resnet50-imagenet.pth", "ResNet50_Weights.IMAGENET1K_V1")]
+    [InlineData("mgca", "resnet50-imagenet.pth", "ResNet50_Weights.IMAGENET1K_V1")]
+    [InlineData("prior", "resnet50-imagenet.pth", "ResNet50_Weights.IMAGENET1K_V1")]
+    [InlineData("medst", "vit-b16-imagenet.pth", "vit_base_patch16_224")]
+    [InlineData("mrm", "mae_pretrain_vit_base.pth", "facebookresearch/mae")]
+    public void EachFullRecipeNamesItsSeedsInitialisationAndWhereItsAuthorsPublishIt(string method, string file, string publisher)
+    {
+        var config = ConfigLoader.Load<PretrainConfig>(RecipeLocator.Resolve($"pretrain/{method}"));
+        var error = Assert.Throws<CxrVLException>(() => EncoderInit.Resolve(config.Model));
+        Assert.StartsWith("model.image.init: this recipe starts from ", error.Message);
+        Assert.Contains($"'{file}'", error.Message);
+        Assert.Contains(publisher, error.Message);
+
+        // Past the image file, the text encoder names its own (MRM's report BERT starts new).
+        config.Model.Image.Init = null;
+        if (method == "mrm")
+        {
+            EncoderInit.Resolve(config.Model);
+            return;
+        }
+        var text = Assert.Throws<CxrVLException>(() => EncoderInit.Resolve(config.Model));
+        Assert.Contains("'Bio_ClinicalBERT'", text.Message);
+        Assert.Contains("emilyalsentzer/Bio_ClinicalBERT", text.Message);
+    }
+
     private static double Checksum(Tensor tensor)
     {
         using var flat = tensor.detach().to_type(ScalarType.Float64).flatten();
