@@ -24,7 +24,7 @@ public sealed class ClipMethod : nn.Module, IPretrainingMethod
     {
         _config = config;
         image_encoder = new ImageEncoder(config.Image);
-        text_encoder = new TextEncoder(text);
+        text_encoder = new TextEncoder(text, config.Text.Pooling);
         image_projection = config.Projection.Create(image_encoder.GlobalDim, config.EmbedDim);
         text_projection = config.Projection.Create(text_encoder.Dim, config.EmbedDim);
         logit_scale = nn.Parameter(tensor((float)Math.Log(1 / config.Temperature)), requires_grad: config.LearnTemperature);

@@ -8,11 +8,13 @@ namespace CxrVL.Methods.Encoders;
 public sealed class TextEncoder : nn.Module<TextInput, TextEncoding>
 {
     private readonly BertModel bert;
+    private readonly TextPooling _pooling;
 
-    public TextEncoder(BertConfig config) : base(nameof(TextEncoder))
+    public TextEncoder(BertConfig config, TextPooling pooling = TextPooling.Cls) : base(nameof(TextEncoder))
     {
         bert = new BertModel(config with { AddPoolingLayer = false });
         Dim = config.HiddenSize;
+        _pooling = pooling;
         RegisterComponents();
     }
 
@@ -38,12 +40,20 @@ public sealed class TextEncoder : nn.Module<TextInput, TextEncoding>
         };
     }
 
-    /// <summary>The [CLS] feature alone [B, D], without attention weights and word maps (for global-only methods).</summary>
+    /// <summary>The global feature alone [B, D] ([CLS] or the masked mean), without attention weights and word maps (for global-only methods).</summary>
     public Tensor EncodeGlobal(TextInput input)
     {
         using var scope = NewDisposeScope();
         var states = bert.forward(new BertInput { InputIds = input.InputIds, AttentionMask = input.AttentionMask }).LastHiddenState;
-        return states[.., 0].MoveToOuterDisposeScope();
+        return Pool(states, input.AttentionMask).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Pool(Tensor states, Tensor attentionMask)
+    {
+        if (_pooling == TextPooling.Cls)
+            return states[.., 0];
+        var mask = attentionMask.unsqueeze(-1).to(states.dtype);
+        return (states * mask).sum(1) / mask.sum(1).clamp_min(1e-9);
     }
 
     public override TextEncoding forward(TextInput input)
@@ -59,7 +69,7 @@ public sealed class TextEncoder : nn.Module<TextInput, TextEncoding>
         var clsAttention = encoding.Attentions![^1][.., .., 0, ..].mean([1]);
         var (words, wordMask) = SumIntoWords(states, input.WordIds);
         var (attention, _) = SumIntoWords(clsAttention.unsqueeze(-1), input.WordIds);
-        var result = new TextEncoding(states[.., 0], words, wordMask, attention.squeeze(-1));
+        var result = new TextEncoding(Pool(states, input.AttentionMask), words, wordMask, attention.squeeze(-1));
         foreach (var t in new[] { result.Global, result.Words, result.WordMask, result.WordAttention })
             t.MoveToOuterDisposeScope();
         return result;

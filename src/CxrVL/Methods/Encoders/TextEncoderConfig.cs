@@ -33,6 +33,9 @@ public sealed class TextEncoderConfig
     [Range(1, int.MaxValue)]
     public int MaxLength { get; set; } = 112;
 
+    /// <summary>The report's global feature: <c>cls</c> (the seeds') or <c>mean</c> (the masked mean of the token states, as sentence-transformers pool).</summary>
+    public TextPooling Pooling { get; set; } = TextPooling.Cls;
+
     /// <summary>
     /// When set, a WordPiece vocabulary of this many tokens ([PAD] [UNK] [CLS] [MASK] first) is trained on the training
     /// reports when a run starts (MRM: 30,000) and kept in the run folder as tokenizer.json; <see cref="Tokenizer"/> is not read.

@@ -24,7 +24,7 @@ public sealed class GloriaMethod : nn.Module, IPretrainingMethod, ILocalAttentio
     {
         _config = config;
         image_encoder = new ImageEncoder(config.Image);
-        text_encoder = new TextEncoder(text);
+        text_encoder = new TextEncoder(text, config.Text.Pooling);
         global_embedder = nn.Linear(image_encoder.GlobalDim, config.EmbedDim);
         local_embedder = nn.Conv1d(image_encoder.LocalDim, config.EmbedDim, 1, bias: false);
         text_embedder = nn.Linear(text_encoder.Dim, config.EmbedDim);

@@ -39,7 +39,7 @@ public sealed class MedstMethod : nn.Module, IPretrainingMethod
             throw new CxrVLException($"model.medst.sequence_length must be at least 2 (got {config.Medst.SequenceLength}).");
         var (hidden, dim) = (config.Mgca.HiddenDim, config.EmbedDim);
         image_encoder = new VisionTransformer(vision with { LateralExperts = true });
-        text_encoder = new TextEncoder(text);
+        text_encoder = new TextEncoder(text, config.Text.Pooling);
         var width = image_encoder.Config.EmbedDim;
         image_global = new BatchNormProjection(width, hidden, dim);
         image_local = new BatchNormProjection(width, hidden, dim);

@@ -28,7 +28,7 @@ public sealed class MgcaMethod : nn.Module, IPretrainingMethod, ILocalAttentionM
         _config = config;
         var (hidden, dim) = (config.Mgca.HiddenDim, config.EmbedDim);
         image_encoder = new ImageEncoder(config.Image);
-        text_encoder = new TextEncoder(text);
+        text_encoder = new TextEncoder(text, config.Text.Pooling);
         image_global = new BatchNormProjection(image_encoder.GlobalDim, hidden, dim);
         image_local = new BatchNormProjection(image_encoder.LocalDim, hidden, dim);
         text_global = new BatchNormProjection(text_encoder.Dim, hidden, dim);

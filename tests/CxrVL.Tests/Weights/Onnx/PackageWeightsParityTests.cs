@@ -1,6 +1,7 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Text.RegularExpressions;
+using CxrVL.Methods.Encoders;
 using CxrVL.Models;
 using CxrVL.Runtime;
 using CxrVL.Tests.Data.Builders;
@@ -68,6 +69,63 @@ public sealed class PackageWeightsParityTests(PackageWeightsFixture weights, ITe
     [Fact]
     public void MiniLmLastHiddenStateOfSixteenReportSentencesMatchesOnnxRuntime()
     {
+        var (ids, mask, length, expected) = MiniLmOnSixteenReportSentences();
+
+        using var scope = NewDisposeScope();
+        using var bert = new BertModel(BertConfig.Load(Path.Combine(weights.MiniLm.Path, "config.json")));
+        using (var state = SafeTensors.Read(weights.MiniLm.ModelFile))
+            StateDictLoader.Load(bert, state);
+        bert.eval();
+        using var _ = no_grad();
+        var actual = bert.forward(new BertInput { InputIds = tensor(ids, new long[] { 16, length }), AttentionMask = tensor(mask, new long[] { 16, length }) })
+            .LastHiddenState.data<float>().ToArray();
+
+        // Positions under the attention mask only: padding positions are defined by neither side's contract.
+        var kept = Enumerable.Range(0, 16 * length).Where(p => mask[p] == 1).SelectMany(p => Enumerable.Range(p * 384, 384)).ToList();
+        var (maxDiff, largest) = Compare(kept.Select(k => expected[k]).ToArray(), kept.Select(k => actual[k]).ToArray());
+        output.WriteLine($"MiniLM last_hidden_state of 16 sentences ({kept.Count / 384} tokens): max difference {maxDiff:E3}, largest value {largest:F4}");
+        Assert.True(maxDiff <= Tolerance * largest, $"max difference {maxDiff:E3} against largest value {largest:F4}");
+    }
+
+    /// <summary>
+    /// model.text.pooling=mean gives all-MiniLM-L6-v2's sentence embedding as sentence-transformers defines it: the mean of
+    /// ONNX Runtime's last_hidden_state over each sentence's real tokens, computed here by hand; [CLS] pooling differs.
+    /// </summary>
+    [Fact]
+    public void MeanPooledTextEncoderGivesMiniLmSentenceEmbeddings()
+    {
+        var (ids, mask, length, states) = MiniLmOnSixteenReportSentences();
+        var expected = new float[16 * 384];
+        for (var i = 0; i < 16; i++)
+        {
+            var tokens = Enumerable.Range(0, length).Where(j => mask[i * length + j] == 1).ToList();
+            for (var d = 0; d < 384; d++)
+                expected[i * 384 + d] = (float)tokens.Average(j => (double)states[(i * length + j) * 384 + d]);
+        }
+
+        using var scope = NewDisposeScope();
+        var config = BertConfig.Load(Path.Combine(weights.MiniLm.Path, "config.json"));
+        float[] Encode(TextPooling pooling)
+        {
+            using var encoder = new TextEncoder(config, pooling);
+            using (var state = SafeTensors.Read(weights.MiniLm.ModelFile))
+                StateDictLoader.Load((nn.Module)encoder.named_modules().Single(m => m.name == "bert").module, state, KeyMap.Identity.DropPrefix("pooler."));
+            encoder.eval();
+            using var _ = no_grad();
+            var input = new TextInput(tensor(ids, new long[] { 16, length }), tensor(mask, new long[] { 16, length }), zeros(16, length, dtype: ScalarType.Int64));
+            return encoder.EncodeGlobal(input).data<float>().ToArray();
+        }
+
+        var (maxDiff, largest) = Compare(expected, Encode(TextPooling.Mean));
+        output.WriteLine($"MiniLM mean-pooled embeddings of 16 sentences: max difference {maxDiff:E3}, largest value {largest:F4}");
+        Assert.True(maxDiff <= Tolerance * largest, $"max difference {maxDiff:E3} against largest value {largest:F4}");
+        var (clsDiff, _) = Compare(expected, Encode(TextPooling.Cls));
+        Assert.True(clsDiff > 100 * Tolerance * largest, $"[CLS] pooling came within {clsDiff:E3} of the mean");
+    }
+
+    /// <summary>16 real IU report sentences, their token ids and mask [16, length], and ONNX Runtime's last_hidden_state of the package's MiniLM graph.</summary>
+    private (long[] Ids, long[] Mask, int Length, float[] LastHiddenState) MiniLmOnSixteenReportSentences()
+    {
         var sentences = IuReportTexts.WithFindingsAndImpression(40)
             .SelectMany(r => Regex.Split(r.Findings!, @"(?<=\.)\s+"))
             .Where(s => s.Length > 20).Distinct().Take(16).ToList();
@@ -86,30 +144,14 @@ public sealed class PackageWeightsParityTests(PackageWeightsFixture weights, ITe
         }
         Assert.Equal("[CLS]", tokenizer.IdToToken((int)ids[0]));
 
-        var model = EmbeddedModel();
-        using var session = new InferenceSession(model);
+        using var session = new InferenceSession(EmbeddedModel());
         using var outputs = session.Run(
         [
             NamedOnnxValue.CreateFromTensor("input_ids", new DenseTensor<long>(ids, new[] { 16, length })),
             NamedOnnxValue.CreateFromTensor("attention_mask", new DenseTensor<long>(mask, new[] { 16, length })),
             NamedOnnxValue.CreateFromTensor("token_type_ids", new DenseTensor<long>(new long[16 * length], new[] { 16, length })),
         ]);
-        var expected = outputs.First(o => o.Name == "last_hidden_state").AsTensor<float>().ToArray();
-
-        using var scope = NewDisposeScope();
-        using var bert = new BertModel(BertConfig.Load(Path.Combine(weights.MiniLm.Path, "config.json")));
-        using (var state = SafeTensors.Read(weights.MiniLm.ModelFile))
-            StateDictLoader.Load(bert, state);
-        bert.eval();
-        using var _ = no_grad();
-        var actual = bert.forward(new BertInput { InputIds = tensor(ids, new long[] { 16, length }), AttentionMask = tensor(mask, new long[] { 16, length }) })
-            .LastHiddenState.data<float>().ToArray();
-
-        // Positions under the attention mask only: padding positions are defined by neither side's contract.
-        var kept = Enumerable.Range(0, 16 * length).Where(p => mask[p] == 1).SelectMany(p => Enumerable.Range(p * 384, 384)).ToList();
-        var (maxDiff, largest) = Compare(kept.Select(k => expected[k]).ToArray(), kept.Select(k => actual[k]).ToArray());
-        output.WriteLine($"MiniLM last_hidden_state of 16 sentences ({kept.Count / 384} tokens): max difference {maxDiff:E3}, largest value {largest:F4}");
-        Assert.True(maxDiff <= Tolerance * largest, $"max difference {maxDiff:E3} against largest value {largest:F4}");
+        return (ids, mask, length, outputs.First(o => o.Name == "last_hidden_state").AsTensor<float>().ToArray());
     }
 
     [Fact]
