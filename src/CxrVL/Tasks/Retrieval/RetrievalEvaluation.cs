@@ -31,16 +31,22 @@ public static class RetrievalEvaluation
             metrics[string.Create(CultureInfo.InvariantCulture, $"t2i_recall@{k}")] = value;
         if (classes is not null)
         {
-            var valid = classes.Select((c, i) => (c, i)).Where(p => p.c >= 0).Select(p => p.i).ToList();
-            var sub = new double[valid.Count, valid.Count];
-            for (var a = 0; a < valid.Count; a++)
-                for (var b = 0; b < valid.Count; b++)
-                    sub[a, b] = similarity[valid[a], valid[b]];
-            var labels = valid.Select(i => classes[i]).ToList();
+            var (_, sub, labels) = WithClass(similarity, classes);
             foreach (var (k, value) in RetrievalMetrics.PrecisionAtK(sub, labels, labels, Ks))
                 metrics[string.Create(CultureInfo.InvariantCulture, $"i2t_precision@{k}")] = value;
         }
         return metrics;
+    }
+
+    /// <summary>The pairs whose row has a class (class &gt;= 0): their indices, their similarity sub-matrix and their classes.</summary>
+    private static (List<int> Rows, double[,] Similarity, List<int> Classes) WithClass(double[,] similarity, IReadOnlyList<int> classes)
+    {
+        var rows = classes.Select((c, i) => (c, i)).Where(p => p.c >= 0).Select(p => p.i).ToList();
+        var sub = new double[rows.Count, rows.Count];
+        for (var a = 0; a < rows.Count; a++)
+            for (var b = 0; b < rows.Count; b++)
+                sub[a, b] = similarity[rows[a], rows[b]];
+        return (rows, sub, rows.Select(i => classes[i]).ToList());
     }
 
     /// <summary>
@@ -66,12 +72,7 @@ public static class RetrievalEvaluation
         double[]? precision = null;
         if (classes is not null)
         {
-            var valid = classes.Select((c, i) => (c, i)).Where(p => p.c >= 0).Select(p => p.i).ToList();
-            var sub = new double[valid.Count, valid.Count];
-            for (var a = 0; a < valid.Count; a++)
-                for (var b = 0; b < valid.Count; b++)
-                    sub[a, b] = similarity[valid[a], valid[b]];
-            var labels = valid.Select(i => classes[i]).ToList();
+            var (valid, sub, labels) = WithClass(similarity, classes);
             var perQuery = RetrievalMetrics.PrecisionAtKPerQuery(sub, labels, labels, 5);
             precision = Enumerable.Repeat(double.NaN, classes.Count).ToArray();
             for (var v = 0; v < valid.Count; v++)
