@@ -13,11 +13,17 @@ namespace CxrVL.Tasks.Quickstart;
 /// <param name="Resamples">draws both models could be scored on (AUROC needs both classes in a draw)</param>
 public sealed record DifferenceInterval(double Difference, double Lower, double Upper, double Level, int Resamples)
 {
-    /// <summary>A gain only when the whole interval lies on the better side of 0.</summary>
-    public bool IsGain(bool higherIsBetter) => higherIsBetter ? Lower > 0 : Upper < 0;
+    /// <summary>
+    /// Differences the table cannot show (it prints three decimals) are no gain or loss: BLEU-4 of two generators that
+    /// never match four words is 1e-15 against 6e-15 (pycocoevalcap's smoothing), an interval that excludes 0 by nothing.
+    /// </summary>
+    public const double Negligible = 5e-4;
 
-    /// <summary>A loss only when the whole interval lies on the worse side of 0.</summary>
-    public bool IsLoss(bool higherIsBetter) => higherIsBetter ? Upper < 0 : Lower > 0;
+    /// <summary>A gain only when the whole interval lies on the better side of 0, by more than <see cref="Negligible"/>.</summary>
+    public bool IsGain(bool higherIsBetter) => higherIsBetter ? Lower >= Negligible : Upper <= -Negligible;
+
+    /// <summary>A loss only when the whole interval lies on the worse side of 0, by more than <see cref="Negligible"/>.</summary>
+    public bool IsLoss(bool higherIsBetter) => higherIsBetter ? Upper <= -Negligible : Lower >= Negligible;
 
     /// <summary>"+0.120 [+0.050, +0.190]".</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Signed(Difference)} [{Signed(Lower)}, {Signed(Upper)}]");
