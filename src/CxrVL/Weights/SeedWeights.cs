@@ -31,7 +31,10 @@ public static class SeedWeights
     {
         var name = Path.GetFileName(init.TrimEnd('/', '\\'));
         var seed = Known.FirstOrDefault(k => k.File.Equals(name, StringComparison.OrdinalIgnoreCase));
-        var alternatives = $"or start from a package weight ({string.Join(", ", PackageWeights.All.Select(w => $"--set {key}={w.Name}"))}) " +
+        // Only the package weights of this encoder's kind: a text weight is no start for an image encoder.
+        var part = key.Contains("text", StringComparison.Ordinal) ? "text" : "image";
+        var fitting = PackageWeights.All.Where(w => w.Part == part).Select(w => $"--set {key}={w.Name}").ToList();
+        var alternatives = (fitting.Count > 0 ? $"or start from a package weight ({string.Join(", ", fitting)}) " : "") +
                            $"or from random weights (--set {key}=null)";
         return seed.File is null
             ? new CxrVLException($"{key}: '{init}' is neither a file, a folder, nor a package weight ({string.Join(", ", PackageWeights.All.Select(w => w.Name))}); " +

@@ -120,6 +120,9 @@ public sealed class EncoderInitTests : IDisposable
         Assert.StartsWith("model.image.init: this recipe starts from ", error.Message);
         Assert.Contains($"'{file}'", error.Message);
         Assert.Contains(publisher, error.Message);
+        // The way out names the image package weight, never the text one.
+        Assert.Contains("--set model.image.init=resnet18-imagenet", error.Message);
+        Assert.DoesNotContain("minilm-l6", error.Message);
 
         // Past the image file, the text encoder names its own (MRM's report BERT starts new).
         config.Model.Image.Init = null;
@@ -131,6 +134,8 @@ public sealed class EncoderInitTests : IDisposable
         var text = Assert.Throws<CxrVLException>(() => EncoderInit.Resolve(config.Model));
         Assert.Contains("'Bio_ClinicalBERT'", text.Message);
         Assert.Contains("emilyalsentzer/Bio_ClinicalBERT", text.Message);
+        Assert.Contains("--set model.text.init=minilm-l6", text.Message);
+        Assert.DoesNotContain("resnet18-imagenet", text.Message);
     }
 
     private static double Checksum(Tensor tensor)
