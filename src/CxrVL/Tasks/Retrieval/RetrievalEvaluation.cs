@@ -16,12 +16,7 @@ public static class RetrievalEvaluation
 
     public static IReadOnlyDictionary<string, double> Evaluate(PairEmbeddings pairs, IReadOnlyList<string> reportTexts, IReadOnlyList<int>? classes = null)
     {
-        if (pairs.Texts.shape[1] == 0)
-            throw new CxrVLException("this model has no report embeddings (MRM learns no joint image-report space): retrieval does not apply.");
-        var similarity = SimilarityMatrix.Of(pairs.Images, pairs.Texts);
-        var byText = reportTexts.Select((text, i) => (Key: Normalise(text), i)).GroupBy(p => p.Key)
-            .ToDictionary(g => g.Key, g => (IReadOnlyCollection<int>)g.Select(p => p.i).ToList());
-        var textsOfImage = reportTexts.Select(text => byText[Normalise(text)]).ToList();
+        var (similarity, textsOfImage) = SimilarityAndCorrectTexts(pairs, reportTexts);
         var recall = RetrievalMetrics.ImageTextRecall(similarity, textsOfImage, Ks);
 
         var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal) { ["pairs"] = pairs.Rows.Count };
@@ -36,6 +31,19 @@ public static class RetrievalEvaluation
                 metrics[string.Create(CultureInfo.InvariantCulture, $"i2t_precision@{k}")] = value;
         }
         return metrics;
+    }
+
+    /// <summary>
+    /// Image-text similarities and, for each image, every text that is correct for it: its own and those with the same
+    /// normalised wording (identical notes are interchangeable).
+    /// </summary>
+    private static (double[,] Similarity, List<IReadOnlyCollection<int>> TextsOfImage) SimilarityAndCorrectTexts(PairEmbeddings pairs, IReadOnlyList<string> reportTexts)
+    {
+        if (pairs.Texts.shape[1] == 0)
+            throw new CxrVLException("this model has no report embeddings (MRM learns no joint image-report space): retrieval does not apply.");
+        var byText = reportTexts.Select((text, i) => (Key: Normalise(text), i)).GroupBy(p => p.Key)
+            .ToDictionary(g => g.Key, g => (IReadOnlyCollection<int>)g.Select(p => p.i).ToList());
+        return (SimilarityMatrix.Of(pairs.Images, pairs.Texts), reportTexts.Select(text => byText[Normalise(text)]).ToList());
     }
 
     /// <summary>The pairs whose row has a class (class &gt;= 0): their indices, their similarity sub-matrix and their classes.</summary>
@@ -55,12 +63,7 @@ public static class RetrievalEvaluation
     /// </summary>
     public static RetrievalItems PerItem(PairEmbeddings pairs, IReadOnlyList<string> reportTexts, IReadOnlyList<int>? classes = null)
     {
-        if (pairs.Texts.shape[1] == 0)
-            throw new CxrVLException("this model has no report embeddings (MRM learns no joint image-report space): retrieval does not apply.");
-        var similarity = SimilarityMatrix.Of(pairs.Images, pairs.Texts);
-        var byText = reportTexts.Select((text, i) => (Key: Normalise(text), i)).GroupBy(p => p.Key)
-            .ToDictionary(g => g.Key, g => (IReadOnlyCollection<int>)g.Select(p => p.i).ToList());
-        var textsOfImage = reportTexts.Select(text => byText[Normalise(text)]).ToList();
+        var (similarity, textsOfImage) = SimilarityAndCorrectTexts(pairs, reportTexts);
         var imageRanks = RetrievalMetrics.BestRanks(similarity, textsOfImage);
         // Every text belongs to the images that share it, as in ImageTextRecall.
         var (images, texts) = (similarity.GetLength(0), similarity.GetLength(1));

@@ -60,10 +60,10 @@ public sealed class EncoderInitTests : IDisposable
             if (key.Name.StartsWith("fc.", StringComparison.Ordinal))
                 continue;
             var expected = key.Name == "conv1.weight" && gray ? _sums.GetProperty("stem_gray").GetDouble() : key.Value.GetDouble();
-            Assert.Equal(expected, Checksum(state[image + key.Name]), 6);
+            Assert.Equal(expected, TensorChecksum.Of(state[image + key.Name]), 6);
         }
         foreach (var key in _sums.GetProperty("bert").EnumerateObject())
-            Assert.Equal(key.Value.GetDouble(), Checksum(state[text + key.Name]), 9);
+            Assert.Equal(key.Value.GetDouble(), TensorChecksum.Of(state[text + key.Name]), 9);
 
         Assert.Equal(["fc.weight", "fc.bias"], report.Parts[0].Unused);
         // PRIOR's text encoder keeps Hugging Face's pooler (AutoModel); the others have none and leave it out.
@@ -136,12 +136,5 @@ public sealed class EncoderInitTests : IDisposable
         Assert.Contains("emilyalsentzer/Bio_ClinicalBERT", text.Message);
         Assert.Contains("--set model.text.init=minilm-l6", text.Message);
         Assert.DoesNotContain("resnet18-imagenet", text.Message);
-    }
-
-    private static double Checksum(Tensor tensor)
-    {
-        using var flat = tensor.detach().to_type(ScalarType.Float64).flatten();
-        using var weights = 1 + arange(flat.numel(), ScalarType.Float64) % 7;
-        return (flat * weights).sum().item<double>();
     }
 }
