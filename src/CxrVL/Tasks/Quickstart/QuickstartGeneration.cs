@@ -2,7 +2,7 @@ using System.Globalization;
 using CxrVL.Configuration;
 using CxrVL.Data.Manifest;
 using CxrVL.Evaluation.Labeling;
-using CxrVL.Evaluation.Nlg;
+using CxrVL.Evaluation.Reports;
 using CxrVL.Runs;
 using CxrVL.Runtime;
 using CxrVL.Tasks.Pretraining;
@@ -74,13 +74,20 @@ internal static class QuickstartGeneration
             summaries.Add($"{QuickstartReport.ArmName(arm)}: {training.Training.Steps} steps ({training.Training.StopReason})");
         }
 
-        var ids = evaluations[QuickstartArm.Pretrained].References.Keys.Order(StringComparer.Ordinal).ToList();
-        var statistics = evaluations.ToDictionary(e => e.Key, e => new GeneratedItems(e.Value, ids, labeler, scoring.Uncertain));
-        static Func<int[], double>? Statistic(GeneratedItems items, string key) => counts => items.Score(counts, key);
+        // Each generator's per-report statistics (as rrg test and eval compare sum them) score any draw of the test studies.
+        var statistics = evaluations.ToDictionary(e => e.Key, e => e.Value.Scores.Statistics);
+        var order = statistics[QuickstartArm.Pretrained].Ids;
+        if (statistics.Values.Any(s => !s.Ids.SequenceEqual(order)))
+            throw new CxrVLException("the report generators were scored on different test studies; their differences cannot be paired.");
+        static Func<int[], double>? Statistic(ReportStatistics items, int metric) => counts => items.Scores(counts)[metric];
         var clinicalEfficacy = $"clinical efficacy F1 (micro, {labeler.Name} labeler, uncertain {scoring.Uncertain.ToString().ToLowerInvariant()})";
-        var results = NlgMetrics.Append((ClinicalEfficacyKey, clinicalEfficacy)).Select(m => PairedBootstrap.Compare(Task, m.Item2, ids.Count,
-            statistics.ToDictionary(s => s.Key, s => Statistic(s.Value, m.Item1)), resamples, runtime.Seed)).ToList();
+        var results = NlgMetrics.Append((ClinicalEfficacyKey, clinicalEfficacy)).Select(m =>
+        {
+            var metric = ReportMetrics.Names.ToList().IndexOf(m.Item1);
+            return PairedBootstrap.Compare(Task, m.Item2, order.Count, statistics.ToDictionary(s => s.Key, s => Statistic(s.Value, metric)), resamples, runtime.Seed);
+        }).ToList();
 
+        var ids = evaluations[QuickstartArm.Pretrained].References.Keys.Order(StringComparer.Ordinal).ToList();
         var info = ManifestInfo.ReadFor(manifest);
         var rows = ManifestReader.Read(manifest).ToDictionary(r => r.StudyId, StringComparer.Ordinal);
         var pretrained = evaluations[QuickstartArm.Pretrained];
@@ -105,30 +112,5 @@ internal static class QuickstartGeneration
         ManifestWriter.WriteAll(path, rows);
         ManifestInfo.ReadFor(manifest).WriteFor(path);
         return path;
-    }
-
-    /// <summary>One generator's reports of the test studies, scored on any draw of them (NLG metrics and clinical efficacy).</summary>
-    private sealed class GeneratedItems(ReportEvaluationResult result, IReadOnlyList<string> ids, IReportLabeler labeler, UncertainLabels uncertain)
-    {
-        private readonly IReadOnlyList<NlgSample> _samples = ids.Select(id => new NlgSample(id, result.Predictions[id], [result.References[id]])).ToList();
-
-        private readonly IReadOnlyList<(ChexpertLabels, ChexpertLabels)> _labels =
-            labeler.Label([.. ids.Select(id => result.References[id])]).Zip(labeler.Label([.. ids.Select(id => result.Predictions[id])])).ToList();
-
-        private readonly IReadOnlyDictionary<string, double> _all = result.ToDictionary();
-
-        private Func<int[], IReadOnlyDictionary<string, double>>? _draws;
-
-        public double Score(int[] counts, string key)
-        {
-            if (counts.All(c => c == 1))
-                return _all.GetValueOrDefault(key, double.NaN);
-            _draws ??= PairedBootstrap.OncePerDraw<IReadOnlyDictionary<string, double>>(draw =>
-                new Dictionary<string, double>(NlgEvaluator.Evaluate(PairedBootstrap.Drawn(_samples, draw).ToList()).ToDictionary())
-                {
-                    [ClinicalEfficacyKey] = ClinicalEfficacy.Compute(PairedBootstrap.Drawn(_labels, draw).ToList(), uncertain).ToDictionary()["F1_MICRO"],
-                });
-            return _draws(counts).GetValueOrDefault(key, double.NaN);
-        }
     }
 }
