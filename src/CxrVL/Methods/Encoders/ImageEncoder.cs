@@ -11,6 +11,7 @@ public sealed class ImageEncoder : nn.Module<Tensor, ImageEncoding>
 {
     private readonly nn.Module backbone;
     private readonly ImageEncoderConfig _config;
+    private readonly IReadOnlyList<nn.Module> _frozen;
 
     public ImageEncoder(ImageEncoderConfig config) : base(nameof(ImageEncoder))
     {
@@ -44,6 +45,35 @@ public sealed class ImageEncoder : nn.Module<Tensor, ImageEncoding>
             throw new CxrVLException($"unknown image backbone '{config.Backbone}': use resnet18, resnet50, resnet101, vit_t16, vit_s16 or vit_b16.");
         }
         RegisterComponents();
+        _frozen = Freeze(config.FrozenStages);
+    }
+
+    /// <summary>The backbone's leading <paramref name="stages"/> without gradients (<see cref="ImageEncoderConfig.FrozenStages"/>).</summary>
+    private List<nn.Module> Freeze(int stages)
+    {
+        if (stages == 0)
+            return [];
+        var (names, parameters) = backbone switch
+        {
+            ResNet when stages > 4 => throw new CxrVLException($"model.image.frozen_stages {stages} exceeds the ResNet's 4 stages."),
+            ResNet => (new[] { "conv1", "bn1" }.Concat(Enumerable.Range(1, stages).Select(i => $"layer{i}")).ToList(), new List<string>()),
+            VisionTransformer vit when stages > vit.Config.Depth =>
+                throw new CxrVLException($"model.image.frozen_stages {stages} exceeds the ViT's {vit.Config.Depth} blocks."),
+            _ => (new[] { "patch_embed" }.Concat(Enumerable.Range(0, stages).Select(i => $"blocks.{i}")).ToList(), ["cls_token", "pos_embed"]),
+        };
+        var modules = backbone.named_modules().Where(m => names.Contains(m.name)).Select(m => m.module).ToList();
+        foreach (var parameter in modules.SelectMany(m => m.parameters())
+                     .Concat(backbone.named_parameters().Where(p => parameters.Contains(p.name)).Select(p => p.parameter)))
+            parameter.requires_grad = false;
+        return modules;
+    }
+
+    /// <summary>Training mode everywhere but in the frozen stages, whose BatchNorm statistics must stay those of the initial weights.</summary>
+    public override void train(bool on = true)
+    {
+        base.train(on);
+        foreach (var module in _frozen)
+            module.eval();
     }
 
     /// <summary>The ResNet a recipe names, with the blocks per stage its initial weights have (<see cref="ImageEncoderConfig.Layers"/>).</summary>

@@ -10,9 +10,9 @@ namespace CxrVL.Tests.Methods.Encoders;
 public sealed class AlignmentMethodTests
 {
     private static AlignmentConfig SmallConfig(string backbone = "resnet18", ProjectionKind projection = ProjectionKind.Linear,
-                                               bool channelsLast = false) => new()
+                                               bool channelsLast = false, int frozenStages = 0) => new()
     {
-        Image = new ImageEncoderConfig { Backbone = backbone, ImageSize = 64, LocalStage = 3, ChannelsLast = channelsLast },
+        Image = new ImageEncoderConfig { Backbone = backbone, ImageSize = 64, LocalStage = 3, ChannelsLast = channelsLast, FrozenStages = frozenStages },
         EmbedDim = 32,
         Projection = new ProjectionConfig { Kind = projection, Hidden = 48 },
         Mgca = new MgcaConfig { HiddenDim = 64, Prototypes = 16, FreezePrototypesEpochs = 0 },
@@ -129,5 +129,51 @@ public sealed class AlignmentMethodTests
     {
         var error = Assert.Throws<CxrVLException>(() => PretrainingMethods.Create("mgac", SmallConfig(), TinyBert));
         Assert.Contains("Did you mean 'mgca'?", error.Message);
+    }
+
+    [Theory]
+    [InlineData("resnet18", 3, new[] { "conv1.", "bn1.", "layer1.", "layer2.", "layer3." }, new[] { "layer4." })]
+    [InlineData("resnet18", 4, new[] { "conv1.", "bn1.", "layer1.", "layer4." }, new string[0])]
+    [InlineData("vit_t16", 1, new[] { "patch_embed.", "cls_token", "pos_embed", "blocks.0." }, new[] { "blocks.1.", "norm." })]
+    public void FrozenStagesKeepTheirWeightsAndBatchNormStatisticsThroughTrainingSteps(string backbone, int frozen, string[] kept, string[] trained)
+    {
+        using var method = PretrainingMethods.Create("clip", SmallConfig(backbone, frozenStages: frozen), TinyBert);
+        var before = method.Model.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
+        using var optimizer = optim.SGD(method.Model.parameters().Where(p => p.requires_grad), 0.1);
+        for (var step = 0; step < 2; step++)
+        {
+            // The trainer switches the whole model to training mode before every step.
+            method.Model.train();
+            using var batch = Batch();
+            optimizer.zero_grad();
+            method.Loss(batch, Progress()).Total.backward();
+            optimizer.step();
+        }
+
+        const string prefix = "image_encoder.backbone.";
+        var after = method.Model.state_dict();
+        bool Changed(string name) => !before[name].eq(after[name]).all().item<bool>();
+        var backboneKeys = after.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && !k.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToList();
+        foreach (var part in kept)
+        {
+            var keys = backboneKeys.Where(k => k[prefix.Length..].StartsWith(part, StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(keys);
+            Assert.All(keys, k => Assert.False(Changed(k), $"{k} changed"));
+        }
+        foreach (var part in trained)
+        {
+            var keys = backboneKeys.Where(k => k[prefix.Length..].StartsWith(part, StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(keys);
+            // Every trained weight moves, and so do the running statistics of a trained stage's BatchNorm.
+            Assert.All(keys.Where(k => !k.EndsWith(".bias", StringComparison.Ordinal)), k => Assert.True(Changed(k), $"{k} did not change"));
+        }
+        Assert.Contains(after.Keys, k => k.StartsWith("text_encoder.", StringComparison.Ordinal) && Changed(k));
+    }
+
+    [Fact]
+    public void MoreFrozenStagesThanTheBackboneHasIsAnErrorNamingTheKey()
+    {
+        var error = Assert.Throws<CxrVLException>(() => PretrainingMethods.Create("clip", SmallConfig(frozenStages: 5), TinyBert));
+        Assert.Contains("model.image.frozen_stages 5", error.Message);
     }
 }
