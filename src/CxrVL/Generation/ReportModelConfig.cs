@@ -19,6 +19,13 @@ public sealed class ReportModelConfig
     /// <summary>ResNet blocks per stage of the visual extractor; empty for the backbone's own. Set from <see cref="VisualExtractorInit"/>'s weights.</summary>
     public List<int> VisualExtractorLayers { get; set; } = [];
 
+    /// <summary>
+    /// Keep the visual extractor at its initial weights and in evaluation mode (BatchNorm statistics kept) and train the
+    /// rest: a probe of what the initial weights bring, as segmentation and detection train on frozen encoders
+    /// (<c>mode=linear</c>). The seeds train it (XProNet at a reduced rate).
+    /// </summary>
+    public bool VisualExtractorFrozen { get; set; }
+
     public int DModel { get; set; } = 512;
 
     public int DFf { get; set; } = 512;

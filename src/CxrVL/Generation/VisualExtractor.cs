@@ -10,9 +10,11 @@ namespace CxrVL.Generation;
 public sealed class VisualExtractor : nn.Module
 {
     private readonly ResNet model;
+    private readonly bool _frozen;
 
     /// <param name="layers">blocks per stage when they differ from the backbone's own (<c>model.visual_extractor_layers</c>)</param>
-    public VisualExtractor(string backbone, IReadOnlyList<int>? layers = null) : base(nameof(VisualExtractor))
+    /// <param name="frozen">no gradients and evaluation mode throughout (<c>model.visual_extractor_frozen</c>)</param>
+    public VisualExtractor(string backbone, IReadOnlyList<int>? layers = null, bool frozen = false) : base(nameof(VisualExtractor))
     {
         if (!backbone.StartsWith("resnet", StringComparison.OrdinalIgnoreCase))
             throw new CxrVLException($"model.visual_extractor '{backbone}' is not supported: use resnet18, resnet50 or resnet101.");
@@ -20,6 +22,18 @@ public sealed class VisualExtractor : nn.Module
         model = new ResNet(layers is { Count: > 0 } ? resnet with { BlocksPerStage = layers } : resnet);
         FeatureDim = model.PooledDim;
         RegisterComponents();
+        _frozen = frozen;
+        if (frozen)
+        {
+            foreach (var parameter in parameters())
+                parameter.requires_grad = false;
+        }
+    }
+
+    /// <summary>A frozen extractor stays in evaluation mode, so its BatchNorm statistics stay those of its initial weights.</summary>
+    public override void train(bool on = true)
+    {
+        base.train(on && !_frozen);
     }
 
     /// <summary>The ResNet (torchvision names), which <c>model.visual_extractor_init</c> fills.</summary>
@@ -34,7 +48,9 @@ public sealed class VisualExtractor : nn.Module
         var single = images.dim() == 4;
         var (b, s) = (images.shape[0], single ? 1 : images.shape[1]);
         var flat = single ? images : images.flatten(0, 1);
-        var features = model.forward(flat);
+        ResNetFeatures features;
+        using (var gradients = set_grad_enabled(!_frozen && is_grad_enabled()))
+            features = model.forward(flat);
         var patches = features.Last.flatten(2).transpose(1, 2);
         var p = patches.shape[1];
         var viewPresent = present?.to_type(ScalarType.Bool) ?? ones(b, s, ScalarType.Bool, device: images.device);

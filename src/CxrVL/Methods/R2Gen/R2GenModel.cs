@@ -21,7 +21,7 @@ public sealed class R2GenModel : nn.Module, IReportModel
     {
         if (config.RmDModel != config.DModel)
             throw new CxrVLException($"model.rm_d_model ({config.RmDModel}) must equal model.d_model ({config.DModel}) for R2Gen.");
-        visual_extractor = new VisualExtractor(config.VisualExtractor, config.VisualExtractorLayers);
+        visual_extractor = new VisualExtractor(config.VisualExtractor, config.VisualExtractorLayers, config.VisualExtractorFrozen);
         encoder_decoder = new R2GenEncoderDecoder(config, visual_extractor.FeatureDim, vocabulary);
         RegisterComponents();
     }

@@ -22,7 +22,7 @@ public sealed class XProNetModel : nn.Module, IReportModel
     public XProNetModel(ReportModelConfig config, long vocabulary, int views) : base(nameof(XProNetModel))
     {
         _config = config;
-        visual_extractor = new VisualExtractor(config.VisualExtractor, config.VisualExtractorLayers);
+        visual_extractor = new VisualExtractor(config.VisualExtractor, config.VisualExtractorLayers, config.VisualExtractorFrozen);
         encoder_decoder = new XProNetEncoderDecoder(config, visual_extractor.FeatureDim, vocabulary);
         label_head = nn.Linear(visual_extractor.FeatureDim * views, config.NumClasses);
         RegisterComponents();

@@ -157,6 +157,8 @@ public static class Quickstart
             DataRoot = root,
             DataSummary = dataSummary,
             Phases = phases,
+            FrozenImageStages = pretrainConfig.Model.Image.FrozenStages,
+            ImageStages = ImageStageCount(pretrainConfig.Model.Image),
             Results = results,
             LossCurves = lossCurves,
             RocCurves = evaluation.RocCurves,
@@ -177,6 +179,10 @@ public static class Quickstart
         log.Info($"wrote {result.ReportPath} ({total.Elapsed.TotalMinutes:0.0} minutes)");
         return result;
     }
+
+    /// <summary>The stages <c>model.image.frozen_stages</c> counts: a ResNet's four, a ViT's blocks.</summary>
+    private static int ImageStageCount(Methods.Encoders.ImageEncoderConfig image) =>
+        image.Backbone.StartsWith("vit", StringComparison.OrdinalIgnoreCase) ? Models.VisionTransformerConfig.Named(image.Backbone.ToLowerInvariant()).Depth : 4;
 
     /// <summary>
     /// The folder holding the datasets: <paramref name="dataRoot"/>, else the shared data beside the repository

@@ -110,7 +110,7 @@ internal static class QuickstartEvaluation
             // Linear probe on the frozen image backbone's pooled features.
             foreach (var task in probeTasks)
             {
-                var probes = models.ToDictionary(m => m.Arm, m => Probe(train[m.Arm], test[m.Arm], task, config.Probe, seed));
+                var probes = models.ToDictionary(m => m.Arm, m => Probe(train[m.Arm], test[m.Arm], task, config.Probe));
                 var first = probes[QuickstartArm.Pretrained];
                 var names = task.Classes.Keys.ToList();
                 var label = $"{ProbeTask}: {string.Join(" vs ", names)}";
@@ -134,7 +134,7 @@ internal static class QuickstartEvaluation
     }
 
     /// <summary>A linear probe of one task on the backbone features: trained on the training images in a class, scored on the test images in one.</summary>
-    private static LinearProbeResult Probe(ImageFeatures train, ImageFeatures test, ZeroShotConfig task, LinearProbeConfig config, int seed)
+    private static LinearProbeResult Probe(ImageFeatures train, ImageFeatures test, ZeroShotConfig task, LinearProbeConfig config)
     {
         var trainClasses = ZeroShotEvaluation.ClassesOf(train.Rows, task);
         var testClasses = ZeroShotEvaluation.ClassesOf(test.Rows, task);
@@ -142,7 +142,7 @@ internal static class QuickstartEvaluation
         var (testFeatures, testTruth) = LinearProbe.Select(test.Pooled, testClasses);
         using (trainFeatures)
         using (testFeatures)
-            return LinearProbe.Fit(trainFeatures, trainTruth, testFeatures, testTruth, task.Classes.Count, config, seed);
+            return LinearProbe.Fit(trainFeatures, trainTruth, testFeatures, testTruth, task.Classes.Count, config);
     }
 
     private static string Counts(IReadOnlyList<string> names, int[] truth) =>

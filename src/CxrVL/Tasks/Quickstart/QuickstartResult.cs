@@ -14,6 +14,11 @@ public sealed record QuickstartResult
 
     public required IReadOnlyList<PhaseTiming> Phases { get; init; }
 
+    /// <summary>Leading image-encoder stages pretraining kept at the package weights (<c>model.image.frozen_stages</c>), of <see cref="ImageStages"/>.</summary>
+    public int FrozenImageStages { get; init; }
+
+    public int ImageStages { get; init; }
+
     public required IReadOnlyList<TaskComparison> Results { get; init; }
 
     public required IReadOnlyList<ReportFigure> LossCurves { get; init; }
