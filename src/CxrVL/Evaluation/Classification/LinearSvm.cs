@@ -104,11 +104,7 @@ public sealed class LinearSvm
             if (gradient.abs().max().item<double>() < 1e-10)
                 break;
             var direction = linalg.solve(identity + 2 * c * xa.t().matmul(xa), gradient);
-            var (current, slope) = (Objective(w), gradient.dot(direction).item<double>());
-            var t = 1.0;
-            while (t > 1e-12 && Objective(w - t * direction) > current - 1e-4 * t * slope)
-                t /= 2;
-            var next = (w - t * direction).MoveToOuterDisposeScope();
+            var (next, _) = NewtonStep.Take(Objective, w, gradient, direction);
             w.Dispose();
             w = next;
         }

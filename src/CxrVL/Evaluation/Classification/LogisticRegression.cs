@@ -101,14 +101,10 @@ public sealed class LogisticRegression : IDisposable
                 break;
             var hessian = Hessian(design, probabilities, weighted, penalty, c, outputs);
             var direction = linalg.solve(hessian, gradient.t().reshape(-1)).reshape(outputs, d + 1).t();
-            var (current, slope) = (Objective(coefficients), (gradient * direction).sum().item<double>());
-            var t = 1.0;
-            while (t > 1e-12 && Objective(coefficients - t * direction) > current - 1e-4 * t * slope)
-                t /= 2;
-            var next = (coefficients - t * direction).MoveToOuterDisposeScope();
+            var (next, fraction) = NewtonStep.Take(Objective, coefficients, gradient, direction);
             coefficients.Dispose();
             coefficients = next;
-            if (t <= 1e-12)
+            if (fraction <= NewtonStep.MinimumFraction)
                 break;
         }
         return coefficients.MoveToOuterDisposeScope();

@@ -29,7 +29,7 @@ public sealed partial class QuickstartEndToEndTests : IDisposable
     {
         var run = Path.Combine(_directory, "run");
         var result = CliRunner.Run("quickstart", "--out", run, "--minutes", "0.5", "--set", "max_rows=12", "--set", "bootstrap=20",
-            "--set", "probe.steps=30", "--set", "retrieval_examples=2", "--set", "visualisations=1", "--set", "pretrain.calibration_steps=2", "--set", "generated_test_rows=4", "--set", "segment.minutes=0", "--set", "detect.minutes=0",
+            "--set", "probe.c_values=[1]", "--set", "retrieval_examples=2", "--set", "visualisations=1", "--set", "pretrain.calibration_steps=2", "--set", "generated_test_rows=4", "--set", "segment.minutes=0", "--set", "detect.minutes=0",
             "--set", """pretrain.set=["data.report_sections=[full_text]", "train.batch_size=4", "train.log_every=1", "model.text.max_length=32"]""");
         Assert.True(result.Code == 0, result.Error + result.Output);
         Assert.Contains("mean recall", result.Output);
