@@ -1,4 +1,5 @@
 using System.Globalization;
+using CxrVL.Methods.Clip;
 using CxrVL.Methods.Encoders;
 using CxrVL.Models;
 using CxrVL.Runtime;
@@ -47,12 +48,12 @@ internal sealed class DualEncoderBenchmark : IBenchmark
     private static double Rate(bool channelsLast, int warmup, int iterations)
     {
         manual_seed(0);
-        var config = new AlignmentConfig
+        var config = new ClipModelConfig
         {
             Image = new ImageEncoderConfig { Backbone = "resnet50", ImageSize = ImageSize, ChannelsLast = channelsLast },
             EmbedDim = 512,
         };
-        using var method = PretrainingMethods.Create("clip", config, new BertConfig());
+        using var method = PretrainingMethods.BuiltIn.Create(config, new BertConfig());
         method.Model.train();
         var optimizerConfig = new OptimizerConfig { Kind = OptimizerKind.AdamW, Lr = 1e-5, WeightDecay = 0.05 };
         using var optimizer = OptimizerFactory.Create(optimizerConfig, method.Model.named_parameters());

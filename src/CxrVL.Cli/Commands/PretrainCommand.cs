@@ -18,7 +18,7 @@ internal sealed class PretrainCommand : ICliCommand
 {
     private static readonly Option<string> Method = new("--method")
     {
-        Description = $"Pretraining method: {string.Join(", ", PretrainingMethods.Names)}.",
+        Description = $"Pretraining method: {string.Join(", ", PretrainingMethods.BuiltIn.Names)}; every recipe that states a method must state this one.",
         Required = true,
     };
 
@@ -40,7 +40,7 @@ internal sealed class PretrainCommand : ICliCommand
 
     public Command Create()
     {
-        var command = new Command("pretrain", "Pretrain image and report encoders together (clip, gloria, mgca) on a manifest; --config overlays recipes on configs/pretrain/<method>.yaml. " +
+        var command = new Command("pretrain", "Pretrain image and report encoders together with any registered method on a manifest; --config overlays recipes on configs/pretrain/<method>.yaml. " +
                                               "Under 'mpirun -np N' the N processes train data-parallel.");
         command.Options.Add(Method);
         command.Options.Add(Data);
@@ -71,9 +71,8 @@ internal sealed class PretrainCommand : ICliCommand
     private static int Train(CommandContext context, IDistributedContext ranks)
     {
         var method = context.Get(Method)!;
-        var config = context.LoadConfig<PretrainConfig>($"pretrain/{method.ToLowerInvariant()}", overlay: true);
-        config.Method = method;
-        PretrainingMethods.Validate(config);
+        var config = PretrainRecipes.Load(context.RecipePaths($"pretrain/{method.ToLowerInvariant()}", overlay: true), context.Overrides(), method);
+        PretrainingMethods.BuiltIn.Validate(config, ranks.WorldSize);
         var manifest = context.Get(Data)!;
         // Before a run folder exists: a missing manifest or info file leaves nothing behind.
         _ = ManifestInfo.ReadFor(manifest);

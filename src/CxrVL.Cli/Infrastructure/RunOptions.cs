@@ -38,12 +38,19 @@ internal static class RunOptions
     /// Loads the recipes given by --config (or <paramref name="defaultRecipe"/>) with the --set overrides applied. A --config
     /// that names only overlay keys still starts from <paramref name="defaultRecipe"/> when <paramref name="overlay"/> is set.
     /// </summary>
-    public static T LoadConfig<T>(this CommandContext context, string defaultRecipe, bool overlay = false) where T : class, new()
+    public static T LoadConfig<T>(this CommandContext context, string defaultRecipe, bool overlay = false) where T : class, new() =>
+        ConfigLoader.LoadAll<T>(context.RecipePaths(defaultRecipe, overlay), context.Overrides());
+
+    /// <summary>The recipe files of --config (or <paramref name="defaultRecipe"/>), in the order they overlay; see <see cref="LoadConfig{T}"/>.</summary>
+    public static IReadOnlyList<string> RecipePaths(this CommandContext context, string defaultRecipe, bool overlay = false)
     {
         var given = context.ParseResult.GetValue<string[]>(ConfigName) ?? [];
         IEnumerable<string> names = given.Length == 0 ? [defaultRecipe] : overlay ? [defaultRecipe, .. given] : given;
-        return ConfigLoader.LoadAll<T>(names.Select(RecipeLocator.Resolve).ToList(), context.ParseResult.GetValue<string[]>(SetName) ?? []);
+        return names.Select(RecipeLocator.Resolve).ToList();
     }
+
+    /// <summary>The --set overrides, in order.</summary>
+    public static IReadOnlyList<string> Overrides(this CommandContext context) => context.ParseResult.GetValue<string[]>(SetName) ?? [];
 
     /// <summary>Opens an existing run folder to resume into it; its configuration is rewritten with any new overrides.</summary>
     public static RunFolder ReopenRunFolder(this CommandContext context, string path, object config)

@@ -105,13 +105,21 @@ public static class ConfigLoader
         node.Children[new YamlScalarNode(segments[^1])] = ParseValue(assignment[(equals + 1)..], key);
     }
 
-    public static T Bind<T>(YamlMappingNode tree) where T : class, new()
+    public static T Bind<T>(YamlMappingNode tree) where T : class, new() => Bind(tree, new T());
+
+    /// <summary>
+    /// Binds into <paramref name="config"/> as it is: a section already holding an instance binds to that instance's own
+    /// type (a pretraining recipe's <c>model:</c> is the type of its method), so only the keys of that type are accepted.
+    /// </summary>
+    public static T Bind<T>(YamlMappingNode tree, T config) where T : class
     {
-        var config = new T();
-        BindObject(typeof(T), tree, "", config);
+        BindObject(config.GetType(), tree, "", config, owner: null);
         ConfigValidator.Validate(config);
         return config;
     }
+
+    /// <summary>The keys a configuration type accepts, as recipes write them, with the property each binds to.</summary>
+    public static IReadOnlyDictionary<string, PropertyInfo> KeysOf(Type type) => SettableProperties(type);
 
     /// <summary>The resolved configuration as YAML, with the same snake_case keys the loader reads.</summary>
     public static string ToYaml(object config) =>
@@ -140,17 +148,19 @@ public static class ConfigLoader
         }
     }
 
-    private static void BindObject(Type type, YamlMappingNode node, string path, object target)
+    /// <summary><paramref name="owner"/>: the component whose section this is or lies in (see <see cref="IOwnedConfigSection"/>).</summary>
+    private static void BindObject(Type type, YamlMappingNode node, string path, object target, string? owner)
     {
+        owner = (target as IOwnedConfigSection)?.Owner ?? owner;
         var properties = SettableProperties(type);
         foreach (var (keyNode, valueNode) in node.Children)
         {
             var key = ((YamlScalarNode)keyNode).Value ?? "";
             var fullKey = path.Length == 0 ? key : $"{path}.{key}";
             if (!properties.TryGetValue(key, out var property))
-                throw UnknownKey(fullKey, path, properties.Keys, valueNode);
+                throw UnknownKey(fullKey, path, properties.Keys, valueNode, owner);
             var current = property.GetValue(target);
-            property.SetValue(target, BindValue(property.PropertyType, valueNode, fullKey, current));
+            property.SetValue(target, BindValue(property.PropertyType, valueNode, fullKey, current, owner));
         }
     }
 
@@ -163,7 +173,7 @@ public static class ConfigLoader
     /// Names the key as the user wrote it: a misspelt section given one value (<c>--set trian.steps=5</c>) is reported
     /// as <c>trian.steps</c> with the suggestion <c>train.steps</c>.
     /// </summary>
-    private static ConfigException UnknownKey(string fullKey, string path, IEnumerable<string> validKeys, YamlNode value)
+    private static ConfigException UnknownKey(string fullKey, string path, IEnumerable<string> validKeys, YamlNode value, string? owner)
     {
         var valid = validKeys.Order(StringComparer.Ordinal).ToList();
         var last = fullKey[(fullKey.LastIndexOf('.') + 1)..];
@@ -179,10 +189,11 @@ public static class ConfigLoader
         var hint = suggestion is not null
             ? $" Did you mean '{prefix}{suggestion}{tail}'?"
             : $" Valid keys{(path.Length == 0 ? "" : $" under '{path}'")}: {string.Join(", ", valid)}.";
-        return new ConfigException($"unknown config key '{fullKey}{tail}'.{hint}");
+        var reader = owner is null ? "" : $": {owner} does not read it";
+        return new ConfigException($"unknown config key '{fullKey}{tail}'{reader}.{hint}");
     }
 
-    private static object? BindValue(Type type, YamlNode node, string key, object? current)
+    private static object? BindValue(Type type, YamlNode node, string key, object? current, string? owner)
     {
         var underlying = Nullable.GetUnderlyingType(type);
         if (IsNull(node) && (underlying is not null || !type.IsValueType))
@@ -211,7 +222,7 @@ public static class ConfigLoader
             foreach (var (k, v) in mapping.Children)
             {
                 var name = ((YamlScalarNode)k).Value ?? "";
-                dictionary[name] = BindValue(dictionaryValue, v, $"{key}.{name}", null);
+                dictionary[name] = BindValue(dictionaryValue, v, $"{key}.{name}", null, owner);
             }
             return dictionary;
         }
@@ -228,7 +239,7 @@ public static class ConfigLoader
             };
             var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(element))!;
             for (var i = 0; i < items.Count; i++)
-                list.Add(BindValue(element, items[i], $"{key}[{i}]", null));
+                list.Add(BindValue(element, items[i], $"{key}[{i}]", null, owner));
             if (type.IsArray)
             {
                 var array = Array.CreateInstance(element, list.Count);
@@ -244,7 +255,7 @@ public static class ConfigLoader
                 throw new ConfigException($"config key '{key}' is a section: give it keys (for example '{key}.{SettableProperties(type).Keys.FirstOrDefault()}=...').");
             var target = current ?? Activator.CreateInstance(type)
                 ?? throw new ConfigException($"config key '{key}': cannot create {type.Name}.");
-            BindObject(type, mapping, key, target);
+            BindObject(target.GetType(), mapping, key, target, owner);
             return target;
         }
 

@@ -61,7 +61,7 @@ public sealed class RecipeValidationTests : IDisposable
     [Fact]
     public void AStageLearningRateIsCheckedToo()
     {
-        var (code, error, output) = Pretrain("--config", "pretrain/prior-small", "--set", "train.stages=[{name: a, epochs: 1, optimizer: {lr: -1}}]");
+        var (code, error, output) = Pretrain("--set", "train.stages=[{name: a, epochs: 1, optimizer: {lr: -1}}]");
         Assert.Equal(2, code);
         Assert.Equal("error: config key 'train.stages[0].optimizer.lr': -1 is out of range; it must be a finite number greater than 0.", error);
         Assert.False(Directory.Exists(output));
@@ -136,9 +136,8 @@ public sealed class RecipeValidationTests : IDisposable
         {
             foreach (var recipes in new[] { new[] { method }, [method, overlay] })
             {
-                var config = ConfigLoader.LoadAll<PretrainConfig>(recipes.Select(r => Path.Combine(configs, "pretrain", r + ".yaml")).ToList());
-                config.Method = method;
-                PretrainingMethods.Validate(config);
+                var config = PretrainRecipes.Load(recipes.Select(r => Path.Combine(configs, "pretrain", r + ".yaml")).ToList(), method: method);
+                PretrainingMethods.BuiltIn.Validate(config);
             }
         }
     }

@@ -18,9 +18,9 @@ public sealed class ClipMethod : nn.Module, IPretrainingMethod
     private readonly nn.Module<Tensor, Tensor> image_projection;
     private readonly nn.Module<Tensor, Tensor> text_projection;
     private readonly Parameter logit_scale;
-    private readonly AlignmentConfig _config;
+    private readonly ClipModelConfig _config;
 
-    public ClipMethod(AlignmentConfig config, BertConfig text) : base(nameof(ClipMethod))
+    public ClipMethod(ClipModelConfig config, BertConfig text) : base(nameof(ClipMethod))
     {
         _config = config;
         image_encoder = new ImageEncoder(config.Image);
@@ -30,6 +30,10 @@ public sealed class ClipMethod : nn.Module, IPretrainingMethod
         logit_scale = nn.Parameter(tensor((float)Math.Log(1 / config.Temperature)), requires_grad: config.LearnTemperature);
         RegisterComponents();
     }
+
+    /// <summary>clip's registration (see <c>PretrainingMethods</c>).</summary>
+    public static PretrainingMethodDescriptor Descriptor { get; } =
+        PretrainingMethodDescriptor.For<ClipModelConfig>((model, text) => new ClipMethod(model, text), defaultImageRecipe: "mgca");
 
     public nn.Module Model => this;
 

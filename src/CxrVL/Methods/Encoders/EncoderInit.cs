@@ -16,7 +16,7 @@ public static class EncoderInit
     /// file, the BERT's config.json and tokenizer from the text folder. Run before the run's config.yaml is written, so
     /// the file records what the model was built from.
     /// </summary>
-    public static void Resolve(AlignmentConfig model, TextWriter? log = null)
+    public static void Resolve(PretrainModelConfig model, TextWriter? log = null)
     {
         if (model.Image.Init is { } image)
         {
@@ -46,7 +46,7 @@ public static class EncoderInit
     }
 
     /// <summary>Fills the method's encoders from the recipe's initial weights; null when the recipe names none.</summary>
-    public static EncoderInitReport? Load(IPretrainingMethod method, AlignmentConfig model)
+    public static EncoderInitReport? Load(IPretrainingMethod method, PretrainModelConfig model)
     {
         if (model.Image.Init is null && model.Text.Init is null)
             return null;

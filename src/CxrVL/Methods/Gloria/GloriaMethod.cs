@@ -18,9 +18,9 @@ public sealed class GloriaMethod : nn.Module, IPretrainingMethod, ILocalAttentio
     private readonly Linear global_embedder;
     private readonly Conv1d local_embedder;
     private readonly Linear text_embedder;
-    private readonly AlignmentConfig _config;
+    private readonly GloriaModelConfig _config;
 
-    public GloriaMethod(AlignmentConfig config, BertConfig text) : base(nameof(GloriaMethod))
+    public GloriaMethod(GloriaModelConfig config, BertConfig text) : base(nameof(GloriaMethod))
     {
         _config = config;
         image_encoder = new ImageEncoder(config.Image);
@@ -30,6 +30,10 @@ public sealed class GloriaMethod : nn.Module, IPretrainingMethod, ILocalAttentio
         text_embedder = nn.Linear(text_encoder.Dim, config.EmbedDim);
         RegisterComponents();
     }
+
+    /// <summary>gloria's registration (see <c>PretrainingMethods</c>).</summary>
+    public static PretrainingMethodDescriptor Descriptor { get; } =
+        PretrainingMethodDescriptor.For<GloriaModelConfig>((model, text) => new GloriaMethod(model, text), defaultImageRecipe: "mgca");
 
     public nn.Module Model => this;
 

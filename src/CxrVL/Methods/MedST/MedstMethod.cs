@@ -25,14 +25,14 @@ public sealed class MedstMethod : nn.Module, IPretrainingMethod
     private readonly BatchNormProjection text_local;
     private readonly TokenWeighting word_weighting;
     private readonly TokenWeighting patch_weighting;
-    private readonly AlignmentConfig _config;
+    private readonly MedstModelConfig _config;
 
-    public MedstMethod(AlignmentConfig config, BertConfig text) : this(config, text, Vision(config))
+    public MedstMethod(MedstModelConfig config, BertConfig text) : this(config, text, Vision(config))
     {
     }
 
     /// <summary>With an explicit ViT shape (lateral experts are added); <c>model.image</c> is not read.</summary>
-    public MedstMethod(AlignmentConfig config, BertConfig text, VisionTransformerConfig vision) : base(nameof(MedstMethod))
+    public MedstMethod(MedstModelConfig config, BertConfig text, VisionTransformerConfig vision) : base(nameof(MedstMethod))
     {
         _config = config;
         if (config.Medst.SequenceLength < 2)
@@ -53,6 +53,10 @@ public sealed class MedstMethod : nn.Module, IPretrainingMethod
     public nn.Module Model => this;
 
     public string ImageBackbone => "image_encoder";
+
+    /// <summary>medst's registration (see <c>PretrainingMethods</c>).</summary>
+    public static PretrainingMethodDescriptor Descriptor { get; } =
+        PretrainingMethodDescriptor.For<MedstModelConfig>((model, text) => new MedstMethod(model, text), defaultImageRecipe: "medst");
 
     public int SequenceLength => _config.Medst.SequenceLength;
 
@@ -113,7 +117,7 @@ public sealed class MedstMethod : nn.Module, IPretrainingMethod
             ? MedstCheckpoint.Load(this, weights, source)
             : StateDictLoader.Load(this, weights, source: source);
 
-    private static VisionTransformerConfig Vision(AlignmentConfig config) =>
+    private static VisionTransformerConfig Vision(MedstModelConfig config) =>
         config.Image.Backbone.StartsWith("vit", StringComparison.OrdinalIgnoreCase)
             ? VisionTransformerConfig.Named(config.Image.Backbone) with { InputChannels = config.Image.InputChannels, ImageSize = config.Image.ImageSize }
             : throw new CxrVLException($"medst needs a ViT image encoder (model.image.backbone vit_t16, vit_s16 or vit_b16; got '{config.Image.Backbone}').");

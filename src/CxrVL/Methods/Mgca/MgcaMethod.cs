@@ -21,9 +21,9 @@ public sealed class MgcaMethod : nn.Module, IPretrainingMethod, ILocalAttentionM
     private readonly BatchNormProjection text_global;
     private readonly BatchNormProjection text_local;
     private readonly Linear prototype_layer;
-    private readonly AlignmentConfig _config;
+    private readonly MgcaModelConfig _config;
 
-    public MgcaMethod(AlignmentConfig config, BertConfig text) : base(nameof(MgcaMethod))
+    public MgcaMethod(MgcaModelConfig config, BertConfig text) : base(nameof(MgcaMethod))
     {
         _config = config;
         var (hidden, dim) = (config.Mgca.HiddenDim, config.EmbedDim);
@@ -36,6 +36,10 @@ public sealed class MgcaMethod : nn.Module, IPretrainingMethod, ILocalAttentionM
         prototype_layer = nn.Linear(dim, config.Mgca.Prototypes, hasBias: false);
         RegisterComponents();
     }
+
+    /// <summary>mgca's registration (see <c>PretrainingMethods</c>).</summary>
+    public static PretrainingMethodDescriptor Descriptor { get; } =
+        PretrainingMethodDescriptor.For<MgcaModelConfig>((model, text) => new MgcaMethod(model, text), defaultImageRecipe: "mgca");
 
     public nn.Module Model => this;
 

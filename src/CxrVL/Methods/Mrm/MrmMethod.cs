@@ -30,7 +30,7 @@ public sealed class MrmMethod : nn.Module, IPretrainingMethod
     private readonly Linear bert_mlp;
     private readonly MrmConfig _config;
 
-    public MrmMethod(AlignmentConfig config, BertConfig text) : base(nameof(MrmMethod))
+    public MrmMethod(MrmModelConfig config, BertConfig text) : base(nameof(MrmMethod))
     {
         _config = config.Mrm;
         var image = config.Image;
@@ -62,6 +62,14 @@ public sealed class MrmMethod : nn.Module, IPretrainingMethod
         RegisterComponents();
         InitializeLikeMrm();
     }
+
+    /// <summary>
+    /// mrm's registration (see <c>PretrainingMethods</c>). Its encoder reads a downscaled copy of the target it
+    /// reconstructs, so the recipe's images must have the target's size.
+    /// </summary>
+    public static PretrainingMethodDescriptor Descriptor { get; } =
+        PretrainingMethodDescriptor.For<MrmModelConfig>((model, text) => new MrmMethod(model, text), defaultImageRecipe: "mrm-pretrain",
+            imageSize: ("model.mrm.target_image_size", model => model.Mrm.TargetImageSize));
 
     public nn.Module Model => this;
 

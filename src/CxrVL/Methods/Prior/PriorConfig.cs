@@ -1,6 +1,6 @@
 namespace CxrVL.Methods.Prior;
 
-/// <summary>PRIOR's own knobs (<c>model.prior:</c>); the shared <c>model.embed_dim</c> and <c>model.temperature</c> apply too.</summary>
+/// <summary>PRIOR's own knobs (<c>model.prior:</c>); <c>model.embed_dim</c> and <c>model.temperature</c> of <see cref="PriorModelConfig"/> apply too.</summary>
 public sealed class PriorConfig
 {
     /// <summary>Initial temperature of the intra-report sentence InfoNCE (PRIOR's local_temperature, learned).</summary>

@@ -39,7 +39,7 @@ public sealed class PriorMethod : nn.Module, IPretrainingMethod, IPromptScorer
     private readonly PriorConfig _prior;
     private readonly int _dim;
 
-    public PriorMethod(AlignmentConfig config, BertConfig text) : base(nameof(PriorMethod))
+    public PriorMethod(PriorModelConfig config, BertConfig text) : base(nameof(PriorMethod))
     {
         _prior = config.Prior;
         _dim = config.EmbedDim;
@@ -71,6 +71,19 @@ public sealed class PriorMethod : nn.Module, IPretrainingMethod, IPromptScorer
         RegisterComponents();
         InitializeProjections(image_encoder.Width, text.HiddenSize);
     }
+
+    /// <summary>
+    /// prior's registration (see <c>PretrainingMethods</c>). <c>bank_init: sentences</c> fills the prototype bank from one
+    /// rank's batch, which the other ranks of a multi-process run would not share.
+    /// </summary>
+    public static PretrainingMethodDescriptor Descriptor { get; } =
+        PretrainingMethodDescriptor.For<PriorModelConfig>((model, text) => new PriorMethod(model, text), defaultImageRecipe: "prior",
+            validateRun: (model, ranks) =>
+            {
+                if (ranks > 1 && model.Prior.BankInit == PrototypeBankInit.Sentences)
+                    throw new CxrVLException("model.prior.bank_init: sentences fills the prototype bank from one rank's batch, which the other ranks would not share: " +
+                                             "run it as one process or use bank_init: random.");
+            });
 
     public nn.Module Model => this;
 

@@ -43,7 +43,7 @@ public static class EncoderLoader
         var averagePooling = config.Pooling == VitPooling.Average;
         if (FindRunConfig(weights) is { } runConfig)
         {
-            var pretrain = ConfigLoader.Load<PretrainConfig>(runConfig);
+            var pretrain = PretrainRecipes.LoadRun(runConfig);
             var image = pretrain.Model.Image;
             var module = Build(image.Backbone, image.InputChannels, image.ImageSize, config.DropPath, config.Pooling, image.Layers);
             using var state = CheckpointReader.Read(weights);

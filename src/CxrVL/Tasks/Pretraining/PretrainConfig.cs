@@ -1,19 +1,21 @@
+using CxrVL.Methods.Clip;
 using CxrVL.Methods.Encoders;
 using CxrVL.Training;
 
 namespace CxrVL.Tasks.Pretraining;
 
-/// <summary>A pretraining recipe (<c>configs/pretrain/&lt;method&gt;.yaml</c>).</summary>
+/// <summary>A pretraining recipe (<c>configs/pretrain/&lt;method&gt;.yaml</c>), loaded with <see cref="PretrainRecipes.Load"/>.</summary>
 public sealed class PretrainConfig
 {
     public string Name { get; set; } = "pretrain";
 
-    /// <summary>clip, gloria, mgca or mrm (see <see cref="PretrainingMethods"/>).</summary>
-    public string Method { get; set; } = "clip";
+    /// <summary>The method, as its <c>model:</c> section's type names it: the two cannot disagree.</summary>
+    public string Method => Model.Method;
 
     public PretrainDataConfig Data { get; set; } = new();
 
-    public AlignmentConfig Model { get; set; } = new();
+    /// <summary>The method's own section type (<see cref="PretrainingMethodDescriptor.ConfigType"/>); clip's when built in code.</summary>
+    public PretrainModelConfig Model { get; set; } = new ClipModelConfig();
 
     public TrainingConfig Train { get; set; } = new();
 }

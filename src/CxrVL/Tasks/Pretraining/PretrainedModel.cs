@@ -42,12 +42,12 @@ public sealed class PretrainedModel : IDisposable
     /// Loads a model from <c>--checkpoint</c>: a run folder, a checkpoint folder or a weights file inside a run folder. The
     /// recipe comes from the run's <c>config.yaml</c>; weights load strictly.
     /// </summary>
-    public static PretrainedModel Load(string checkpoint, Device device)
+    public static PretrainedModel Load(string checkpoint, Device device, PretrainingMethods? methods = null)
     {
         var weights = CheckpointStore.ResolveWeights(checkpoint);
         var runConfig = FindRunConfig(weights);
-        var config = ConfigLoader.Load<PretrainConfig>(runConfig);
-        var model = Build(config, device, Path.GetDirectoryName(runConfig));
+        var config = PretrainRecipes.LoadRun(runConfig, methods);
+        var model = Build(config, device, Path.GetDirectoryName(runConfig), methods);
         using var state = CheckpointReader.Read(weights);
         StateDictLoader.Load(model.Method.Model, state);
         model.Method.Model.eval();
@@ -58,10 +58,10 @@ public sealed class PretrainedModel : IDisposable
     /// A freshly initialised model of a recipe: the untrained baseline every evaluation is compared with.
     /// <paramref name="runDirectory"/> supplies the vocabulary of a recipe that trains its own.
     /// </summary>
-    public static PretrainedModel Untrained(PretrainConfig config, Device device, int seed, string? runDirectory = null)
+    public static PretrainedModel Untrained(PretrainConfig config, Device device, int seed, string? runDirectory = null, PretrainingMethods? methods = null)
     {
         manual_seed(seed);
-        var model = Build(config, device, runDirectory);
+        var model = Build(config, device, runDirectory, methods);
         model.Method.Model.eval();
         return model;
     }
@@ -90,11 +90,11 @@ public sealed class PretrainedModel : IDisposable
             : throw new CxrVLException($"this recipe trains its vocabulary (model.text.train_vocabulary), but no {TrainedTokenizerFile} was found in the run folder '{runDirectory}'.");
     }
 
-    private static PretrainedModel Build(PretrainConfig config, Device device, string? runDirectory)
+    private static PretrainedModel Build(PretrainConfig config, Device device, string? runDirectory, PretrainingMethods? methods)
     {
         var tokenizer = LoadTokenizer(config, runDirectory);
         var text = TextEncoder.Configure(config.Model.Text, tokenizer.VocabularySize);
-        var method = PretrainingMethods.Create(config.Method, config.Model, text);
+        var method = (methods ?? PretrainingMethods.BuiltIn).Create(config.Model, text);
         method.Model.to(device);
         return new PretrainedModel(config, method, tokenizer, null, runDirectory);
     }

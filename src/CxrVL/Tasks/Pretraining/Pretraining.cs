@@ -19,10 +19,14 @@ public sealed record PretrainingResult(TrainingResult Training, int TrainPairs, 
 /// <summary><c>cxrvl pretrain</c> as one library call: manifest rows, tokenizer, method, the shared trainer, plots.</summary>
 public static class Pretraining
 {
+    /// <summary><paramref name="methods"/>: the catalog the recipe's method is found in (the built-in methods by default).</summary>
     public static PretrainingResult Run(PretrainConfig config, string manifestPath, RunFolder run, RuntimeContext runtime,
-                                        string? resumeFrom = null, string? initWeights = null, CancellationToken cancellation = default)
+                                        string? resumeFrom = null, string? initWeights = null, CancellationToken cancellation = default,
+                                        PretrainingMethods? methods = null)
     {
-        PretrainingMethods.Validate(config);
+        methods ??= PretrainingMethods.BuiltIn;
+        var ranks = runtime.Distributed;
+        methods.Validate(config, ranks.WorldSize);
         // A whole model's weights (--init) replace the encoders' own: the recipe's architecture takes them as they are.
         if (initWeights is not null && resumeFrom is null && (config.Model.Image.Init ?? config.Model.Text.Init) is not null)
         {
@@ -40,7 +44,7 @@ public static class Pretraining
         var valFilter = PairFilter.Apply(validate ? rows.Where(r => r.Split == config.Data.ValSplit) : [], config.Data.ReportSections);
         var tokenizer = PrepareTokenizer(config, trainFilter.Kept, run);
         var textConfig = Methods.Encoders.TextEncoder.Configure(config.Model.Text, tokenizer.VocabularySize);
-        using var method = PretrainingMethods.Create(config.Method, config.Model, textConfig);
+        using var method = methods.Create(config.Model, textConfig);
         var reports = method.ReportBatcher(tokenizer, config.Model.Text.MaxLength);
         var (train, val) = (KeptBy(reports, trainFilter.Kept, config, run.Log), KeptBy(reports, valFilter.Kept, config, run.Log));
         if (train.Count == 0)
@@ -56,11 +60,6 @@ public static class Pretraining
         if (initWeights is not null)
             LoadInit(method, initWeights, run.Log);
 
-        var ranks = runtime.Distributed;
-        if (ranks.WorldSize > 1 && config.Method.Equals("prior", StringComparison.OrdinalIgnoreCase) &&
-            config.Model.Prior.BankInit == Methods.Prior.PrototypeBankInit.Sentences)
-            throw new CxrVLException("model.prior.bank_init: sentences fills the prototype bank from one rank's batch, which the other ranks would not share: " +
-                                     "run it as one process or use bank_init: random.");
         if (config.Train.BatchSize % ranks.WorldSize != 0)
             throw new CxrVLException($"train.batch_size {config.Train.BatchSize} is the global batch and must divide evenly among the {ranks.WorldSize} ranks: " +
                                      $"use a multiple of {ranks.WorldSize}.");

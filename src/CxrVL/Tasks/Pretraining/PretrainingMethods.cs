@@ -5,64 +5,77 @@ using CxrVL.Methods.Encoders;
 using CxrVL.Methods.Gloria;
 using CxrVL.Methods.MedST;
 using CxrVL.Methods.Mgca;
-using CxrVL.Methods.Prior;
 using CxrVL.Methods.Mrm;
+using CxrVL.Methods.Prior;
 using CxrVL.Models;
 
 namespace CxrVL.Tasks.Pretraining;
 
-/// <summary>The pretraining methods by name: adding a method is one folder under Methods/ and one line here.</summary>
-public static class PretrainingMethods
+/// <summary>
+/// A catalog of pretraining methods by name. Each method folder under <c>Methods/</c> declares its
+/// <see cref="PretrainingMethodDescriptor"/>; adding a method to CxrVL is that folder, one line in <see cref="BuiltIn"/>
+/// and its recipe. A library user adds their own with <see cref="With"/> and passes the catalog to the calls that
+/// load recipes, train and load models.
+/// </summary>
+public sealed class PretrainingMethods
 {
-    /// <summary>
-    /// How to build a method, and the config key that sets the size of the images its model is built for: the data
-    /// recipe's images must have that size, or the key would be recorded in config.yaml yet ignored (a ResNet takes any
-    /// size) or fail late. MRM's encoder reads a downscaled copy of the target it reconstructs, so its key is the target.
-    /// </summary>
-    private sealed record Entry(Func<AlignmentConfig, BertConfig, IPretrainingMethod> Create, string ImageSizeKey, Func<AlignmentConfig, int> ImageSize);
+    public static PretrainingMethods BuiltIn { get; } = new(
+    [
+        ClipMethod.Descriptor,
+        GloriaMethod.Descriptor,
+        MgcaMethod.Descriptor,
+        MedstMethod.Descriptor,
+        PriorMethod.Descriptor,
+        MrmMethod.Descriptor,
+    ]);
 
-    private static readonly IReadOnlyDictionary<string, Entry> Entries =
-        new Dictionary<string, Entry>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["clip"] = ImageEncoder((model, text) => new ClipMethod(model, text)),
-            ["gloria"] = ImageEncoder((model, text) => new GloriaMethod(model, text)),
-            ["mgca"] = ImageEncoder((model, text) => new MgcaMethod(model, text)),
-            ["medst"] = ImageEncoder((model, text) => new MedstMethod(model, text)),
-            ["prior"] = ImageEncoder((model, text) => new PriorMethod(model, text)),
-            ["mrm"] = new((model, text) => new MrmMethod(model, text), "model.mrm.target_image_size", model => model.Mrm.TargetImageSize),
-        };
+    private readonly IReadOnlyDictionary<string, PretrainingMethodDescriptor> _byName;
 
-    /// <summary>A method whose image encoder takes the recipe's images as they are: <c>model.image.image_size</c>.</summary>
-    private static Entry ImageEncoder(Func<AlignmentConfig, BertConfig, IPretrainingMethod> create) =>
-        new(create, "model.image.image_size", model => model.Image.ImageSize);
-
-    public static IEnumerable<string> Names => Entries.Keys.Order(StringComparer.Ordinal);
-
-    public static IPretrainingMethod Create(string name, AlignmentConfig model, BertConfig text) => Get(name).Create(model, text);
-
-    /// <summary>
-    /// Checks a pretraining recipe before anything runs: every value in its declared range, a known method, and images
-    /// from the data recipe of the size the method's model is configured for.
-    /// </summary>
-    public static void Validate(PretrainConfig config)
+    public PretrainingMethods(IEnumerable<PretrainingMethodDescriptor> descriptors)
     {
-        ConfigValidator.Validate(config);
-        var entry = Get(config.Method);
-        var recipe = ImageRecipes.Get(config.Data.ImageRecipe);
-        var size = entry.ImageSize(config.Model);
-        if (size == recipe.Size)
-            return;
-        var matching = ImageRecipes.Names.Where(n => ImageRecipes.Get(n).Size == size).ToList();
-        throw new ConfigException(
-            $"config key '{entry.ImageSizeKey}' is {size}, but data.image_recipe '{recipe.Name}' gives {config.Method} images of {recipe.Size} px: " +
-            $"set {entry.ImageSizeKey}={recipe.Size}, or choose a recipe of {size} px " +
-            (matching.Count == 0 ? "(none is built in)." : $"(data.image_recipe: {string.Join(", ", matching)})."));
+        var byName = new Dictionary<string, PretrainingMethodDescriptor>(StringComparer.OrdinalIgnoreCase);
+        foreach (var descriptor in descriptors)
+        {
+            if (!byName.TryAdd(descriptor.Name, descriptor))
+                throw new CxrVLException($"two pretraining methods are named '{descriptor.Name}'; each needs its own name.");
+        }
+        _byName = byName;
     }
 
-    private static Entry Get(string name) =>
-        Entries.TryGetValue(name, out var entry)
-            ? entry
+    /// <summary>This catalog and one more method.</summary>
+    public PretrainingMethods With(PretrainingMethodDescriptor descriptor) => new([.. _byName.Values, descriptor]);
+
+    public IEnumerable<string> Names => _byName.Keys.Order(StringComparer.Ordinal);
+
+    public PretrainingMethodDescriptor Get(string name) =>
+        _byName.TryGetValue(name, out var descriptor)
+            ? descriptor
             : throw new CxrVLException($"unknown pretraining method '{name}'." +
-                                       (NameSuggester.Closest(name, Entries.Keys) is { } hint ? $" Did you mean '{hint}'?" : "") +
+                                       (NameSuggester.Closest(name, _byName.Keys) is { } hint ? $" Did you mean '{hint}'?" : "") +
                                        $" Known: {string.Join(", ", Names)}.");
+
+    /// <summary>The model of a <c>model:</c> section, built by the section's method.</summary>
+    public IPretrainingMethod Create(PretrainModelConfig model, BertConfig text) => Get(model.Method).Create(model, text);
+
+    /// <summary>
+    /// Checks a pretraining recipe before anything runs: every value in its declared range, a known method, images from
+    /// the data recipe of the size the method's model is configured for, and a run of <paramref name="ranks"/> processes
+    /// the method can train in.
+    /// </summary>
+    public void Validate(PretrainConfig config, int ranks = 1)
+    {
+        ConfigValidator.Validate(config);
+        var descriptor = Get(config.Method);
+        descriptor.ValidateRun(config.Model, ranks);
+        var recipe = ImageRecipes.Get(config.Data.ImageRecipe);
+        var size = descriptor.ImageSize(config.Model);
+        if (size == recipe.Size)
+            return;
+        var key = descriptor.ImageSizeKey;
+        var matching = ImageRecipes.Names.Where(n => ImageRecipes.Get(n).Size == size).ToList();
+        throw new ConfigException(
+            $"config key '{key}' is {size}, but data.image_recipe '{recipe.Name}' gives {config.Method} images of {recipe.Size} px: " +
+            $"set {key}={recipe.Size}, or choose a recipe of {size} px " +
+            (matching.Count == 0 ? "(none is built in)." : $"(data.image_recipe: {string.Join(", ", matching)})."));
+    }
 }

@@ -230,8 +230,8 @@ public static class Quickstart
     public static PretrainConfig PretrainRecipe(QuickstartConfig config, string dataRoot, IReadOnlyList<string>? extraOverrides = null)
     {
         var method = config.Method.ToLowerInvariant();
-        if (!PretrainingMethods.Names.Contains(method, StringComparer.OrdinalIgnoreCase))
-            throw new CxrVLException($"method '{config.Method}' is not available in this build (--method); available: {string.Join(", ", PretrainingMethods.Names)}.");
+        if (!PretrainingMethods.BuiltIn.Names.Contains(method, StringComparer.OrdinalIgnoreCase))
+            throw new CxrVLException($"method '{config.Method}' is not available in this build (--method); available: {string.Join(", ", PretrainingMethods.BuiltIn.Names)}.");
         var recipes = new List<string> { $"pretrain/{method}" };
         recipes.AddRange(config.Pretrain.MethodRecipes.TryGetValue(method, out var own) ? own : config.Pretrain.Recipes);
         var overrides = new List<string>(config.Pretrain.Set)
@@ -239,8 +239,7 @@ public static class Quickstart
             string.Create(CultureInfo.InvariantCulture, $"train.minutes={config.Pretrain.Minutes:R}"),
         };
         overrides.AddRange(extraOverrides ?? []);
-        var pretrain = ConfigLoader.LoadAll<PretrainConfig>(recipes.Select(RecipeLocator.Resolve).ToList(), overrides);
-        pretrain.Method = method;
+        var pretrain = PretrainRecipes.Load(recipes.Select(RecipeLocator.Resolve).ToList(), overrides, method);
         pretrain.Name = method;
         var tokenizer = pretrain.Model.Text.Tokenizer;
         if (!Path.IsPathRooted(tokenizer) && File.Exists(Path.Combine(dataRoot, tokenizer)))

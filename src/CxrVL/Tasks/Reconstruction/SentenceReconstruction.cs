@@ -28,7 +28,7 @@ public static class SentenceReconstruction
         var image = LoadImage(ImageRecipes.Get(model.Config.Data.ImageRecipe), imagePath).to(device);
         var generated = prior.GenerateSentences(image)[0];
         var query = prior.Bank.Query(generated);
-        var weights = query.Distances.div(model.Config.Model.Prior.GumbelTemperature).softmax(1);
+        var weights = query.Distances.div(((PriorModelConfig)model.Config.Model).Prior.GumbelTemperature).softmax(1);
         var prototypes = query.Distances.argmax(1).data<long>().ToArray();
         var chosen = weights.gather(1, query.Distances.argmax(1, keepdim: true)).squeeze(1).to(float64).data<double>().ToArray();
 

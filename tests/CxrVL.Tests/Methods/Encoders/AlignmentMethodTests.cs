@@ -1,4 +1,7 @@
+using CxrVL.Methods.Clip;
 using CxrVL.Methods.Encoders;
+using CxrVL.Methods.Gloria;
+using CxrVL.Methods.Mgca;
 using CxrVL.Models;
 using CxrVL.Tasks.Pretraining;
 using CxrVL.Training;
@@ -9,14 +12,18 @@ namespace CxrVL.Tests.Methods.Encoders;
 [Collection(TorchGlobalStateCollection.Name)]
 public sealed class AlignmentMethodTests
 {
-    private static AlignmentConfig SmallConfig(string backbone = "resnet18", ProjectionKind projection = ProjectionKind.Linear,
-                                               bool channelsLast = false, int frozenStages = 0) => new()
+    private static PretrainModelConfig SmallConfig(string method, string backbone = "resnet18", ProjectionKind projection = ProjectionKind.Linear,
+                                                   bool channelsLast = false, int frozenStages = 0)
     {
-        Image = new ImageEncoderConfig { Backbone = backbone, ImageSize = 64, LocalStage = 3, ChannelsLast = channelsLast, FrozenStages = frozenStages },
-        EmbedDim = 32,
-        Projection = new ProjectionConfig { Kind = projection, Hidden = 48 },
-        Mgca = new MgcaConfig { HiddenDim = 64, Prototypes = 16, FreezePrototypesEpochs = 0 },
-    };
+        var image = new ImageEncoderConfig { Backbone = backbone, ImageSize = 64, LocalStage = 3, ChannelsLast = channelsLast, FrozenStages = frozenStages };
+        return method switch
+        {
+            "clip" => new ClipModelConfig { Image = image, EmbedDim = 32, Projection = new ProjectionConfig { Kind = projection, Hidden = 48 } },
+            "gloria" => new GloriaModelConfig { Image = image, EmbedDim = 32 },
+            "mgca" => new MgcaModelConfig { Image = image, EmbedDim = 32, Mgca = new MgcaConfig { HiddenDim = 64, Prototypes = 16, FreezePrototypesEpochs = 0 } },
+            _ => throw new ArgumentException($"no small config for {method}"),
+        };
+    }
 
     private static readonly BertConfig TinyBert = new()
     {
@@ -48,7 +55,7 @@ public sealed class AlignmentMethodTests
     [InlineData("mgca", new[] { "instance", "token", "prototype" })]
     public void OneStepGivesFiniteTermsAndGradientsInBothEncoders(string name, string[] terms)
     {
-        using var method = PretrainingMethods.Create(name, SmallConfig(), TinyBert);
+        using var method = PretrainingMethods.BuiltIn.Create(SmallConfig(name), TinyBert);
         method.Model.train();
         using var batch = Batch();
 
@@ -68,7 +75,7 @@ public sealed class AlignmentMethodTests
     [InlineData(ProjectionKind.BatchNorm, true)]
     public void ClipProjectionHeadsAndChannelsLastTrainBothEncoders(ProjectionKind projection, bool channelsLast)
     {
-        using var method = PretrainingMethods.Create("clip", SmallConfig(projection: projection, channelsLast: channelsLast), TinyBert);
+        using var method = PretrainingMethods.BuiltIn.Create(SmallConfig("clip", projection: projection, channelsLast: channelsLast), TinyBert);
         method.Model.train();
         using var batch = Batch();
 
@@ -88,7 +95,7 @@ public sealed class AlignmentMethodTests
     [InlineData("mgca")]
     public void EmbeddingsAreUnitVectorsOfTheSharedWidth(string name)
     {
-        using var method = PretrainingMethods.Create(name, SmallConfig(), TinyBert);
+        using var method = PretrainingMethods.BuiltIn.Create(SmallConfig(name), TinyBert);
         method.Model.eval();
         using var batch = Batch();
         using var noGrad = no_grad();
@@ -127,7 +134,7 @@ public sealed class AlignmentMethodTests
     [Fact]
     public void UnknownMethodSuggestsTheClosestName()
     {
-        var error = Assert.Throws<CxrVLException>(() => PretrainingMethods.Create("mgac", SmallConfig(), TinyBert));
+        var error = Assert.Throws<CxrVLException>(() => PretrainingMethods.BuiltIn.Get("mgac"));
         Assert.Contains("Did you mean 'mgca'?", error.Message);
     }
 
@@ -137,7 +144,7 @@ public sealed class AlignmentMethodTests
     [InlineData("vit_t16", 1, new[] { "patch_embed.", "cls_token", "pos_embed", "blocks.0." }, new[] { "blocks.1.", "norm." })]
     public void FrozenStagesKeepTheirWeightsAndBatchNormStatisticsThroughTrainingSteps(string backbone, int frozen, string[] kept, string[] trained)
     {
-        using var method = PretrainingMethods.Create("clip", SmallConfig(backbone, frozenStages: frozen), TinyBert);
+        using var method = PretrainingMethods.BuiltIn.Create(SmallConfig("clip", backbone, frozenStages: frozen), TinyBert);
         var before = method.Model.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
         using var optimizer = optim.SGD(method.Model.parameters().Where(p => p.requires_grad), 0.1);
         for (var step = 0; step < 2; step++)
@@ -173,7 +180,7 @@ public sealed class AlignmentMethodTests
     [Fact]
     public void MoreFrozenStagesThanTheBackboneHasIsAnErrorNamingTheKey()
     {
-        var error = Assert.Throws<CxrVLException>(() => PretrainingMethods.Create("clip", SmallConfig(frozenStages: 5), TinyBert));
+        var error = Assert.Throws<CxrVLException>(() => PretrainingMethods.BuiltIn.Create(SmallConfig("clip", frozenStages: 5), TinyBert));
         Assert.Contains("model.image.frozen_stages 5", error.Message);
     }
 }

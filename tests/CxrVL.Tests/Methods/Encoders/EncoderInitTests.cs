@@ -31,11 +31,9 @@ public sealed class EncoderInitTests : IDisposable
 
     private PretrainConfig Recipe(string method, string image = "resnet50.pth", string text = "bert")
     {
-        var config = ConfigLoader.LoadAll<PretrainConfig>([RecipeLocator.Resolve($"pretrain/{method}")],
+        return PretrainRecipes.Load([RecipeLocator.Resolve($"pretrain/{method}")],
             // PRIOR's decoders work at the text width, which follows the folder's config.json (64).
             ["model.image.image_size=64", "model.embed_dim=64", $"model.image.init={Path.Combine(_folder, image)}", $"model.text.init={Path.Combine(_folder, text)}"]);
-        config.Method = method;
-        return config;
     }
 
     [Theory]
@@ -50,7 +48,7 @@ public sealed class EncoderInitTests : IDisposable
         Assert.Equal(Path.Combine(_folder, "bert"), config.Model.Text.Tokenizer);
         var bert = TextEncoder.Configure(config.Model.Text, 28996);
         Assert.Equal((64, 2, 4), (bert.HiddenSize, bert.NumHiddenLayers, bert.NumAttentionHeads));
-        using var method = PretrainingMethods.Create(name, config.Model, bert);
+        using var method = PretrainingMethods.BuiltIn.Create(config.Model, bert);
         var report = EncoderInit.Load(method, config.Model)!;
 
         var state = method.Model.state_dict();
@@ -79,7 +77,7 @@ public sealed class EncoderInitTests : IDisposable
     {
         var config = Recipe("clip", image: "resnet50-missing.pth");
         EncoderInit.Resolve(config.Model);
-        using var method = PretrainingMethods.Create("clip", config.Model, TextEncoder.Configure(config.Model.Text, 28996));
+        using var method = PretrainingMethods.BuiltIn.Create(config.Model, TextEncoder.Configure(config.Model.Text, 28996));
         var error = Assert.Throws<StateDictLoadException>(() => EncoderInit.Load(method, config.Model));
         Assert.Contains("1 missing key: layer4.2.bn3.running_var", error.Message);
         Assert.Contains("resnet50-missing.pth (model.image.init)", error.Message);
@@ -90,7 +88,7 @@ public sealed class EncoderInitTests : IDisposable
     {
         var config = Recipe("clip", text: "bert-misspelt");
         EncoderInit.Resolve(config.Model);
-        using var method = PretrainingMethods.Create("clip", config.Model, TextEncoder.Configure(config.Model.Text, 28996));
+        using var method = PretrainingMethods.BuiltIn.Create(config.Model, TextEncoder.Configure(config.Model.Text, 28996));
         var error = Assert.Throws<StateDictLoadException>(() => EncoderInit.Load(method, config.Model));
         Assert.Contains("missing key: encoder.layer.1.output.dense.weight", error.Message);
         Assert.Contains("unexpected key: encoder.layer.1.output.dense.weigth", error.Message);
@@ -115,7 +113,7 @@ public sealed class EncoderInitTests : IDisposable
     [InlineData("mrm", "mae_pretrain_vit_base.pth", "facebookresearch/mae")]
     public void EachFullRecipeNamesItsSeedsInitialisationAndWhereItsAuthorsPublishIt(string method, string file, string publisher)
     {
-        var config = ConfigLoader.Load<PretrainConfig>(RecipeLocator.Resolve($"pretrain/{method}"));
+        var config = PretrainRecipes.Load([RecipeLocator.Resolve($"pretrain/{method}")]);
         var error = Assert.Throws<CxrVLException>(() => EncoderInit.Resolve(config.Model));
         Assert.StartsWith("model.image.init: this recipe starts from ", error.Message);
         Assert.Contains($"'{file}'", error.Message);

@@ -15,7 +15,7 @@ public sealed class MedstMethodTests
     private static MedstMethod Create(int seed)
     {
         manual_seed(seed);
-        var config = new AlignmentConfig { EmbedDim = 16 };
+        var config = new MedstModelConfig { EmbedDim = 16 };
         config.Mgca.HiddenDim = 32;
         return new MedstMethod(config, Text, new VisionTransformerConfig { EmbedDim = 32, Depth = 4, Heads = 4, ImageSize = 32 });
     }

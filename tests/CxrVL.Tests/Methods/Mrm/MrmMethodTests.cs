@@ -16,14 +16,14 @@ public sealed class MrmMethodTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static AlignmentConfig Config(string backbone, int decoderDim, int textHidden) => new()
+    private static MrmModelConfig Config(string backbone, int decoderDim, int textHidden) => new()
     {
         Image = new ImageEncoderConfig { Backbone = backbone, ImageSize = 224 },
         Text = new TextEncoderConfig { Layers = 1, Hidden = textHidden, Heads = 2, Intermediate = 2 * textHidden, MaxLength = 100 },
         Mrm = new MrmConfig { DecoderDim = decoderDim, DecoderDepth = 1, DecoderHeads = 2 },
     };
 
-    private static BertConfig Text(AlignmentConfig config, int vocabulary) =>
+    private static BertConfig Text(MrmModelConfig config, int vocabulary) =>
         TextEncoder.Configure(config.Text, vocabulary);
 
     [Fact]

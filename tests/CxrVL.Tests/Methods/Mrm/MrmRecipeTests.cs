@@ -15,13 +15,14 @@ public sealed class MrmRecipeTests
     [Fact]
     public void PretrainingRecipeIsRunShOnOneMachine()
     {
-        var config = ConfigLoader.Load<PretrainConfig>(RecipeLocator.Resolve("pretrain/mrm"));
+        var config = PretrainRecipes.Load([RecipeLocator.Resolve("pretrain/mrm")]);
+        var model = Assert.IsType<MrmModelConfig>(config.Model);
 
         Assert.Equal("mrm", config.Name);
-        Assert.Equal(0.75, config.Model.Mrm.MaskRatio);
-        Assert.Equal(448, config.Model.Mrm.TargetImageSize);
-        Assert.Equal((768, 4, 6), (config.Model.Mrm.DecoderDim, config.Model.Mrm.DecoderDepth, config.Model.Mrm.DecoderHeads));
-        Assert.Equal(MlmLossPositions.Masked, config.Model.Mrm.MlmLossOn);
+        Assert.Equal(0.75, model.Mrm.MaskRatio);
+        Assert.Equal(448, model.Mrm.TargetImageSize);
+        Assert.Equal((768, 4, 6), (model.Mrm.DecoderDim, model.Mrm.DecoderDepth, model.Mrm.DecoderHeads));
+        Assert.Equal(MlmLossPositions.Masked, model.Mrm.MlmLossOn);
         Assert.Equal((6, 384, 6, 1536, 100, 30000), (config.Model.Text.Layers, config.Model.Text.Hidden, config.Model.Text.Heads,
             config.Model.Text.Intermediate, config.Model.Text.MaxLength, config.Model.Text.TrainVocabulary));
         // 4 GPUs x 32 x accum_iter 2 = 256 samples per step; lr = 1.5e-4 x 256 / 256.
@@ -44,10 +45,11 @@ public sealed class MrmRecipeTests
     [Fact]
     public void SmallOverlayKeepsTheTwofoldReconstruction()
     {
-        var config = ConfigLoader.LoadAll<PretrainConfig>([RecipeLocator.Resolve("pretrain/mrm"), RecipeLocator.Resolve("pretrain/mrm-small")]);
+        var config = PretrainRecipes.Load([RecipeLocator.Resolve("pretrain/mrm"), RecipeLocator.Resolve("pretrain/mrm-small")]);
+        var model = Assert.IsType<MrmModelConfig>(config.Model);
 
-        Assert.Equal(2 * config.Model.Image.ImageSize, config.Model.Mrm.TargetImageSize);
-        Assert.Equal(config.Model.Mrm.TargetImageSize, CxrVL.Imaging.ImageRecipes.Get(config.Data.ImageRecipe).Size);
+        Assert.Equal(2 * config.Model.Image.ImageSize, model.Mrm.TargetImageSize);
+        Assert.Equal(model.Mrm.TargetImageSize, CxrVL.Imaging.ImageRecipes.Get(config.Data.ImageRecipe).Size);
     }
 
     [Theory]

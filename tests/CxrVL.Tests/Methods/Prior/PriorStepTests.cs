@@ -16,7 +16,7 @@ public sealed class PriorStepTests
     private const int Batch = 2, Length = 256, Dim = 768;
 
     private static PriorMethod Model(bool legacyTokens = false) => new(
-        new AlignmentConfig
+        new PriorModelConfig
         {
             Image = new ImageEncoderConfig { Backbone = "resnet50", InputChannels = 1, ImageSize = 224 },
             EmbedDim = Dim,

@@ -34,7 +34,7 @@ public sealed class PriorWeightsTests : IClassFixture<PriorWeightsTests.Files>
     public PriorWeightsTests(Files files) => _files = files;
 
     private static PriorMethod Model() => new(
-        new AlignmentConfig
+        new PriorModelConfig
         {
             Image = new ImageEncoderConfig { Backbone = "resnet50", InputChannels = 1, ImageSize = 224 },
             EmbedDim = Hidden,
@@ -90,7 +90,7 @@ public sealed class PriorWeightsTests : IClassFixture<PriorWeightsTests.Files>
         Assert.True(gray.state_dict()["prototype_queries"].eq(queriesBefore).all().item<bool>());
 
         using var rgb = new PriorMethod(
-            new AlignmentConfig
+            new PriorModelConfig
             {
                 Image = new ImageEncoderConfig { Backbone = "resnet50", InputChannels = 3, ImageSize = 224 },
                 EmbedDim = Hidden,

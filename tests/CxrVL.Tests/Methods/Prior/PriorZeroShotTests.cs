@@ -17,7 +17,7 @@ public sealed class PriorZeroShotTests
         var tokenizer = Tokenizers.Load(Path.Combine(DataRoots.Require(), "bio-clinicalbert", "vocab.txt"));
         manual_seed(4);
         using var model = new PriorMethod(
-            new AlignmentConfig
+            new PriorModelConfig
             {
                 Image = new ImageEncoderConfig { Backbone = "resnet18", InputChannels = 1, ImageSize = 64 },
                 EmbedDim = 32,

@@ -1,5 +1,10 @@
 using CxrVL.Configuration;
+using CxrVL.Methods.Clip;
 using CxrVL.Methods.Encoders;
+using CxrVL.Methods.MedST;
+using CxrVL.Methods.Mgca;
+using CxrVL.Methods.Mrm;
+using CxrVL.Methods.Prior;
 using CxrVL.Models;
 using CxrVL.Tasks.Finetuning;
 using CxrVL.Tasks.Pretraining;
@@ -27,23 +32,28 @@ public sealed class EncoderLoaderTests : IDisposable
     /// </summary>
     private (Dictionary<string, Tensor> State, string Weights) WriteRun(string method, string backbone, string run, List<int>? layers = null)
     {
-        var config = new PretrainConfig { Method = method };
-        config.Model.Image.Backbone = backbone;
-        config.Model.Image.Layers = layers ?? [];
-        config.Model.Image.ImageSize = 64;
-        config.Model.Mrm.TargetImageSize = 128;
-        config.Model.Text.Layers = 1;
-        config.Model.Text.Hidden = 32;
-        config.Model.Text.Heads = 2;
-        config.Model.Text.Intermediate = 64;
-        config.Model.EmbedDim = 32;
-        config.Model.Mgca.HiddenDim = 32;
-        config.Model.Prior.Prototypes = 8;
+        PretrainModelConfig section = method switch
+        {
+            "clip" => new ClipModelConfig { EmbedDim = 32 },
+            "mgca" => new MgcaModelConfig { EmbedDim = 32, Mgca = new MgcaConfig { HiddenDim = 32 } },
+            "medst" => new MedstModelConfig { EmbedDim = 32, Mgca = new MgcaTokenAlignmentConfig { HiddenDim = 32 } },
+            "prior" => new PriorModelConfig { EmbedDim = 32, Prior = new PriorConfig { Prototypes = 8 } },
+            "mrm" => new MrmModelConfig { Mrm = new MrmConfig { TargetImageSize = 128 } },
+            _ => throw new ArgumentException($"no small run for {method}"),
+        };
+        section.Image.Backbone = backbone;
+        section.Image.Layers = layers ?? [];
+        section.Image.ImageSize = 64;
+        section.Text.Layers = 1;
+        section.Text.Hidden = 32;
+        section.Text.Heads = 2;
+        section.Text.Intermediate = 64;
+        var config = new PretrainConfig { Model = section };
         var checkpoint = Path.Combine(run, "checkpoints", "step-000001");
         Directory.CreateDirectory(checkpoint);
         File.WriteAllText(Path.Combine(run, "config.yaml"), ConfigLoader.ToYaml(config));
         manual_seed(5);
-        using var model = PretrainingMethods.Create(method, config.Model, TextEncoder.Configure(config.Model.Text, 50));
+        using var model = PretrainingMethods.BuiltIn.Create(config.Model, TextEncoder.Configure(config.Model.Text, 50));
         var state = model.Model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
         var weights = Path.Combine(checkpoint, "model.safetensors");
         SafeTensors.Write(weights, StateDict.Borrow(state));
