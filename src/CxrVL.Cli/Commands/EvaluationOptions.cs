@@ -4,6 +4,8 @@ using CxrVL.Cli.Infrastructure;
 using CxrVL.Data.Manifest;
 using CxrVL.Tasks.Embedding;
 using CxrVL.Tasks.Pretraining;
+using CxrVL.Tasks.Retrieval;
+using CxrVL.Tasks.ZeroShot;
 
 namespace CxrVL.Cli.Commands;
 
@@ -45,17 +47,8 @@ internal static class EvaluationOptions
         return command;
     }
 
-    public static PretrainedModel LoadModel(this CommandContext context)
-    {
-        var runtime = context.Runtime;
-        var model = PretrainedModel.Load(context.Get(Checkpoint)!, runtime.Device);
-        if (!context.Get(Untrained))
-            return model;
-        var config = model.Config;
-        var runDirectory = model.RunDirectory;
-        model.Dispose();
-        return PretrainedModel.Untrained(config, runtime.Device, runtime.Seed, runDirectory);
-    }
+    public static PretrainedModel LoadModel(this CommandContext context) =>
+        context.Library.Load(context.Get(Checkpoint)!, untrained: context.Get(Untrained));
 
     /// <summary>With <c>--attention-maps N</c>, writes N heat-map overlays into <c>--out</c>/attention and says where.</summary>
     public static void WriteAttentionMaps(this CommandContext context, PretrainedModel model)
@@ -71,27 +64,20 @@ internal static class EvaluationOptions
         context.Output.WriteLine($"attention maps: {files.Count} PNG files in {directory}");
     }
 
-    public static PairEmbeddings EmbedSplit(this CommandContext context, PretrainedModel model, bool regions = false)
-    {
-        var (manifest, root) = Manifest(context);
-        var rows = Embedder.SelectRows(manifest, context.Get(Split)!);
-        return Embedder.Embed(model, rows, root, context.Runtime.Device, skipBad: context.Get(SkipBad), progress: context.Output, regions: regions);
-    }
+    public static PairEmbeddings EmbedSplit(this CommandContext context, PretrainedModel model) =>
+        context.Library.Embed(model, context.Get(Data)!, context.Get(Split)!, context.Get(SkipBad));
+
+    public static ZeroShotResult ZeroShot(this CommandContext context, PretrainedModel model, ZeroShotConfig task) =>
+        context.Library.ZeroShot(model, context.Get(Data)!, task, context.Get(Split)!, context.Get(SkipBad));
+
+    public static RetrievalResult Retrieve(this CommandContext context, PretrainedModel model, ZeroShotConfig? classes) =>
+        context.Library.Retrieve(model, context.Get(Data)!, context.Get(Split)!, classes, context.Get(SkipBad));
 
     private static (string Path, string Root) Manifest(CommandContext context)
     {
         var manifest = context.Get(Data)!;
         var info = ManifestInfo.ReadFor(manifest);
         return (manifest, info.Root);
-    }
-
-    /// <summary>Image embeddings of the split's rows; reports are not needed (zero-shot).</summary>
-    public static (TorchSharp.torch.Tensor Images, List<ManifestRow> Rows) EmbedSplitImages(this CommandContext context, PretrainedModel model)
-    {
-        var manifest = context.Get(Data)!;
-        var info = ManifestInfo.ReadFor(manifest);
-        var rows = Embedder.SelectRows(manifest, context.Get(Split)!);
-        return Embedder.EmbedImages(model, rows, info.Root, context.Runtime.Device, skipBad: context.Get(SkipBad), progress: context.Output);
     }
 
     /// <summary>Prints the metrics as JSON and writes them to --out/metrics.json when --out is given.</summary>

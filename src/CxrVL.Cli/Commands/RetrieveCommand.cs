@@ -1,8 +1,5 @@
 using System.CommandLine;
 using CxrVL.Cli.Infrastructure;
-using CxrVL.Configuration;
-using CxrVL.Tasks.Retrieval;
-using CxrVL.Tasks.ZeroShot;
 
 namespace CxrVL.Cli.Commands;
 
@@ -27,12 +24,8 @@ internal sealed class RetrieveCommand : ICliCommand
     {
         using var model = context.LoadModel();
         context.WriteAttentionMaps(model);
-        using var pairs = context.EmbedSplit(model);
-        var texts = pairs.Rows.Select(r => r.Report?.Join(model.Config.Data.ReportSections) ?? "").ToList();
-        var classes = context.Get(Classes) is { } recipe
-            ? ZeroShotEvaluation.ClassesOf(pairs.Rows, ConfigLoader.Load<ZeroShotConfig>(RecipeLocator.Resolve(recipe)))
-            : null;
-        context.Report(RetrievalEvaluation.Evaluate(pairs, texts, classes));
+        var classes = context.Get(Classes) is { } recipe ? CxrVLContext.ZeroShotRecipe(recipe) : null;
+        context.Report(context.Retrieve(model, classes).ToMetrics());
         return 0;
     }
 }

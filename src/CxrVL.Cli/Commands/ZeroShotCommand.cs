@@ -1,7 +1,6 @@
 using System.CommandLine;
 using CxrVL.Cli.Infrastructure;
 using CxrVL.Configuration;
-using CxrVL.Methods.Encoders;
 using CxrVL.Runs;
 using CxrVL.Tasks.ZeroShot;
 
@@ -33,18 +32,7 @@ internal sealed class ZeroShotCommand : ICliCommand
         var config = ConfigLoader.Load<ZeroShotConfig>(RecipeLocator.Resolve(context.Get(Classes)!), context.Get(Set) ?? []);
         using var model = context.LoadModel();
         context.WriteAttentionMaps(model);
-        ZeroShotResult result;
-        if (model.Method is IPromptScorer)
-        {
-            using var pairs = context.EmbedSplit(model, regions: true);
-            result = ZeroShotEvaluation.Evaluate(model, pairs, config, context.Runtime.Device, context.Runtime.Seed);
-        }
-        else
-        {
-            var (images, rows) = context.EmbedSplitImages(model);
-            using var imageEmbeddings = images;
-            result = ZeroShotEvaluation.Evaluate(model, images, null, rows, config, context.Runtime.Device, context.Runtime.Seed);
-        }
+        var result = context.ZeroShot(model, config);
         if (context.Get(EvaluationOptions.Out) is { } directory)
         {
             Directory.CreateDirectory(directory);

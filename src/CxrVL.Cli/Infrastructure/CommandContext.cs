@@ -7,6 +7,7 @@ namespace CxrVL.Cli.Infrastructure;
 internal sealed class CommandContext(ParseResult parseResult, TextWriter output, TextWriter error)
 {
     private RuntimeContext? _runtime;
+    private CxrVLContext? _library;
 
     public ParseResult ParseResult { get; } = parseResult;
 
@@ -16,6 +17,9 @@ internal sealed class CommandContext(ParseResult parseResult, TextWriter output,
 
     /// <summary>Seeds, threads and device from the global options; torch is started only by commands that need it.</summary>
     public RuntimeContext Runtime => _runtime ??= TorchRuntime.Configure(GlobalOptions.Read(ParseResult));
+
+    /// <summary>The library entry point the commands call, printing its logs and progress to <see cref="Output"/>.</summary>
+    public CxrVLContext Library => _library ??= new CxrVLContext(Runtime) { Console = Output };
 
     public T? Get<T>(Option<T> option) => ParseResult.GetValue(option);
 

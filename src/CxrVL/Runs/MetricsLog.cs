@@ -24,11 +24,15 @@ public sealed class MetricsLog : IDisposable
 
     public string Path { get; }
 
+    /// <summary>Raised after each line is written, with its values: how a library caller follows a run as it trains.</summary>
+    public event EventHandler<RunMetricsEventArgs>? Written;
+
     public void Write(IReadOnlyDictionary<string, object?> values)
     {
         var line = JsonSerializer.Serialize(values, Options);
         lock (_gate)
             _writer.WriteLine(line);
+        Written?.Invoke(this, new RunMetricsEventArgs(values));
     }
 
     /// <summary>Reads every line of a metrics file back, for plots, reports and tests.</summary>

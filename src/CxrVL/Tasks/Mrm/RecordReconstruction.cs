@@ -28,11 +28,9 @@ public static class RecordReconstruction
         if (model.Method is not MrmMethod mrm)
             throw new CxrVLException($"'{checkpoint}' holds a '{model.Config.Method}' model; reconstruct needs an MRM run (cxrvl pretrain --method mrm).");
         var recipe = ImageRecipes.Get(model.Config.Data.ImageRecipe);
-        var pixels = new float[recipe.Channels * recipe.Size * recipe.Size];
-        recipe.Pipeline(train: false).Load(imagePath, new TransformRandom((ulong)seed), pixels);
 
         using var scope = NewDisposeScope();
-        var images = tensor(pixels, [1, recipe.Channels, recipe.Size, recipe.Size]).to(device);
+        var images = model.LoadImageFile(imagePath).to(device);
         var text = Encode(model, report ?? "", device);
         manual_seed(seed);
         mrm.eval();

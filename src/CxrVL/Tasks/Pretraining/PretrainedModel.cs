@@ -1,4 +1,5 @@
 using CxrVL.Configuration;
+using CxrVL.Imaging;
 using CxrVL.Methods.Encoders;
 using CxrVL.Text;
 using CxrVL.Training.Checkpoints;
@@ -114,6 +115,31 @@ public sealed class PretrainedModel : IDisposable
         foreach (var part in parts)
             part.Dispose();
         return all;
+    }
+
+    /// <summary>
+    /// An image file as the model's recipe reads it in evaluation (decoded, resized and normalised, no augmentation):
+    /// [1, C, H, W] on the CPU.
+    /// </summary>
+    public Tensor LoadImageFile(string path)
+    {
+        if (!File.Exists(path))
+            throw new CxrVLException($"image '{path}' does not exist.");
+        var recipe = ImageRecipes.Get(Config.Data.ImageRecipe);
+        var pixels = new float[recipe.Channels * recipe.Size * recipe.Size];
+        // The evaluation pipeline draws nothing at random; the source only satisfies the signature.
+        recipe.Pipeline(train: false).Load(path, new TransformRandom(0), pixels);
+        return tensor(pixels, [1, recipe.Channels, recipe.Size, recipe.Size]);
+    }
+
+    /// <summary>The l2-normalised embedding [D] (CPU) of one image file.</summary>
+    public Tensor EmbedImageFile(string path, Device device)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        Method.Model.eval();
+        using var image = LoadImageFile(path);
+        return Method.EmbedImages(image.to(device))[0].cpu().MoveToOuterDisposeScope();
     }
 
     /// <summary>Texts as the method reads them (in evaluation: sentences kept in order).</summary>

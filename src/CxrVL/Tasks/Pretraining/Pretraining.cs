@@ -143,7 +143,7 @@ public static class Pretraining
             {
                 using var pairEmbeddings = new PairEmbeddings(cat(images), cat(texts), embedded);
                 var retrieval = RetrievalEvaluation.Evaluate(pairEmbeddings, embedded.Select(r => r.Report!.Join(sections) ?? "").ToList());
-                metrics["val_recall"] = retrieval.Where(p => p.Key.Contains("_recall@", StringComparison.Ordinal)).Average(p => p.Value);
+                metrics["val_recall"] = retrieval.MeanRecall;
             }
             return metrics;
         }

@@ -18,13 +18,11 @@ public static class SaliencyMap
     public static Saliency Compute(PretrainedModel model, string imagePath, string report, Device device)
     {
         var recipe = ImageRecipes.Get(model.Config.Data.ImageRecipe);
-        var pixels = new float[recipe.Channels * recipe.Size * recipe.Size];
-        recipe.Pipeline(train: false).Load(imagePath, new TransformRandom(0), pixels);
         using var text = model.EmbedTexts([report], device);
 
         using var scope = NewDisposeScope();
         model.Method.Model.eval();
-        var input = tensor(pixels, [1, recipe.Channels, recipe.Size, recipe.Size]).to(device).requires_grad_(true);
+        var input = model.LoadImageFile(imagePath).to(device).requires_grad_(true);
         var similarity = model.Method.EmbedImages(input).matmul(text.to(device).t()).sum();
         similarity.backward();
         model.Method.Model.zero_grad();

@@ -1,5 +1,4 @@
 using CxrVL.Data.Manifest;
-using CxrVL.Imaging;
 using CxrVL.Methods.Prior;
 using CxrVL.Tasks.Pretraining;
 using CxrVL.Text.Cleaning;
@@ -25,7 +24,7 @@ public static class SentenceReconstruction
         prior.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var image = LoadImage(ImageRecipes.Get(model.Config.Data.ImageRecipe), imagePath).to(device);
+        var image = model.LoadImageFile(imagePath).to(device);
         var generated = prior.GenerateSentences(image)[0];
         var query = prior.Bank.Query(generated);
         var weights = query.Distances.div(((PriorModelConfig)model.Config.Model).Prior.GumbelTemperature).softmax(1);
@@ -74,14 +73,6 @@ public static class SentenceReconstruction
         var best = ownBest.indexes.data<long>().ToArray();
         var labels = Enumerable.Range(0, prototypes).Select(k => texts[(int)(assigned[k] ? best[k] : anyBest[k])]).ToArray();
         return (labels, assigned);
-    }
-
-    private static Tensor LoadImage(ImageRecipe recipe, string path)
-    {
-        var pipeline = recipe.Pipeline(train: false);
-        var pixels = new float[pipeline.PixelCount];
-        pipeline.Load(path, new TransformRandom(0), pixels);
-        return tensor(pixels, [1, recipe.Channels, recipe.Size, recipe.Size]);
     }
 
     /// <summary>The reports of a manifest split in the recipe's sections (the sentences that label the prototypes).</summary>

@@ -14,23 +14,17 @@ public static class RetrievalEvaluation
 {
     private static readonly int[] Ks = [1, 5, 10];
 
-    public static IReadOnlyDictionary<string, double> Evaluate(PairEmbeddings pairs, IReadOnlyList<string> reportTexts, IReadOnlyList<int>? classes = null)
+    public static RetrievalResult Evaluate(PairEmbeddings pairs, IReadOnlyList<string> reportTexts, IReadOnlyList<int>? classes = null)
     {
         var (similarity, textsOfImage) = SimilarityAndCorrectTexts(pairs, reportTexts);
         var recall = RetrievalMetrics.ImageTextRecall(similarity, textsOfImage, Ks);
-
-        var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal) { ["pairs"] = pairs.Rows.Count };
-        foreach (var (k, value) in recall.ImageToText)
-            metrics[string.Create(CultureInfo.InvariantCulture, $"i2t_recall@{k}")] = value;
-        foreach (var (k, value) in recall.TextToImage)
-            metrics[string.Create(CultureInfo.InvariantCulture, $"t2i_recall@{k}")] = value;
+        IReadOnlyDictionary<int, double>? precision = null;
         if (classes is not null)
         {
             var (_, sub, labels) = WithClass(similarity, classes);
-            foreach (var (k, value) in RetrievalMetrics.PrecisionAtK(sub, labels, labels, Ks))
-                metrics[string.Create(CultureInfo.InvariantCulture, $"i2t_precision@{k}")] = value;
+            precision = RetrievalMetrics.PrecisionAtK(sub, labels, labels, Ks);
         }
-        return metrics;
+        return new RetrievalResult(pairs.Rows.Count, recall.ImageToText, recall.TextToImage, precision);
     }
 
     /// <summary>

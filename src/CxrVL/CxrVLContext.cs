@@ -1,0 +1,159 @@
+using CxrVL.Configuration;
+using CxrVL.Data.Manifest;
+using CxrVL.Methods.Encoders;
+using CxrVL.Runs;
+using CxrVL.Runtime;
+using CxrVL.Tasks.Embedding;
+using CxrVL.Tasks.Pretraining;
+using CxrVL.Tasks.Retrieval;
+using CxrVL.Tasks.ZeroShot;
+
+namespace CxrVL;
+
+/// <summary>
+/// The library's entry point (after ML.NET's <c>MLContext</c>): pretrain, load, embed, zero-shot and retrieve in one call
+/// each, writing the same run folders as the command line, which calls it. Nothing is printed: log lines and progress
+/// arrive as <see cref="Log"/> events and each metrics line of a training run as a <see cref="Metrics"/> event, unless
+/// <see cref="Console"/> names a writer to print them to.
+/// </summary>
+public sealed class CxrVLContext
+{
+    /// <param name="runtime">Seed, threads and device (the defaults: seed 0, the machine's threads, the CPU).</param>
+    /// <param name="methods">The pretraining methods recipes may name: the built-in ones, or those plus your own (<see cref="PretrainingMethods.With"/>).</param>
+    public CxrVLContext(RuntimeOptions? runtime = null, PretrainingMethods? methods = null)
+        : this(TorchRuntime.Configure(runtime ?? new RuntimeOptions()), methods)
+    {
+    }
+
+    /// <summary>With a runtime already configured (the command line configures it from its global options).</summary>
+    public CxrVLContext(RuntimeContext runtime, PretrainingMethods? methods = null)
+    {
+        Runtime = runtime;
+        Methods = methods ?? PretrainingMethods.BuiltIn;
+    }
+
+    public RuntimeContext Runtime { get; }
+
+    public PretrainingMethods Methods { get; }
+
+    /// <summary>Where log lines and progress are printed (a terminal draws live progress bars); null: only the <see cref="Log"/> event.</summary>
+    public TextWriter? Console { get; init; }
+
+    /// <summary>Each line a call reports as it works: a run's log lines, progress.</summary>
+    public event EventHandler<RunLogEventArgs>? Log;
+
+    /// <summary>Each metrics line of a training run (a step's losses, a validation's metrics) as it is written.</summary>
+    public event EventHandler<RunMetricsEventArgs>? Metrics;
+
+    private TextWriter Output => Console ?? new LineEventWriter(line => Log?.Invoke(this, new RunLogEventArgs(line)));
+
+    /// <summary>
+    /// A pretraining recipe: names under <c>configs/</c> (<c>pretrain/clip</c>) or files, later ones overriding earlier
+    /// ones, then <c>key=value</c> overrides. The method is the one the recipes state, or <paramref name="method"/>.
+    /// </summary>
+    public PretrainConfig PretrainRecipe(IReadOnlyList<string> recipes, IEnumerable<string>? overrides = null, string? method = null) =>
+        PretrainRecipes.Load(recipes.Select(RecipeLocator.Resolve).ToList(), overrides, method, Methods);
+
+    /// <summary>A zero-shot task: a name under <c>configs/</c> (<c>zeroshot/covid-finding</c>) or a file, with overrides.</summary>
+    public static ZeroShotConfig ZeroShotRecipe(string recipe, IEnumerable<string>? overrides = null) =>
+        ConfigLoader.Load<ZeroShotConfig>(RecipeLocator.Resolve(recipe), overrides);
+
+    /// <summary>
+    /// Pretrains on a manifest from <c>cxrvl data build</c> into a run folder (<paramref name="outFolder"/>, else a new
+    /// <c>runs/&lt;name&gt;-&lt;time&gt;/</c>) holding config.yaml, metrics.jsonl, log.txt and checkpoints/, which
+    /// <see cref="Load"/> reads back.
+    /// </summary>
+    public PretrainRun Pretrain(PretrainConfig config, string manifest, string? outFolder = null, string? initWeights = null,
+                                CancellationToken cancellation = default)
+    {
+        Methods.Validate(config, Runtime.Distributed.WorldSize);
+        _ = ManifestInfo.ReadFor(manifest);
+        using var run = RunFolder.Create(config.Name, outFolder, console: Output);
+        run.Metrics.Written += ForwardMetrics;
+        try
+        {
+            var result = Pretraining.Run(config, manifest, run, Runtime, initWeights: initWeights, cancellation: cancellation, methods: Methods);
+            return new PretrainRun(run.Path, result);
+        }
+        catch (Exception e)
+        {
+            run.Log.Fatal(e);
+            throw;
+        }
+        finally
+        {
+            run.Metrics.Written -= ForwardMetrics;
+        }
+    }
+
+    /// <summary>
+    /// A trained model: a run folder (its best, else last checkpoint), a checkpoint folder or a weights file in a run
+    /// folder. <paramref name="untrained"/>: its architecture with fresh weights from the seed, the baseline to compare with.
+    /// </summary>
+    public PretrainedModel Load(string checkpoint, bool untrained = false)
+    {
+        var model = PretrainedModel.Load(checkpoint, Runtime.Device, Methods);
+        if (!untrained)
+            return model;
+        var (config, runDirectory) = (model.Config, model.RunDirectory);
+        model.Dispose();
+        return PretrainedModel.Untrained(config, Runtime.Device, Runtime.Seed, runDirectory, Methods);
+    }
+
+    /// <summary>The l2-normalised embedding of one image file, as the model's recipe reads it.</summary>
+    public float[] EmbedImage(PretrainedModel model, string imagePath)
+    {
+        using var embedding = model.EmbedImageFile(imagePath, Runtime.Device);
+        return embedding.data<float>().ToArray();
+    }
+
+    /// <summary>The l2-normalised embedding of one report or prompt.</summary>
+    public float[] EmbedText(PretrainedModel model, string text)
+    {
+        using var embedding = model.EmbedTexts([text], Runtime.Device);
+        return embedding[0].data<float>().ToArray();
+    }
+
+    /// <summary>
+    /// Image and report embeddings of a manifest split (<c>all</c> for every row; <c>test</c> falls back to every row of
+    /// a manifest without splits). <paramref name="regions"/>: also the image regions of a model with its own zero-shot
+    /// protocol (PRIOR).
+    /// </summary>
+    public PairEmbeddings Embed(PretrainedModel model, string manifest, string split = ManifestSplits.Test, bool skipBad = false, bool regions = false)
+    {
+        var root = ManifestInfo.ReadFor(manifest).Root;
+        return Embedder.Embed(model, Embedder.SelectRows(manifest, split), root, Runtime.Device, skipBad: skipBad, progress: Output, regions: regions);
+    }
+
+    /// <summary>
+    /// Zero-shot classification of a split's images against the task's class prompts: by prompt similarity, or by the
+    /// model's own protocol when it has one (PRIOR's global and local scores), which needs the reports' regions too.
+    /// </summary>
+    public ZeroShotResult ZeroShot(PretrainedModel model, string manifest, ZeroShotConfig task, string split = ManifestSplits.Test, bool skipBad = false)
+    {
+        if (model.Method is IPromptScorer)
+        {
+            using var pairs = Embed(model, manifest, split, skipBad, regions: true);
+            return ZeroShotEvaluation.Evaluate(model, pairs, task, Runtime.Device, Runtime.Seed);
+        }
+        var root = ManifestInfo.ReadFor(manifest).Root;
+        var (images, rows) = Embedder.EmbedImages(model, Embedder.SelectRows(manifest, split), root, Runtime.Device, skipBad: skipBad, progress: Output);
+        using (images)
+            return ZeroShotEvaluation.Evaluate(model, images, null, rows, task, Runtime.Device, Runtime.Seed);
+    }
+
+    /// <summary>
+    /// Image-to-report and report-to-image retrieval on a split (Recall@1/5/10), and with <paramref name="classes"/>
+    /// Precision@K of image queries by class agreement.
+    /// </summary>
+    public RetrievalResult Retrieve(PretrainedModel model, string manifest, string split = ManifestSplits.Test, ZeroShotConfig? classes = null,
+                                    bool skipBad = false)
+    {
+        using var pairs = Embed(model, manifest, split, skipBad);
+        var texts = pairs.Rows.Select(r => r.Report?.Join(model.Config.Data.ReportSections) ?? "").ToList();
+        var classOfRow = classes is null ? null : ZeroShotEvaluation.ClassesOf(pairs.Rows, classes);
+        return RetrievalEvaluation.Evaluate(pairs, texts, classOfRow);
+    }
+
+    private void ForwardMetrics(object? sender, RunMetricsEventArgs line) => Metrics?.Invoke(this, line);
+}
