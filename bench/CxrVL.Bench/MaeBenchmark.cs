@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using CxrVL.Methods.Mrm;
 using CxrVL.Models;
 using CxrVL.Runtime;
 using CxrVL.Training.Optimizers;
@@ -83,6 +84,7 @@ internal sealed class MaeBenchmark : IBenchmark
         private readonly ModuleList<VitBlock> decoder_blocks;
         private readonly LayerNorm decoder_norm;
         private readonly Linear decoder_pred;
+        private readonly MaeDecoder _decoder;
         private readonly int _patch;
 
         public Mae() : base(nameof(Mae))
@@ -90,13 +92,10 @@ internal sealed class MaeBenchmark : IBenchmark
             var config = VisionTransformerConfig.Base16() with { PositionEmbedding = VitPositionEmbedding.SinCos };
             _patch = config.PatchSize;
             encoder = new VisionTransformer(config);
-            decoder_embed = nn.Linear(config.EmbedDim, DecoderDim);
-            mask_token = nn.Parameter(nn.init.normal_(zeros(1, 1, DecoderDim), std: 0.02));
-            decoder_pos_embed = nn.Parameter(PositionEmbeddings.SinCos2d(DecoderDim, config.GridSize, 1), requires_grad: false);
-            var decoder = config with { EmbedDim = DecoderDim, Depth = 8, Heads = 16 };
-            decoder_blocks = nn.ModuleList(Enumerable.Range(0, decoder.Depth).Select(_ => new VitBlock(decoder)).ToArray());
-            decoder_norm = nn.LayerNorm(DecoderDim, config.LayerNormEps);
-            decoder_pred = nn.Linear(DecoderDim, _patch * _patch * 3);
+            _decoder = MaeDecoder.Create(config, config with { EmbedDim = DecoderDim, Depth = 8, Heads = 16 }, _patch * _patch * 3);
+            (decoder_embed, mask_token, decoder_pos_embed, decoder_blocks, decoder_norm, decoder_pred) = _decoder;
+            using (no_grad())
+                nn.init.normal_(mask_token, std: 0.02);
             RegisterComponents();
         }
 
@@ -104,14 +103,8 @@ internal sealed class MaeBenchmark : IBenchmark
         {
             using var scope = NewDisposeScope();
             var encoded = encoder.ForwardMasked(images, MaskRatio);
-            var x = decoder_embed.forward(encoded.Tokens);
-            var (n, length) = (x.shape[0], encoded.Mask.shape[1]);
-            var tokens = cat([x[.., 1..], mask_token.expand(n, length + 1 - x.shape[1], -1)], 1);
-            tokens = tokens.gather(1, encoded.RestoreIndices.unsqueeze(-1).expand(-1, -1, DecoderDim));
-            x = cat([x[.., ..1], tokens], 1) + decoder_pos_embed;
-            foreach (var block in decoder_blocks)
-                x = block.forward(x);
-            var prediction = decoder_pred.forward(decoder_norm.forward(x))[.., 1..];
+            var prediction = _decoder.Decode(encoded.Tokens, encoded.RestoreIndices);
+            var (n, length) = (prediction.shape[0], encoded.Mask.shape[1]);
 
             var grid = images.shape[2] / _patch;
             var target = images.reshape(n, 3, grid, _patch, grid, _patch).permute(0, 2, 4, 3, 5, 1).reshape(n, length, -1);

@@ -121,8 +121,8 @@ public sealed class CxrVLContext
     /// </summary>
     public PairEmbeddings Embed(PretrainedModel model, string manifest, string split = ManifestSplits.Test, bool skipBad = false, bool regions = false)
     {
-        var root = ManifestInfo.ReadFor(manifest).Root;
-        return Embedder.Embed(model, Embedder.SelectRows(manifest, split), root, Runtime.Device, skipBad: skipBad, progress: Output, regions: regions);
+        var data = ManifestData.Open(manifest);
+        return Embedder.Embed(model, Embedder.SelectRows(data, split), data.Root, Runtime.Device, skipBad: skipBad, progress: Output, regions: regions);
     }
 
     /// <summary>
@@ -136,8 +136,8 @@ public sealed class CxrVLContext
             using var pairs = Embed(model, manifest, split, skipBad, regions: true);
             return ZeroShotEvaluation.Evaluate(model, pairs, task, Runtime.Device, Runtime.Seed);
         }
-        var root = ManifestInfo.ReadFor(manifest).Root;
-        var (images, rows) = Embedder.EmbedImages(model, Embedder.SelectRows(manifest, split), root, Runtime.Device, skipBad: skipBad, progress: Output);
+        var data = ManifestData.Open(manifest);
+        var (images, rows) = Embedder.EmbedImages(model, Embedder.SelectRows(data, split), data.Root, Runtime.Device, skipBad: skipBad, progress: Output);
         using (images)
             return ZeroShotEvaluation.Evaluate(model, images, null, rows, task, Runtime.Device, Runtime.Seed);
     }

@@ -58,8 +58,8 @@ internal static class EvaluationOptions
         var directory = context.Get(Out) is { } output
             ? Path.Combine(output, "attention")
             : throw new CxrVLException("--attention-maps needs --out DIR: the heat maps are written to DIR/attention/.");
-        var (manifest, root) = Manifest(context);
-        var files = AttentionMapWriter.Write(model, Embedder.SelectRows(manifest, context.Get(Split)!), root, context.Runtime.Device,
+        var manifest = ManifestData.Open(context.Get(Data)!);
+        var files = AttentionMapWriter.Write(model, Embedder.SelectRows(manifest, context.Get(Split)!), manifest.Root, context.Runtime.Device,
                                              count, directory, context.Get(SkipBad));
         context.Output.WriteLine($"attention maps: {files.Count} PNG files in {directory}");
     }
@@ -72,13 +72,6 @@ internal static class EvaluationOptions
 
     public static RetrievalResult Retrieve(this CommandContext context, PretrainedModel model, ZeroShotConfig? classes) =>
         context.Library.Retrieve(model, context.Get(Data)!, context.Get(Split)!, classes, context.Get(SkipBad));
-
-    private static (string Path, string Root) Manifest(CommandContext context)
-    {
-        var manifest = context.Get(Data)!;
-        var info = ManifestInfo.ReadFor(manifest);
-        return (manifest, info.Root);
-    }
 
     /// <summary>Prints the metrics as JSON and writes them to --out/metrics.json when --out is given.</summary>
     public static void Report(this CommandContext context, object metrics)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using CxrVL.Cli.Infrastructure;
+using CxrVL.Runs;
 using CxrVL.Tasks.Pretraining;
 using CxrVL.Tasks.Reconstruction;
 
@@ -59,15 +60,10 @@ internal sealed class PriorReconstructCommand : ICliCommand
     /// <summary>The manifest a run trained on, read from its command.txt (--data VALUE).</summary>
     private static string? ManifestOfRun(string weights)
     {
-        for (var dir = new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(weights))!); dir is not null; dir = dir.Parent)
-        {
-            var command = Path.Combine(dir.FullName, "command.txt");
-            if (!File.Exists(command))
-                continue;
-            var words = File.ReadAllText(command).Split([' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries);
-            var at = Array.IndexOf(words, "--data");
-            return at >= 0 && at + 1 < words.Length && File.Exists(words[at + 1].Trim('\'', '"')) ? words[at + 1].Trim('\'', '"') : null;
-        }
-        return null;
+        if (RunFolder.FindAbove(weights, dir => File.Exists(Path.Combine(dir, "command.txt"))) is not { } run)
+            return null;
+        var words = File.ReadAllText(Path.Combine(run, "command.txt")).Split([' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        var at = Array.IndexOf(words, "--data");
+        return at >= 0 && at + 1 < words.Length && File.Exists(words[at + 1].Trim('\'', '"')) ? words[at + 1].Trim('\'', '"') : null;
     }
 }

@@ -50,6 +50,20 @@ public sealed class RunFolder : IDisposable
 
     public string File(string relativePath) => System.IO.Path.Combine(Path, relativePath);
 
+    /// <summary>
+    /// The run folder a checkpoint or weights file lies in: the nearest folder at or above the one holding
+    /// <paramref name="path"/> that <paramref name="isRun"/> accepts (each kind of run knows the files that mark it), or null.
+    /// </summary>
+    public static string? FindAbove(string path, Func<string, bool> isRun)
+    {
+        for (var dir = new DirectoryInfo(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!); dir is not null; dir = dir.Parent)
+        {
+            if (isRun(dir.FullName))
+                return dir.FullName;
+        }
+        return null;
+    }
+
     public void Dispose()
     {
         Metrics.Dispose();

@@ -29,6 +29,7 @@ public sealed class MrmMethod : nn.Module, IPretrainingMethod
     private readonly MrmReportEncoder bert_encoder;
     private readonly Linear bert_mlp;
     private readonly MrmConfig _config;
+    private readonly MaeDecoder _decoder;
 
     public MrmMethod(MrmModelConfig config, BertConfig text) : base(nameof(MrmMethod))
     {
@@ -48,12 +49,8 @@ public sealed class MrmMethod : nn.Module, IPretrainingMethod
         var decoder = vit with { EmbedDim = _config.DecoderDim, Depth = _config.DecoderDepth, Heads = _config.DecoderHeads };
 
         encoder = new VisionTransformer(vit);
-        decoder_embed = nn.Linear(vit.EmbedDim, decoder.EmbedDim);
-        mask_token = new Parameter(zeros(1, 1, decoder.EmbedDim));
-        decoder_pos_embed = new Parameter(PositionEmbeddings.SinCos2d(decoder.EmbedDim, vit.GridSize, 1), requires_grad: false);
-        decoder_blocks = nn.ModuleList(Enumerable.Range(0, decoder.Depth).Select(_ => new VitBlock(decoder)).ToArray());
-        decoder_norm = nn.LayerNorm(decoder.EmbedDim, decoder.LayerNormEps);
-        decoder_pred = nn.Linear(decoder.EmbedDim, (long)TargetPatch * TargetPatch * vit.InputChannels);
+        _decoder = MaeDecoder.Create(vit, decoder, (long)TargetPatch * TargetPatch * vit.InputChannels);
+        (decoder_embed, mask_token, decoder_pos_embed, decoder_blocks, decoder_norm, decoder_pred) = _decoder;
         // MRM's report model has exactly max_length positions and no pooler.
         var report = text with { MaxPositionEmbeddings = config.Text.MaxLength, AddPoolingLayer = false };
         bert_encoder = new MrmReportEncoder(report);
@@ -118,7 +115,7 @@ public sealed class MrmMethod : nn.Module, IPretrainingMethod
         var counted = (record.Labels != RecordMasking.IgnoreIndex).sum().clamp_min(1);
         var reportLoss = perToken.sum() / counted;
 
-        var prediction = Decode(masked.Tokens, masked.RestoreIndices);
+        var prediction = _decoder.Decode(masked.Tokens, masked.RestoreIndices);
         var target = PatchTargets.Patchify(images, TargetPatch);
         Tensor? mean = null, std = null;
         if (_config.NormPixLoss)
@@ -168,20 +165,6 @@ public sealed class MrmMethod : nn.Module, IPretrainingMethod
         return images.shape[2] == size && images.shape[3] == size
             ? images.alias()
             : nn.functional.interpolate(images, [size, size], mode: InterpolationMode.Bicubic, align_corners: false);
-    }
-
-    /// <summary>MAE's <c>forward_decoder</c>: mask tokens fill the removed places, the shuffle is undone, patches are predicted.</summary>
-    private Tensor Decode(Tensor latent, Tensor restore)
-    {
-        using var scope = NewDisposeScope();
-        var x = decoder_embed.forward(latent);
-        var (n, dim) = (x.shape[0], x.shape[2]);
-        var removed = mask_token.expand(n, restore.shape[1] + 1 - x.shape[1], dim);
-        var patches = cat([x[.., 1..], removed], 1).gather(1, restore.unsqueeze(-1).expand(-1, -1, dim));
-        x = cat([x[.., ..1], patches], 1) + decoder_pos_embed;
-        foreach (var block in decoder_blocks)
-            x = block.forward(x);
-        return decoder_pred.forward(decoder_norm.forward(x))[.., 1..].MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -12,9 +12,13 @@ namespace CxrVL.Tasks.Embedding;
 public static class Embedder
 {
     /// <summary>Rows of a split ("all" for every row; the default "test" falls back to all rows when the manifest has no test split).</summary>
-    public static List<ManifestRow> SelectRows(string manifestPath, string split)
+    public static List<ManifestRow> SelectRows(string manifestPath, string split) => SelectRows(manifestPath, ManifestReader.Read(manifestPath).ToList(), split);
+
+    /// <inheritdoc cref="SelectRows(string, string)"/>
+    public static List<ManifestRow> SelectRows(ManifestData manifest, string split) => SelectRows(manifest.Path, manifest.Rows.ToList(), split);
+
+    private static List<ManifestRow> SelectRows(string manifestPath, List<ManifestRow> rows, string split)
     {
-        var rows = ManifestReader.Read(manifestPath).ToList();
         if (split == "all")
             return rows;
         var selected = rows.Where(r => r.Split == split).ToList();

@@ -1,5 +1,6 @@
 using CxrVL.Configuration;
 using CxrVL.Models;
+using CxrVL.Runs;
 using CxrVL.Tasks.Pretraining;
 using CxrVL.Training.Checkpoints;
 using CxrVL.Weights;
@@ -101,13 +102,8 @@ public static class EncoderLoader
                                            "(no conv1.weight or patch_embed.proj.weight): is it a cxrvl pretrain checkpoint?");
     }
 
-    private static string? FindRunConfig(string weights)
-    {
-        for (var dir = new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(weights))!); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "config.yaml")) && Directory.Exists(Path.Combine(dir.FullName, "checkpoints")))
-                return Path.Combine(dir.FullName, "config.yaml");
-        }
-        return null;
-    }
+    private static string? FindRunConfig(string weights) =>
+        RunFolder.FindAbove(weights, dir => File.Exists(Path.Combine(dir, "config.yaml")) && Directory.Exists(Path.Combine(dir, "checkpoints"))) is { } run
+            ? Path.Combine(run, "config.yaml")
+            : null;
 }

@@ -27,8 +27,7 @@ public static class Finetuning
                                      CancellationToken cancellation = default)
     {
         ConfigValidator.Validate(config);
-        var info = ManifestInfo.ReadFor(manifestPath);
-        var rows = ManifestReader.Read(manifestPath).ToList();
+        var (_, root, rows) = ManifestData.Open(manifestPath);
         run.Log.Info($"manifest {manifestPath}: {ManifestSplits.Describe(rows)}", echo: false);
         var splits = FinetuneData.Prepare(rows, config);
         FinetuneData.WriteSplitFile(run.File("split.csv"), splits);
@@ -47,7 +46,7 @@ public static class Finetuning
             ran.Add(seed);
             try
             {
-                var evaluation = RunSeed(config, splits, train, info.Root, seedRun, runtime.Device, seed, cancellation);
+                var evaluation = RunSeed(config, splits, train, root, seedRun, runtime.Device, seed, cancellation);
                 evaluations.Add(evaluation);
                 perSeed.Add(evaluation.Metrics.DeepClone());
                 run.Log.Info($"seed {seed}: " + string.Join(", ", evaluation.Headline.Select(h => $"{h.Key} {h.Value:0.0000}")));

@@ -1,6 +1,7 @@
 using CxrVL.Configuration;
 using CxrVL.Imaging;
 using CxrVL.Methods.Encoders;
+using CxrVL.Runs;
 using CxrVL.Text;
 using CxrVL.Training.Checkpoints;
 using CxrVL.Weights;
@@ -153,14 +154,8 @@ public sealed class PretrainedModel : IDisposable
 
     public void Dispose() => Method.Dispose();
 
-    private static string FindRunConfig(string weights)
-    {
-        for (var dir = new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(weights))!); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "config.yaml");
-            if (File.Exists(candidate))
-                return candidate;
-        }
-        throw new CxrVLException($"no config.yaml found above '{weights}': pass a checkpoint inside a cxrvl run folder.");
-    }
+    private static string FindRunConfig(string weights) =>
+        RunFolder.FindAbove(weights, dir => File.Exists(Path.Combine(dir, "config.yaml"))) is { } run
+            ? Path.Combine(run, "config.yaml")
+            : throw new CxrVLException($"no config.yaml found above '{weights}': pass a checkpoint inside a cxrvl run folder.");
 }

@@ -36,8 +36,7 @@ public static class Pretraining
         // The encoders' sizes and tokenizer follow their initial weights; the run's config.yaml records the result.
         EncoderInit.Resolve(config.Model, run.Log.Console);
         run.WriteConfig(config);
-        var info = ManifestInfo.ReadFor(manifestPath);
-        var rows = ManifestReader.Read(manifestPath).ToList();
+        var (_, root, rows) = ManifestData.Open(manifestPath);
         run.Log.Info($"manifest {manifestPath}: {ManifestSplits.Describe(rows)}", echo: false);
         var trainFilter = PairFilter.Apply(rows.Where(r => r.Split == config.Data.TrainSplit), config.Data.ReportSections);
         var validate = !string.IsNullOrEmpty(config.Data.ValSplit);
@@ -63,8 +62,8 @@ public static class Pretraining
         if (config.Train.BatchSize % ranks.WorldSize != 0)
             throw new CxrVLException($"train.batch_size {config.Train.BatchSize} is the global batch and must divide evenly among the {ranks.WorldSize} ranks: " +
                                      $"use a multiple of {ranks.WorldSize}.");
-        var trainPairs = Source(method, train, info.Root, config, tokenizer, train: true, runtime, reports);
-        var valPairs = val.Count == 0 ? null : Source(method, val, info.Root, config, tokenizer, train: false, runtime, reports);
+        var trainPairs = Source(method, train, root, config, tokenizer, train: true, runtime, reports);
+        var valPairs = val.Count == 0 ? null : Source(method, val, root, config, tokenizer, train: false, runtime, reports);
         run.Log.Info($"{config.Method}: {train.Count} training rows ({trainPairs.BatchesPerEpoch} batches per epoch), {val.Count} validation rows, device {runtime.Device}" +
                      (ranks.WorldSize > 1 ? $", {ranks.WorldSize} ranks of {config.Train.BatchSize / ranks.WorldSize} samples per batch" : ""));
         if (trainPairs is SequenceSource sequences)

@@ -35,13 +35,13 @@ internal static class QuickstartEvaluation
                                         List<string> dataSummary, List<UnavailablePart> unavailable)
     {
         var device = runtime.Device;
-        var info = ManifestInfo.ReadFor(manifest);
+        var data = ManifestData.Open(manifest);
         var zeroShotTasks = config.ZeroShot.Select(r => ConfigLoader.Load<ZeroShotConfig>(RecipeLocator.Resolve(r), [$"bootstrap={config.Bootstrap}"])).ToList();
         var probeTasks = config.Probe.Tasks.Select(r => ConfigLoader.Load<ZeroShotConfig>(RecipeLocator.Resolve(r))).ToList();
         if (zeroShotTasks.Count == 0)
             throw new CxrVLException("the quickstart needs at least one zero-shot task (zero_shot: in configs/quickstart.yaml).");
-        var testRows = Embedder.SelectRows(manifest, config.EvalSplit);
-        var trainRows = Embedder.SelectRows(manifest, ManifestSplits.Train);
+        var testRows = Embedder.SelectRows(data, config.EvalSplit);
+        var trainRows = Embedder.SelectRows(data, ManifestSplits.Train);
         var figures = run.File("figures");
         Directory.CreateDirectory(figures);
         var console = run.Log.Console;
@@ -64,9 +64,9 @@ internal static class QuickstartEvaluation
         {
             foreach (var (arm, m) in models)
             {
-                pairs[arm] = Embedder.Embed(m, testRows, info.Root, device, progress: console);
-                test[arm] = ImageFeatures.Compute(m, testRows, info.Root, device, console);
-                train[arm] = ImageFeatures.Compute(m, trainRows, info.Root, device, console);
+                pairs[arm] = Embedder.Embed(m, testRows, data.Root, device, progress: console);
+                test[arm] = ImageFeatures.Compute(m, testRows, data.Root, device, console);
+                train[arm] = ImageFeatures.Compute(m, trainRows, data.Root, device, console);
             }
             var results = new List<TaskComparison>();
             var rocs = new List<ReportFigure>();
@@ -120,8 +120,8 @@ internal static class QuickstartEvaluation
                 rocs.AddRange(RocFigures(label, names, probes.ToDictionary(p => p.Key, p => p.Value.Scores), first.Truth, figures, $"probe_{task.Name}"));
             }
 
-            var examples = RetrievalExamples(config.RetrievalExamples, pairs, texts, info.Root);
-            var visualisations = Visualisations(config.Visualisations, models, pairs[QuickstartArm.Pretrained].Rows, texts, info.Root, device, figures);
+            var examples = RetrievalExamples(config.RetrievalExamples, pairs, texts, data.Root);
+            var visualisations = Visualisations(config.Visualisations, models, pairs[QuickstartArm.Pretrained].Rows, texts, data.Root, device, figures);
             return new EvaluationOutcome(results, rocs, examples, visualisations);
         }
         finally

@@ -88,13 +88,13 @@ internal static class QuickstartGeneration
         }).ToList();
 
         var ids = evaluations[QuickstartArm.Pretrained].References.Keys.Order(StringComparer.Ordinal).ToList();
-        var info = ManifestInfo.ReadFor(manifest);
-        var rows = ManifestReader.Read(manifest).ToDictionary(r => r.StudyId, StringComparer.Ordinal);
+        var opened = ManifestData.Open(manifest);
+        var rows = opened.Rows.ToDictionary(r => r.StudyId, StringComparer.Ordinal);
         var pretrained = evaluations[QuickstartArm.Pretrained];
         var shown = ids.Take(examples).Select(id =>
         {
             var picture = rows[id].Images.FirstOrDefault(i => i.Present);
-            return new GeneratedReport(id, picture is null ? null : ReportImages.Thumbnail(Path.Combine(info.Root, picture.Path), 160),
+            return new GeneratedReport(id, picture is null ? null : ReportImages.Thumbnail(Path.Combine(opened.Root, picture.Path), 160),
                                        pretrained.Predictions[id], pretrained.References[id]);
         }).ToList();
         var summary = $"{string.Join("; ", summaries)}; {ids.Count} {sources.Count}-way generated test reports";

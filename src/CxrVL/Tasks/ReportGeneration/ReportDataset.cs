@@ -41,8 +41,8 @@ public sealed class ReportDataset
 
     public static ReportDataset Open(string manifestPath, RrgDataConfig data)
     {
-        var info = ManifestInfo.ReadFor(manifestPath);
-        return new ReportDataset(info.Root, data, new ReportTextPreparer(data), ManifestReader.Read(manifestPath).ToList());
+        var manifest = ManifestData.Open(manifestPath);
+        return new ReportDataset(manifest.Root, data, new ReportTextPreparer(data), manifest.Rows.ToList());
     }
 
     /// <summary>The rows of a split with an image file and text in the chosen sections.</summary>

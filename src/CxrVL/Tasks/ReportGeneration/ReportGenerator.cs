@@ -2,6 +2,7 @@ using CxrVL.Configuration;
 using CxrVL.Generation;
 using CxrVL.Generation.Decoding;
 using CxrVL.Imaging;
+using CxrVL.Runs;
 using CxrVL.Text;
 using CxrVL.Training.Checkpoints;
 using CxrVL.Weights;
@@ -99,13 +100,7 @@ public sealed class ReportGenerator : IDisposable
 
     public void Dispose() => Model.Dispose();
 
-    private static string FindRunFolder(string weights)
-    {
-        for (var dir = new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(weights))!); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "config.yaml")) && File.Exists(Path.Combine(dir.FullName, ReportTraining.VocabularyFile)))
-                return dir.FullName;
-        }
-        throw new CxrVLException($"no run folder with config.yaml and {ReportTraining.VocabularyFile} above '{weights}': pass a checkpoint of a 'cxrvl rrg train' run.");
-    }
+    private static string FindRunFolder(string weights) =>
+        RunFolder.FindAbove(weights, dir => File.Exists(Path.Combine(dir, "config.yaml")) && File.Exists(Path.Combine(dir, ReportTraining.VocabularyFile)))
+        ?? throw new CxrVLException($"no run folder with config.yaml and {ReportTraining.VocabularyFile} above '{weights}': pass a checkpoint of a 'cxrvl rrg train' run.");
 }

@@ -23,11 +23,11 @@ public static class TemporalImageClassification
     public static Dictionary<string, object> Run(PretrainedModel model, string manifestPath, IReadOnlyList<int> folds, IReadOnlyList<int> seeds,
                                                  Device device, bool skipBad = false, double c = 1.0)
     {
-        var info = ManifestInfo.ReadFor(manifestPath);
-        var rows = SelectRows(ManifestReader.Read(manifestPath));
+        var manifest = ManifestData.Open(manifestPath);
+        var rows = SelectRows(manifest.Rows);
         if (rows.Count == 0)
             throw new CxrVLException($"'{manifestPath}' has no MS-CXR-T image pairs (rows with meta task temporal_image_classification): build it with 'cxrvl data build ms-cxr-t'.");
-        var (features, kept) = Embed(model, rows, info.Root, device, skipBad);
+        var (features, kept) = Embed(model, rows, manifest.Root, device, skipBad);
         var metrics = Evaluate(features, kept, folds, seeds, c);
         metrics["image_pairs"] = kept.Count;
         metrics["skipped_pairs"] = rows.Count - kept.Count;

@@ -1,0 +1,39 @@
+using CxrVL.Models;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace CxrVL.Methods.Mrm;
+
+/// <summary>
+/// MAE's decoder (MRM's image branch): a projection of the visible tokens, mask tokens for the removed patches, fixed
+/// sin-cos positions, ViT blocks, a norm and a per-patch prediction. The parts live in the fields of the module that
+/// uses them, so their parameters keep MAE's top-level names (<c>decoder_embed</c>, <c>mask_token</c>, ...).
+/// </summary>
+internal sealed record MaeDecoder(Linear Embed, Parameter MaskToken, Parameter PositionEmbedding, ModuleList<VitBlock> Blocks, LayerNorm Norm, Linear Prediction)
+{
+    /// <summary>The parts, created in MAE's order (what a seeded initialisation draws depends on it); the mask token starts at zero.</summary>
+    /// <param name="outputsPerPatch">Values predicted per encoder patch (pixels of the target patch times channels).</param>
+    public static MaeDecoder Create(VisionTransformerConfig encoder, VisionTransformerConfig decoder, long outputsPerPatch) => new(
+        nn.Linear(encoder.EmbedDim, decoder.EmbedDim),
+        new Parameter(zeros(1, 1, decoder.EmbedDim)),
+        new Parameter(PositionEmbeddings.SinCos2d(decoder.EmbedDim, encoder.GridSize, 1), requires_grad: false),
+        nn.ModuleList(Enumerable.Range(0, decoder.Depth).Select(_ => new VitBlock(decoder)).ToArray()),
+        nn.LayerNorm(decoder.EmbedDim, decoder.LayerNormEps),
+        nn.Linear(decoder.EmbedDim, outputsPerPatch));
+
+    /// <summary>MAE's <c>forward_decoder</c>: mask tokens fill the removed places, the shuffle is undone, patches are predicted.</summary>
+    /// <param name="latent">The encoder's tokens of the visible patches, [CLS] first.</param>
+    /// <param name="restore">Each position's index in the shuffled order (<c>ids_restore</c>).</param>
+    public Tensor Decode(Tensor latent, Tensor restore)
+    {
+        using var scope = NewDisposeScope();
+        var x = Embed.forward(latent);
+        var (n, dim) = (x.shape[0], x.shape[2]);
+        var removed = MaskToken.expand(n, restore.shape[1] + 1 - x.shape[1], dim);
+        var patches = cat([x[.., 1..], removed], 1).gather(1, restore.unsqueeze(-1).expand(-1, -1, dim));
+        x = cat([x[.., ..1], patches], 1) + PositionEmbedding;
+        foreach (var block in Blocks)
+            x = block.forward(x);
+        return Prediction.forward(Norm.forward(x))[.., 1..].MoveToOuterDisposeScope();
+    }
+}
