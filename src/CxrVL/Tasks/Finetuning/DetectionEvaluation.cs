@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using CxrVL.Evaluation.Classification;
 using CxrVL.Evaluation.Detection;
 using CxrVL.Evaluation.Plots;
+using CxrVL.Imaging;
 using CxrVL.Runs;
 using static TorchSharp.torch;
 
@@ -16,46 +17,33 @@ namespace CxrVL.Tasks.Finetuning;
 public static class DetectionEvaluation
 {
     public static (IReadOnlyList<DetectionImage> Images, IReadOnlyList<string> Ids) Predict(DetectionMethod method, StudyBatches data, FinetuneEvalConfig eval,
-                                                                                          int overlays = 0, string? overlayDirectory = null)
-    {
-        var images = new List<DetectionImage>();
-        var ids = new List<string>();
-        method.eval();
-        using var noGrad = no_grad();
-        foreach (var batch in data.Epoch(0))
+                                                                                          int overlays = 0, string? overlayDirectory = null) =>
+        FinetuneValidation.PerImage<DetectionImage>(method, data, batch =>
         {
-            using (batch)
-            using (NewDisposeScope())
+            var detections = method.Detect(batch.Images, eval);
+            var labels = batch.BoxLabels!.cpu();
+            var coordinates = batch.Boxes!.cpu().to(float64).data<double>().ToArray();
+            var categories = labels.data<long>().ToArray();
+            var slots = (int)labels.shape[1];
+            return (i, overlay) =>
             {
-                var detections = method.Detect(batch.Images, eval);
-                var boxes = batch.Boxes!.cpu().to(float64);
-                var labels = batch.BoxLabels!.cpu();
-                var coordinates = boxes.data<double>().ToArray();
-                var categories = labels.data<long>().ToArray();
-                var slots = (int)labels.shape[1];
-                for (var i = 0; i < batch.Count; i++)
+                var truth = new List<TruthBox>();
+                for (var j = 0; j < slots; j++)
                 {
-                    var truth = new List<TruthBox>();
-                    for (var j = 0; j < slots; j++)
-                    {
-                        var at = i * slots + j;
-                        if (categories[at] >= 0)
-                            truth.Add(new TruthBox(Box.FromCorners(coordinates[4 * at], coordinates[4 * at + 1], coordinates[4 * at + 2], coordinates[4 * at + 3]),
-                                (int)categories[at]));
-                    }
-                    images.Add(new DetectionImage(truth, detections[i]));
-                    if (overlayDirectory is not null && ids.Count < overlays)
-                    {
-                        // Draw the best detection of each category: what a reader would act on.
-                        var best = detections[i].GroupBy(d => d.Category).Select(g => g.MaxBy(d => d.Score)!);
-                        OverlayPlots.WriteBoxes(Path.Combine(overlayDirectory, $"{ids.Count:D3}.png"), batch.Images[i], truth.Select(t => t.Box), best);
-                    }
-                    ids.Add(batch.StudyIds[i]);
+                    var at = i * slots + j;
+                    if (categories[at] >= 0)
+                        truth.Add(new TruthBox(Box.FromCorners(coordinates[4 * at], coordinates[4 * at + 1], coordinates[4 * at + 2], coordinates[4 * at + 3]),
+                            (int)categories[at]));
                 }
-            }
-        }
-        return (images, ids);
-    }
+                if (overlay is not null)
+                {
+                    // Draw the best detection of each category: what a reader would act on.
+                    var best = detections[i].GroupBy(d => d.Category).Select(g => g.MaxBy(d => d.Score)!);
+                    OverlayPlots.WriteBoxes(overlay, batch.Images[i], truth.Select(t => t.Box), best);
+                }
+                return new DetectionImage(truth, detections[i]);
+            };
+        }, overlays, overlayDirectory);
 
     public static IReadOnlyDictionary<string, double> Validate(DetectionMethod method, StudyBatches data, FinetuneEvalConfig eval, int categories)
     {

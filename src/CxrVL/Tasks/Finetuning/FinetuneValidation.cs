@@ -26,4 +26,33 @@ public static class FinetuneValidation
         }
         return count == 0 ? double.NaN : total / count;
     }
+
+    /// <summary>
+    /// One result per image of <paramref name="data"/>, in row order, with the model in evaluation mode and without
+    /// gradients. <paramref name="predict"/> runs the model on a batch and returns, for image i, its result; given a
+    /// file path it also draws that image's overlay there (the first <paramref name="overlays"/> images get one).
+    /// </summary>
+    public static (List<T> Results, List<string> Ids) PerImage<T>(nn.Module model, StudyBatches data, Func<StudyBatch, Func<int, string?, T>> predict,
+                                                                  int overlays = 0, string? overlayDirectory = null)
+    {
+        var results = new List<T>();
+        var ids = new List<string>();
+        model.eval();
+        using var noGrad = no_grad();
+        foreach (var batch in data.Epoch(0))
+        {
+            using (batch)
+            using (NewDisposeScope())
+            {
+                var image = predict(batch);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    var overlay = overlayDirectory is not null && ids.Count < overlays ? Path.Combine(overlayDirectory, $"{ids.Count:D3}.png") : null;
+                    results.Add(image(i, overlay));
+                    ids.Add(batch.StudyIds[i]);
+                }
+            }
+        }
+        return (results, ids);
+    }
 }

@@ -20,29 +20,19 @@ public static class SegmentationEvaluation
     public static (MaskOverlap[][] Overlaps, IReadOnlyList<string> Ids) Predict(SegmentationMethod method, StudyBatches data, double threshold,
                                                                             int overlays = 0, string? overlayDirectory = null)
     {
-        var overlaps = new List<MaskOverlap[]>();
-        var ids = new List<string>();
-        method.eval();
-        using var noGrad = no_grad();
-        foreach (var batch in data.Epoch(0))
+        var (overlaps, ids) = FinetuneValidation.PerImage<MaskOverlap[]>(method, data, batch =>
         {
-            using (batch)
-            using (NewDisposeScope())
+            var probabilities = method.Logits(batch.Images).sigmoid();
+            var masks = batch.Masks!;
+            var perLabel = Enumerable.Range(0, (int)masks.shape[1])
+                .Select(m => SegmentationMetrics.Overlaps(masks[.., m], probabilities[.., m], threshold)).ToArray();
+            return (i, overlay) =>
             {
-                var probabilities = method.Logits(batch.Images).sigmoid();
-                var masks = batch.Masks!;
-                var labels = masks.shape[1];
-                var perLabel = Enumerable.Range(0, (int)labels)
-                    .Select(m => SegmentationMetrics.Overlaps(masks[.., m], probabilities[.., m], threshold)).ToArray();
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    overlaps.Add(perLabel.Select(l => l[i]).ToArray());
-                    if (overlayDirectory is not null && ids.Count < overlays)
-                        OverlayPlots.WriteMasks(Path.Combine(overlayDirectory, $"{ids.Count:D3}.png"), batch.Images[i], masks[i], probabilities[i].gt(threshold));
-                    ids.Add(batch.StudyIds[i]);
-                }
-            }
-        }
+                if (overlay is not null)
+                    OverlayPlots.WriteMasks(overlay, batch.Images[i], masks[i], probabilities[i].gt(threshold));
+                return perLabel.Select(l => l[i]).ToArray();
+            };
+        }, overlays, overlayDirectory);
         return (overlaps.ToArray(), ids);
     }
 
