@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
+using CxrVL.Files;
 using CxrVL.Imaging;
 using CxrVL.Imaging.Transforms;
-using CxrVL.Runtime;
 using OpenCvSharp;
 using Resize = CxrVL.Imaging.Transforms.Resize;
 using SkiaSharp;

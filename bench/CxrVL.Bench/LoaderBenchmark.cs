@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CxrVL.Data.Loading;
+using CxrVL.Files;
 using CxrVL.Imaging;
-using CxrVL.Runtime;
 
 namespace CxrVL.Bench;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Xml.Linq;
-using CxrVL.Runtime;
+using CxrVL.Files;
 using CxrVL.Text;
 
 namespace CxrVL.Bench;

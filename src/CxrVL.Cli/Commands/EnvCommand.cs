@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using CxrVL.Cli.Infrastructure;
+using CxrVL.Files;
 using CxrVL.Runtime;
 
 namespace CxrVL.Cli.Commands;

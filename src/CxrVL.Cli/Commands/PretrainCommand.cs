@@ -4,9 +4,9 @@ using CxrVL.Cli.Infrastructure;
 using CxrVL.Configuration;
 using CxrVL.Data.Manifest;
 using CxrVL.Runs;
+using CxrVL.Runtime.Distributed;
 using CxrVL.Runtime;
 using CxrVL.Tasks.Pretraining;
-using CxrVL.Training.Distributed;
 
 namespace CxrVL.Cli.Commands;
 

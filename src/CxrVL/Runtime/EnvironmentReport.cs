@@ -1,3 +1,4 @@
+using CxrVL.Files;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using TorchSharp;

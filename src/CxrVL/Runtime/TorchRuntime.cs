@@ -1,4 +1,4 @@
-using CxrVL.Training.Distributed;
+using CxrVL.Runtime.Distributed;
 using TorchSharp;
 
 namespace CxrVL.Runtime;

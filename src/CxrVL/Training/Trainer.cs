@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using CxrVL.Runs;
+using CxrVL.Runtime.Distributed;
 using CxrVL.Training.Checkpoints;
 using CxrVL.Training.Distributed;
 using CxrVL.Training.Optimizers;

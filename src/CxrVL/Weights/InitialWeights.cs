@@ -1,5 +1,5 @@
+using CxrVL.Files;
 using CxrVL.Models;
-using CxrVL.Runtime;
 using CxrVL.Weights.Packages;
 
 namespace CxrVL.Weights;

@@ -1,5 +1,5 @@
 using CxrVL.Data.Manifest;
-using CxrVL.Runtime;
+using CxrVL.Files;
 using CxrVL.Tests.Imaging;
 
 namespace CxrVL.Tests.Cli;

@@ -1,4 +1,4 @@
-using CxrVL.Runtime;
+using CxrVL.Files;
 using static CxrVL.Tests.Cli.CliRunner;
 
 namespace CxrVL.Tests.Cli;

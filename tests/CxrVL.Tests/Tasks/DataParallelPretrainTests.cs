@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using CxrVL.Runtime;
+using CxrVL.Files;
 using CxrVL.Tests.Cli;
 using CxrVL.Weights;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using CxrVL.Runtime;
+using CxrVL.Files;
 using CxrVL.Tests.Cli;
 
 namespace CxrVL.Tests.Tasks;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CxrVL.Data.Manifest;
+using CxrVL.Files;
 using CxrVL.Runs;
-using CxrVL.Runtime;
 using CxrVL.Tests.Cli;
 
 namespace CxrVL.Tests.Tasks;

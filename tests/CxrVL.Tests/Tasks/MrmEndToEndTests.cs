@@ -1,5 +1,5 @@
+using CxrVL.Files;
 using CxrVL.Runs;
-using CxrVL.Runtime;
 using CxrVL.Tests.Cli;
 
 namespace CxrVL.Tests.Tasks;

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using CxrVL.Files;
 using CxrVL.Runs;
-using CxrVL.Runtime;
 using CxrVL.Tests.Cli;
 
 namespace CxrVL.Tests.Tasks;

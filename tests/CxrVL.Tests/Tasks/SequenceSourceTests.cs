@@ -1,7 +1,7 @@
 using CxrVL.Data.Loading;
 using CxrVL.Data.Manifest;
+using CxrVL.Files;
 using CxrVL.Methods.Encoders;
-using CxrVL.Runtime;
 using CxrVL.Tasks.Pretraining;
 using CxrVL.Text;
 using static TorchSharp.torch;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using CxrVL.Data.Builders;
 using CxrVL.Data.Manifest;
+using CxrVL.Files;
 using CxrVL.Runs;
-using CxrVL.Runtime;
 using CxrVL.Tests.Cli;
 
 namespace CxrVL.Tests.Tasks;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using CxrVL.Runtime;
+using CxrVL.Files;
 using CxrVL.Text;
 using Xunit.Abstractions;
 

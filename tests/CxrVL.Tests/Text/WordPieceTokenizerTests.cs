@@ -1,4 +1,4 @@
-using CxrVL.Runtime;
+using CxrVL.Files;
 using CxrVL.Text;
 
 namespace CxrVL.Tests.Text;

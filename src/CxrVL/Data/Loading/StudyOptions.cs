@@ -1,3 +1,4 @@
+using CxrVL.Imaging;
 namespace CxrVL.Data.Loading;
 
 /// <summary>What a study sample holds (YAML under <c>data.</c>): image recipe, views, report text, labels, masks, boxes.</summary>

@@ -1,3 +1,4 @@
+using CxrVL.Imaging;
 namespace CxrVL.Evaluation.Detection;
 
 /// <summary>One test image: its ground-truth boxes and the detector's boxes (any order).</summary>

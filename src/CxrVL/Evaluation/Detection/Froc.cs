@@ -1,3 +1,4 @@
+using CxrVL.Imaging;
 namespace CxrVL.Evaluation.Detection;
 
 /// <summary>

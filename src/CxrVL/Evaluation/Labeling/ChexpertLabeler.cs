@@ -1,4 +1,4 @@
-using CxrVL.Runtime;
+using CxrVL.Files;
 
 namespace CxrVL.Evaluation.Labeling;
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using CxrVL.Evaluation.Detection;
+using CxrVL.Imaging;
 using OpenCvSharp;
 using static TorchSharp.torch;
 

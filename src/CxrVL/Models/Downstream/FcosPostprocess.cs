@@ -1,5 +1,4 @@
-using CxrVL.Evaluation;
-using CxrVL.Evaluation.Detection;
+using CxrVL.Imaging;
 using static TorchSharp.torch;
 
 namespace CxrVL.Models.Downstream;

@@ -3,6 +3,7 @@ using CxrVL.Data.Manifest;
 using CxrVL.Methods.Encoders;
 using CxrVL.Runs;
 using CxrVL.Tasks.Pretraining;
+using CxrVL.Tasks.Retrieval;
 using CxrVL.Weights;
 using static TorchSharp.torch;
 

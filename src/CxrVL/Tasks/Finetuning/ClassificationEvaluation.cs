@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using CxrVL.Evaluation;
 using CxrVL.Evaluation.Classification;
 using CxrVL.Evaluation.Plots;
+using CxrVL.Models;
 using CxrVL.Runs;
 using static TorchSharp.torch;
 

@@ -1,5 +1,6 @@
 using CxrVL.Data.Loading;
 using CxrVL.Evaluation.Detection;
+using CxrVL.Imaging;
 using CxrVL.Models.Downstream;
 using CxrVL.Training;
 using static TorchSharp.torch;

@@ -1,9 +1,9 @@
 using CxrVL.Data.Loading;
 using CxrVL.Data.Manifest;
+using CxrVL.Files;
 using CxrVL.Methods.Encoders;
 using CxrVL.Runs;
 using CxrVL.Runtime;
-using CxrVL.Tasks.Embedding;
 using CxrVL.Tasks.Retrieval;
 using CxrVL.Text;
 using CxrVL.Training;

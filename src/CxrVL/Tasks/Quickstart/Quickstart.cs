@@ -7,6 +7,7 @@ using CxrVL.Data.Builders;
 using CxrVL.Data.Manifest;
 using CxrVL.Evaluation.Classification;
 using CxrVL.Evaluation.Plots;
+using CxrVL.Files;
 using CxrVL.Runs;
 using CxrVL.Runtime;
 using CxrVL.Tasks.Embedding;

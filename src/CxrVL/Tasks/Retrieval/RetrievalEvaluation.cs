@@ -1,7 +1,6 @@
 using System.Globalization;
 using CxrVL.Data.Loading;
 using CxrVL.Evaluation.Retrieval;
-using CxrVL.Tasks.Embedding;
 
 namespace CxrVL.Tasks.Retrieval;
 

@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text;
 using CxrVL.Data.Manifest;
-using CxrVL.Evaluation;
 using CxrVL.Evaluation.Classification;
 using CxrVL.Methods.Encoders;
+using CxrVL.Models;
 using CxrVL.Tasks.Embedding;
 using CxrVL.Tasks.Pretraining;
+using CxrVL.Tasks.Retrieval;
 using static TorchSharp.torch;
 
 namespace CxrVL.Tasks.ZeroShot;

@@ -1,5 +1,6 @@
 using static TorchSharp.torch;
 
+using CxrVL.Runtime.Distributed;
 namespace CxrVL.Training.Distributed;
 
 /// <summary>

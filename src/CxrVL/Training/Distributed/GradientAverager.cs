@@ -2,6 +2,7 @@ using System.Diagnostics;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
+using CxrVL.Runtime.Distributed;
 namespace CxrVL.Training.Distributed;
 
 /// <summary>

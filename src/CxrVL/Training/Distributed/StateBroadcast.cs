@@ -1,5 +1,6 @@
 using static TorchSharp.torch;
 
+using CxrVL.Runtime.Distributed;
 namespace CxrVL.Training.Distributed;
 
 /// <summary>Copies rank 0's tensors to every rank: one broadcast per dtype of the flattened tensors.</summary>

@@ -1,6 +1,7 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
+using CxrVL.Runtime.Distributed;
 namespace CxrVL.Training.Distributed;
 
 /// <summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using CxrVL.Data.Builders;
 using CxrVL.Data.Manifest;
-using CxrVL.Runtime;
+using CxrVL.Files;
 
 namespace CxrVL.Tests.Data.Builders;
 

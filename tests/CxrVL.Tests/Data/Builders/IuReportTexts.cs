@@ -1,5 +1,5 @@
 using System.Xml.Linq;
-using CxrVL.Runtime;
+using CxrVL.Files;
 
 namespace CxrVL.Tests.Data.Builders;
 

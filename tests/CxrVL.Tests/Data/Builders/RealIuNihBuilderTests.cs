@@ -1,6 +1,6 @@
 using CxrVL.Data.Manifest;
 using CxrVL.Data.Stats;
-using CxrVL.Runtime;
+using CxrVL.Files;
 
 namespace CxrVL.Tests.Data.Builders;
 

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using CxrVL.Data.Builders;
 using CxrVL.Data.Manifest;
+using CxrVL.Files;
 
 namespace CxrVL.Tests.Data.Builders;
 
@@ -118,7 +119,7 @@ public sealed class SmallSourceBuilderTests : IDisposable
         using (var tar = new TarWriter(gzip))
             foreach (var id in new[] { "1", "2" })
             {
-                var xml = Path.Combine(CxrVL.Runtime.DataRoots.Dataset("iu-xray"), "ecgen-radiology", id + ".xml");
+                var xml = Path.Combine(DataRoots.Dataset("iu-xray"), "ecgen-radiology", id + ".xml");
                 tar.WriteEntry(xml, $"ecgen-radiology/{id}.xml");
             }
         _tree.Touch("NLMCXR_png/CXR1_1_IM-0001-3001.png");
@@ -170,7 +171,7 @@ public sealed class SmallSourceBuilderTests : IDisposable
             "00000002_000.png,No Finding,0,2,81,M,PA,2500,2048,0.171,0.171,\n" +
             "00000003_000.png,Hernia|Effusion,0,3,81,F,AP,2500,2048,0.171,0.171,\n");
         _tree.Write("BBox_List_2017.csv", "Image Index,Finding Label,Bbox [x,y,w,h],,,\n00000001_000.png,Cardiomegaly,100,200,400,300\n");
-        File.Copy(Path.Combine(CxrVL.Runtime.DataRoots.Dataset("nih"), "00000001_000.png"), Path.Combine(_tree.Root, "00000001_000.png"));
+        File.Copy(Path.Combine(DataRoots.Dataset("nih"), "00000001_000.png"), Path.Combine(_tree.Root, "00000001_000.png"));
         _tree.Write("lists/train_list.txt", "00000001_000.png 0 1 0 0 0 0 0 0 0 0 0 0 0 0\n00000002_000.png 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n");
         _tree.Write("lists/train_10.txt", "00000001_000.png 0 1 0 0 0 0 0 0 0 0 0 0 0 0\n");
         _tree.Write("lists/test_list.txt", "00000003_000.png 1 0 0 0 0 0 0 0 0 0 0 0 0 1\n");

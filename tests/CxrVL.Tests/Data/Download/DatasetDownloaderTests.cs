@@ -2,7 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Net;
 using CxrVL.Data.Download;
-using CxrVL.Runtime;
+using CxrVL.Files;
 
 namespace CxrVL.Tests.Data.Download;
 

@@ -1,4 +1,5 @@
 using CxrVL.Evaluation.Detection;
+using CxrVL.Imaging;
 
 namespace CxrVL.Tests.Evaluation.Detection;
 

@@ -1,6 +1,6 @@
 using CxrVL.Cli.Infrastructure;
 using CxrVL.Evaluation.Labeling;
-using CxrVL.Runtime;
+using CxrVL.Files;
 
 namespace CxrVL.Tests.Evaluation.Labeling;
 

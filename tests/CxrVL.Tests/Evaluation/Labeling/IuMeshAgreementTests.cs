@@ -1,7 +1,7 @@
 using System.Globalization;
 using CxrVL.Data.Builders;
 using CxrVL.Evaluation.Labeling;
-using CxrVL.Runtime;
+using CxrVL.Files;
 using Xunit.Abstractions;
 
 namespace CxrVL.Tests.Evaluation.Labeling;

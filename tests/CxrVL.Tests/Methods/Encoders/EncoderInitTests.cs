@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CxrVL.Configuration;
+using CxrVL.Files;
 using CxrVL.Methods.Encoders;
-using CxrVL.Runtime;
 using CxrVL.Tasks.Pretraining;
 using CxrVL.Tests.Imaging;
 using CxrVL.Weights;

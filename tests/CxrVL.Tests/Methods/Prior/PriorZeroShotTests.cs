@@ -1,7 +1,7 @@
+using CxrVL.Files;
 using CxrVL.Methods.Encoders;
 using CxrVL.Methods.Prior;
 using CxrVL.Models;
-using CxrVL.Runtime;
 using CxrVL.Tasks.ZeroShot;
 using CxrVL.Text;
 using static TorchSharp.torch;

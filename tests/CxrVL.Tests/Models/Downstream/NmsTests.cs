@@ -1,4 +1,5 @@
 using System.Globalization;
+using CxrVL.Imaging;
 using CxrVL.Models.Downstream;
 
 namespace CxrVL.Tests.Models.Downstream;

@@ -3,6 +3,7 @@ using CxrVL.Configuration;
 using CxrVL.Data.Builders;
 using CxrVL.Data.Manifest;
 using CxrVL.Evaluation.Classification;
+using CxrVL.Files;
 using CxrVL.Models;
 using CxrVL.Runs;
 using CxrVL.Runtime;

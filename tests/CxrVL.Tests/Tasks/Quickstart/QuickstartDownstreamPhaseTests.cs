@@ -2,6 +2,7 @@ using System.Text.Json;
 using CxrVL.Configuration;
 using CxrVL.Data.Builders;
 using CxrVL.Data.Manifest;
+using CxrVL.Files;
 using CxrVL.Runs;
 using CxrVL.Runtime;
 using CxrVL.Tasks.Finetuning;

@@ -1,4 +1,5 @@
 using CxrVL.Methods.Alignment;
+using CxrVL.Runtime.Distributed;
 using CxrVL.Training.Distributed;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using CxrVL.Runtime.Distributed;
 using CxrVL.Training.Distributed;
 using static TorchSharp.torch;
 

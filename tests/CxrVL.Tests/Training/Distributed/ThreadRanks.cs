@@ -1,4 +1,4 @@
-using CxrVL.Training.Distributed;
+using CxrVL.Runtime.Distributed;
 using static TorchSharp.torch;
 
 namespace CxrVL.Tests.Training.Distributed;

@@ -1,9 +1,9 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Text.RegularExpressions;
+using CxrVL.Files;
 using CxrVL.Methods.Encoders;
 using CxrVL.Models;
-using CxrVL.Runtime;
 using CxrVL.Tests.Data.Builders;
 using CxrVL.Tests.Imaging;
 using CxrVL.Text;

@@ -1,7 +1,7 @@
-using CxrVL.Evaluation;
+using CxrVL.Models;
 using static TorchSharp.torch;
 
-namespace CxrVL.Tests.Evaluation;
+namespace CxrVL.Tests.Models;
 
 public sealed class TensorArraysTests
 {

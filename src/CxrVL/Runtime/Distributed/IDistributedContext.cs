@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace CxrVL.Training.Distributed;
+namespace CxrVL.Runtime.Distributed;
 
 /// <summary>
 /// The ranks of a data-parallel job as the trainer sees them: who this process is, and the collectives it needs.

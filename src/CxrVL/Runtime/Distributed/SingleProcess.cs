@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace CxrVL.Training.Distributed;
+namespace CxrVL.Runtime.Distributed;
 
 /// <summary>A job of one rank: every collective is the identity.</summary>
 public sealed class SingleProcess : IDistributedContext

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using static TorchSharp.torch;
 
-namespace CxrVL.Training.Distributed;
+namespace CxrVL.Runtime.Distributed;
 
 /// <summary>Checks at the start of a job that every rank was given the same configuration.</summary>
 public static class RankAgreement

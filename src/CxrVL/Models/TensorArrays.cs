@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace CxrVL.Evaluation;
+namespace CxrVL.Models;
 
 /// <summary>
 /// Copies model outputs into the arrays the metrics take (similarity matrices, score columns), in one transfer

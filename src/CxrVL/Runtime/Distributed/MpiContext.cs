@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
-namespace CxrVL.Training.Distributed;
+namespace CxrVL.Runtime.Distributed;
 
 /// <summary>
 /// The ranks of an <c>mpirun</c> job over Open MPI's <c>MPI_COMM_WORLD</c>. Tensors on a GPU are staged through host

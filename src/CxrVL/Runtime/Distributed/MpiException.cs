@@ -1,4 +1,4 @@
-namespace CxrVL.Training.Distributed;
+namespace CxrVL.Runtime.Distributed;
 
 /// <summary>
 /// An MPI call failed. Under training this almost always means another rank died (killed, out of memory, a failed

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace CxrVL.Tasks.Embedding;
+namespace CxrVL.Tasks.Retrieval;
 
 /// <summary>Cosine similarities of l2-normalised embeddings as a .NET matrix for the evaluation metrics.</summary>
 public static class SimilarityMatrix

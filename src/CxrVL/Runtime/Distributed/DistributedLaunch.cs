@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CxrVL.Training.Distributed;
+namespace CxrVL.Runtime.Distributed;
 
 /// <summary>Finds out whether this process is one rank of an <c>mpirun</c> job, from the variables Open MPI's launcher sets.</summary>
 public static class DistributedLaunch

@@ -1,4 +1,4 @@
-namespace CxrVL.Evaluation.Detection;
+namespace CxrVL.Imaging;
 
 /// <summary>An axis-aligned box: top-left corner and size (COCO's [x, y, w, h], the manifest's box frame).</summary>
 public readonly record struct Box(double X, double Y, double Width, double Height)

@@ -1,7 +1,7 @@
 using CxrVL.Data.Manifest;
 using static TorchSharp.torch;
 
-namespace CxrVL.Tasks.Embedding;
+namespace CxrVL.Tasks.Retrieval;
 
 /// <summary>
 /// l2-normalised image and report embeddings [N, D] (CPU) of the same N studies, in <see cref="Rows"/> order; for models

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace CxrVL.Training.Distributed;
+namespace CxrVL.Runtime.Distributed;
 
 /// <summary>
 /// The few Open MPI entry points data-parallel training needs, bound at run time with <see cref="NativeLibrary"/>.

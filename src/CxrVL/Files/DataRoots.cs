@@ -1,4 +1,4 @@
-namespace CxrVL.Runtime;
+namespace CxrVL.Files;
 
 /// <summary>
 /// Where the real data lives. <c>CXRVL_DATA_ROOT</c> wins; otherwise the first folder above the current directory
