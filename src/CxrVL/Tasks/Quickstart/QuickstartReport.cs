@@ -132,8 +132,9 @@ public static class QuickstartReport
         "<li><b>The image encoder is locked.</b> A few hundred image-note pairs cannot retrain an ImageNet network without losing what it learnt " +
         "(training every stage here lowered the probe's COVID-19 AUROC from 0.85 to 0.63), so this recipe keeps the image encoder at the package " +
         "weights, BatchNorm statistics included (<code>model.image.frozen_stages</code>), and pretraining trains the text encoder and the projections " +
-        "onto it, as LiT (Zhai et al., CVPR 2022) locks its image tower. The linear probe, segmentation and detection then see the same image weights " +
-        "in the package and pretrained columns: there, pretraining can only tie the package weights; zero-shot and retrieval show what it learnt. " +
+        "onto it, as LiT (Zhai et al., CVPR 2022) locks its image tower. The linear probe, segmentation, detection and report generation (each on " +
+        "the frozen image encoder) then see the same image weights in the package and pretrained columns: there, pretraining can only tie the " +
+        "package weights; zero-shot and retrieval show what it learnt. " +
         "Larger data and the full recipes train the image encoder too.</li>";
 
     private static void Run(StringBuilder html, QuickstartResult result)
