@@ -10,7 +10,6 @@ using CxrVL.Evaluation.Plots;
 using CxrVL.Files;
 using CxrVL.Runs;
 using CxrVL.Runtime;
-using CxrVL.Tasks.Embedding;
 using CxrVL.Tasks.Pretraining;
 using CxrVL.Tasks.Retrieval;
 using CxrVL.Tasks.ZeroShot;
