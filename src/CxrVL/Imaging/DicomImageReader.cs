@@ -32,10 +32,32 @@ internal static class DicomImageReader
         }
     }
 
-    private static PixelImage ReadChecked(ReadOnlySpan<byte> data, string source, ColorMode mode)
+    /// <summary>
+    /// The image attributes of a DICOM file, read without decoding its pixels: what a service checks (size, frames)
+    /// before it spends memory on an upload.
+    /// </summary>
+    public static DicomImageInfo ReadInfo(ReadOnlySpan<byte> data, string source)
     {
-        var header = new Header();
-        var cursor = new Cursor(data, 132, explicitVr: true);
+        try
+        {
+            var header = new Header();
+            var cursor = new Cursor(data, 132, explicitVr: true);
+            var hasPixels = SeekPixelData(data, source, header, ref cursor) is not null;
+            return new DicomImageInfo(header.Rows, header.Columns, header.Frames, header.BitsAllocated, header.Photometric,
+                                      header.TransferSyntax ?? ImplicitLittle, hasPixels);
+        }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or IndexOutOfRangeException)
+        {
+            throw new ImageDecodeException(source, "DICOM file is truncated or corrupt (an element runs past the end of the file)");
+        }
+    }
+
+    /// <summary>
+    /// Reads the file meta group and the data set up to the pixel data element, filling <paramref name="header"/>; returns
+    /// the element's length (the cursor stands after a defined-length value, or at the first fragment), null without one.
+    /// </summary>
+    private static uint? SeekPixelData(ReadOnlySpan<byte> data, string source, Header header, ref Cursor cursor)
+    {
         while (cursor.Position + 4 <= data.Length && BinaryPrimitives.ReadUInt16LittleEndian(data[cursor.Position..]) == 0x0002)
         {
             var element = cursor.Next();
@@ -46,20 +68,11 @@ internal static class DicomImageReader
         if (syntax == "1.2.840.10008.1.2.2" || syntax == "1.2.840.10008.1.2.1.99")
             throw new ImageDecodeException(source, $"DICOM transfer syntax {syntax} (big-endian or deflated) is not supported; convert the file to explicit little endian (e.g. dcmconv +te)");
         cursor.ExplicitVr = syntax != ImplicitLittle;
-
-        List<byte[]>? fragments = null;
-        ReadOnlySpan<byte> native = default;
         while (cursor.Position + 8 <= data.Length)
         {
             var element = cursor.Next();
             if (element.Tag == PixelData)
-            {
-                if (element.Length == Undefined)
-                    fragments = cursor.ReadFragments();
-                else
-                    native = element.Value;
-                break;
-            }
+                return element.Length;
             if (element.Length == Undefined)
             {
                 cursor.SkipSequence();
@@ -67,6 +80,23 @@ internal static class DicomImageReader
             }
             header.Set(element.Tag, element.Value);
         }
+        return null;
+    }
+
+    private static PixelImage ReadChecked(ReadOnlySpan<byte> data, string source, ColorMode mode)
+    {
+        var header = new Header();
+        var cursor = new Cursor(data, 132, explicitVr: true);
+        List<byte[]>? fragments = null;
+        ReadOnlySpan<byte> native = default;
+        if (SeekPixelData(data, source, header, ref cursor) is { } length)
+        {
+            if (length == Undefined)
+                fragments = cursor.ReadFragments();
+            else
+                native = data.Slice(cursor.Position - (int)length, (int)length);
+        }
+        var syntax = header.TransferSyntax ?? ImplicitLittle;
         if (fragments is null && native.IsEmpty)
             throw new ImageDecodeException(source, "DICOM file has no pixel data element (7FE0,0010)");
         if (header.Rows == 0 || header.Columns == 0)
@@ -163,6 +193,7 @@ internal static class DicomImageReader
         public int PixelRepresentation { get; private set; }
         public int PlanarConfiguration { get; private set; }
         public string Photometric { get; private set; } = "MONOCHROME2";
+        public int Frames { get; private set; } = 1;
 
         public void Set(uint tag, ReadOnlySpan<byte> value)
         {
@@ -170,6 +201,7 @@ internal static class DicomImageReader
             {
                 case 0x00280002: SamplesPerPixel = UInt16(value); break;
                 case 0x00280004: Photometric = Text(value); break;
+                case 0x00280008: Frames = int.TryParse(Text(value), System.Globalization.CultureInfo.InvariantCulture, out var frames) ? frames : 1; break;
                 case 0x00280006: PlanarConfiguration = UInt16(value); break;
                 case 0x00280010: Rows = UInt16(value); break;
                 case 0x00280011: Columns = UInt16(value); break;

@@ -13,6 +13,22 @@ public static class HeatmapOverlay
     /// </summary>
     public static void WritePng(Tensor image, Tensor attention, string path)
     {
+        using var blended = Blend(image, attention);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if (!Cv2.ImWrite(path, blended))
+            throw new CxrVLException($"could not write '{path}'.");
+    }
+
+    /// <summary>The same overlay as <see cref="WritePng"/>, as the bytes of a PNG file (for a web page or an API response).</summary>
+    public static byte[] EncodePng(Tensor image, Tensor attention)
+    {
+        using var blended = Blend(image, attention);
+        Cv2.ImEncode(".png", blended, out var png);
+        return png;
+    }
+
+    private static Mat Blend(Tensor image, Tensor attention)
+    {
         if (image.dim() != 2 || attention.dim() != 2)
             throw new ArgumentException("image and attention must be 2-D maps.");
         var (height, width) = ((int)image.shape[0], (int)image.shape[1]);
@@ -28,11 +44,9 @@ public static class HeatmapOverlay
         gray.ConvertTo(gray8, MatType.CV_8UC1, 255);
         using var background = new Mat();
         Cv2.CvtColor(gray8, background, ColorConversionCodes.GRAY2BGR);
-        using var blended = new Mat();
+        var blended = new Mat();
         Cv2.AddWeighted(background, 0.55, colour, 0.45, 0, blended);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        if (!Cv2.ImWrite(path, blended))
-            throw new CxrVLException($"could not write '{path}'.");
+        return blended;
     }
 
     /// <summary>A single-channel float image of the values mapped linearly onto 0..1 (a constant map becomes 0).</summary>

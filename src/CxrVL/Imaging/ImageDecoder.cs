@@ -94,9 +94,9 @@ public static class ImageDecoder
 
     internal static bool IsJpeg(ReadOnlySpan<byte> data) => data.Length > 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
 
-    private static bool IsPng(ReadOnlySpan<byte> data) => data.Length > 8 && data[..4].SequenceEqual((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47]);
+    internal static bool IsPng(ReadOnlySpan<byte> data) => data.Length > 8 && data[..4].SequenceEqual((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47]);
 
-    private static bool IsDicom(ReadOnlySpan<byte> data) => data.Length > 132 && data.Slice(128, 4).SequenceEqual("DICM"u8);
+    internal static bool IsDicom(ReadOnlySpan<byte> data) => data.Length > 132 && data.Slice(128, 4).SequenceEqual("DICM"u8);
 
     /// <summary>
     /// True when an end-of-image marker (FF D9) sits in the stream's tail. Inside entropy-coded data FF is always

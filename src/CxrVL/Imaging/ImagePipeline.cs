@@ -34,6 +34,14 @@ public sealed class ImagePipeline
         Write(sample.Image, destination, path);
     }
 
+    /// <summary>Decodes, transforms and writes one image held in memory (an upload); <paramref name="source"/> names it in errors.</summary>
+    public void Load(ReadOnlySpan<byte> data, string source, TransformRandom random, Span<float> destination)
+    {
+        using var sample = new ImageSample(ImageDecoder.Decode(data, source, Recipe.Decode));
+        Transform(sample, random);
+        Write(sample.Image, destination, source);
+    }
+
     public void Transform(ImageSample sample, TransformRandom random)
     {
         foreach (var step in Steps)

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Text.RegularExpressions;
 using CxrVL.Files;
 
 namespace CxrVL.Tests.Imaging;
@@ -105,4 +106,25 @@ internal static class TestImages
         Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
         return values;
     }
+
+    /// <summary>The first <paramref name="count"/> COVID-19 images of the collection's metadata.csv that exist.</summary>
+    public static IReadOnlyList<string> Covid19(int count)
+    {
+        var root = DataRoots.Dataset("covid-chestxray");
+        using var reader = new StreamReader(Path.Combine(root, "metadata.csv"));
+        var header = ParseCsvLine(reader.ReadLine()!);
+        var (finding, file) = (header.IndexOf("finding"), header.IndexOf("filename"));
+        var found = new List<string>();
+        while (reader.ReadLine() is { } line && found.Count < count)
+        {
+            var cells = ParseCsvLine(line);
+            var path = Path.Combine(root, "images", cells[file]);
+            if (cells[finding] == "COVID-19" && File.Exists(path))
+                found.Add(path);
+        }
+        return found;
+    }
+
+    private static List<string> ParseCsvLine(string line) =>
+        Regex.Matches(line, "(?:^|,)(\"(?:[^\"]|\"\")*\"|[^,]*)").Select(m => m.Groups[1].Value.Trim('"')).ToList();
 }

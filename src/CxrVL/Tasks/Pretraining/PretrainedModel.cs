@@ -46,14 +46,23 @@ public sealed class PretrainedModel : IDisposable
     /// </summary>
     public static PretrainedModel Load(string checkpoint, Device device, PretrainingMethods? methods = null)
     {
-        var weights = CheckpointStore.ResolveWeights(checkpoint);
-        var runConfig = FindRunConfig(weights);
-        var config = PretrainRecipes.LoadRun(runConfig, methods);
-        var model = Build(config, device, Path.GetDirectoryName(runConfig), methods);
+        var (config, weights, runDirectory) = LoadRecipe(checkpoint, methods);
+        var model = Build(config, device, runDirectory, methods);
         using var state = CheckpointReader.Read(weights);
         StateDictLoader.Load(model.Method.Model, state);
         model.Method.Model.eval();
         return new PretrainedModel(config, model.Method, model.Tokenizer, weights, model.RunDirectory);
+    }
+
+    /// <summary>
+    /// The recipe of <c>--checkpoint</c> without building the model: its <c>config.yaml</c>, the weights file it resolves to and
+    /// the run folder (what ONNX Runtime needs beside the exported graphs: the tokenizer and the image recipe).
+    /// </summary>
+    public static (PretrainConfig Config, string Weights, string RunDirectory) LoadRecipe(string checkpoint, PretrainingMethods? methods = null)
+    {
+        var weights = CheckpointStore.ResolveWeights(checkpoint);
+        var runConfig = FindRunConfig(weights);
+        return (PretrainRecipes.LoadRun(runConfig, methods), weights, Path.GetDirectoryName(runConfig)!);
     }
 
     /// <summary>

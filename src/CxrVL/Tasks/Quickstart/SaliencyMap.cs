@@ -19,7 +19,13 @@ public static class SaliencyMap
     {
         var recipe = ImageRecipes.Get(model.Config.Data.ImageRecipe);
         using var text = model.EmbedTexts([report], device);
+        return Compute(model, pixels, text, device);
+    }
 
+    /// <summary>The saliency of an image, as the model's recipe writes it (<paramref name="pixels"/>), against one l2-normalised text embedding [1, D] (a report or a zero-shot class).</summary>
+    public static Saliency Compute(PretrainedModel model, float[] pixels, Tensor text, Device device)
+    {
+        var recipe = ImageRecipes.Get(model.Config.Data.ImageRecipe);
         using var scope = NewDisposeScope();
         model.Method.Model.eval();
         var input = model.LoadImageFile(imagePath).to(device).requires_grad_(true);

@@ -69,33 +69,54 @@ public sealed class ReportGenerator : IDisposable
         return SequenceDecoder.Decode(context, decoding ?? Config.Decoding).Select(d => Vocabulary.Decode(d.Words)).ToList();
     }
 
+    /// <summary>The image recipe's pipeline the model reads its images with (evaluation mode).</summary>
+    public ImagePipeline Pipeline() => ImageRecipes.Get(Config.Data.ImageRecipe).Pipeline(train: false);
+
     /// <summary>One study's report from its image files (one per view: frontal first, then lateral).</summary>
     public string GenerateFromFiles(IReadOnlyList<string> imagePaths, DecodingConfig? decoding = null)
     {
-        if (imagePaths.Count == 0 || imagePaths.Count > Views)
-            throw new CxrVLException($"this model takes {(Views == 1 ? "one image" : $"1 to {Views} images (frontal, then lateral)")} per study; got {imagePaths.Count}.");
-        var pipeline = ImageRecipes.Get(Config.Data.ImageRecipe).Pipeline(train: false);
-        var pixels = new float[Views * pipeline.PixelCount];
-        for (var v = 0; v < imagePaths.Count; v++)
+        CheckViewCount(imagePaths.Count);
+        var pipeline = Pipeline();
+        var views = new List<float[]>();
+        foreach (var path in imagePaths)
         {
-            if (!File.Exists(imagePaths[v]))
-                throw new CxrVLException($"image '{imagePaths[v]}' does not exist.");
+            if (!File.Exists(path))
+                throw new CxrVLException($"image '{path}' does not exist.");
+            var pixels = new float[pipeline.PixelCount];
             try
             {
-                pipeline.Load(imagePaths[v], new TransformRandom(0), pixels.AsSpan(v * pipeline.PixelCount, pipeline.PixelCount));
+                pipeline.Load(path, new TransformRandom(0), pixels);
             }
             catch (ImageDecodeException e)
             {
                 throw new CxrVLException(e.Message, e);
             }
+            views.Add(pixels);
         }
-        var recipe = pipeline.Recipe;
+        return GenerateFromPixels(views, decoding);
+    }
+
+    /// <summary>One study's report from its views as <see cref="Pipeline"/> writes them (frontal first, then lateral).</summary>
+    public string GenerateFromPixels(IReadOnlyList<float[]> views, DecodingConfig? decoding = null)
+    {
+        CheckViewCount(views.Count);
+        var recipe = Pipeline().Recipe;
+        var pixelCount = recipe.Channels * recipe.Size * recipe.Size;
+        var pixels = new float[Views * pixelCount];
+        for (var v = 0; v < views.Count; v++)
+            views[v].CopyTo(pixels, v * pixelCount);
         using var scope = NewDisposeScope();
         var images = Views == 1
             ? tensor(pixels, [1, recipe.Channels, recipe.Size, recipe.Size])
             : tensor(pixels, [1, Views, recipe.Channels, recipe.Size, recipe.Size]);
-        var present = Views == 1 ? null : tensor(Enumerable.Range(0, Views).Select(v => v < imagePaths.Count).ToArray(), [1, Views]);
+        var present = Views == 1 ? null : tensor(Enumerable.Range(0, Views).Select(v => v < views.Count).ToArray(), [1, Views]);
         return Generate(images, present, null, decoding)[0];
+    }
+
+    private void CheckViewCount(int count)
+    {
+        if (count == 0 || count > Views)
+            throw new CxrVLException($"this model takes {(Views == 1 ? "one image" : $"1 to {Views} images (frontal, then lateral)")} per study; got {count}.");
     }
 
     public void Dispose() => Model.Dispose();

@@ -82,10 +82,9 @@ public static class ZeroShotEvaluation
     public static ZeroShotResult Evaluate(PretrainedModel model, Tensor allImages, Tensor? allRegions, IReadOnlyList<ManifestRow> imageRows,
                                           ZeroShotConfig config, Device device, int seed = 0)
     {
-        if (config.Classes.Count < 2)
-            throw new CxrVLException("a zero-shot task needs at least two classes (classes: in the zero-shot recipe).");
-        var prompts = ZeroShotPrompts.Resolve(config, seed);
-        var names = config.Classes.Keys.ToList();
+        using var classifier = ZeroShotClassifier.Create(model, config, device, seed, ownProtocol: allRegions is not null);
+        var names = classifier.Classes;
+        var prompts = classifier.Prompts;
         var allTruth = ClassesOf(imageRows, config);
         var kept = Enumerable.Range(0, imageRows.Count).Where(i => allTruth[i] >= 0).ToArray();
         if (kept.Length == 0)
@@ -93,25 +92,7 @@ public static class ZeroShotEvaluation
 
         using var scope = NewDisposeScope();
         var keptIndex = tensor(kept.Select(i => (long)i).ToArray());
-        var images = allImages.index_select(0, keptIndex);
-        double[,] scores;
-        if (model.Method is IPromptScorer scorer && allRegions is { } regions)
-        {
-            using var noGrad = no_grad();
-            model.Method.Model.eval();
-            var encoded = names.Select(n => model.EncodeTexts(prompts[n], device)).ToList();
-            var classScores = scorer.ScoreClasses(images.to(device), regions.index_select(0, keptIndex).to(device), encoded);
-            scores = TensorArrays.ToMatrix(classScores);
-        }
-        else
-        {
-            var classEmbeddings = stack(names.Select(n =>
-            {
-                var embedded = model.EmbedTexts(prompts[n], device);
-                return nn.functional.normalize(embedded.mean([0]), dim: 0);
-            }).ToArray());
-            scores = SimilarityMatrix.Of(images, classEmbeddings);
-        }
+        var scores = classifier.Score(allImages.index_select(0, keptIndex), allRegions?.index_select(0, keptIndex));
         var truth = kept.Select(i => allTruth[i]).ToArray();
         var rows = kept.Select(i => imageRows[i]).ToList();
 

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using CxrVL.Files;
 
@@ -17,6 +18,16 @@ internal static class IuReportTexts
             .Where(r => r.Findings is not null && r.Impression is not null)
             .Take(count)
             .ToList();
+
+    /// <summary>The first <paramref name="count"/> distinct sentences (over 20 characters) of those reports' findings: real report sentences for encoders.</summary>
+    public static IReadOnlyList<string> FindingsSentences(int count)
+    {
+        var sentences = WithFindingsAndImpression(40)
+            .SelectMany(r => Regex.Split(r.Findings!, @"(?<=\.)\s+"))
+            .Where(s => s.Length > 20).Distinct().Take(count).ToList();
+        Assert.Equal(count, sentences.Count);
+        return sentences;
+    }
 
     private static Report Read(string path)
     {

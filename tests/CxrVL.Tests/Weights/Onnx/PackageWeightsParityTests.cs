@@ -1,6 +1,5 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
-using System.Text.RegularExpressions;
 using CxrVL.Files;
 using CxrVL.Methods.Encoders;
 using CxrVL.Models;
@@ -31,7 +30,7 @@ public sealed class PackageWeightsParityTests(PackageWeightsFixture weights, ITe
     public void ResNetPooledFeaturesOfEightCovidImagesMatchOnnxRuntime()
     {
         var package = PackageWeights.PackageFolder(PackageWeights.ResNet18);
-        var images = CovidImages(8);
+        var images = TestImages.Covid19(8);
         var pixels = new float[images.Count * 3 * 224 * 224];
         for (var i = 0; i < images.Count; i++)
             RgbPixels(images[i]).CopyTo(pixels, i * 3 * 224 * 224);
@@ -126,9 +125,7 @@ public sealed class PackageWeightsParityTests(PackageWeightsFixture weights, ITe
     /// <summary>16 real IU report sentences, their token ids and mask [16, length], and ONNX Runtime's last_hidden_state of the package's MiniLM graph.</summary>
     private (long[] Ids, long[] Mask, int Length, float[] LastHiddenState) MiniLmOnSixteenReportSentences()
     {
-        var sentences = IuReportTexts.WithFindingsAndImpression(40)
-            .SelectMany(r => Regex.Split(r.Findings!, @"(?<=\.)\s+"))
-            .Where(s => s.Length > 20).Distinct().Take(16).ToList();
+        var sentences = IuReportTexts.FindingsSentences(16);
         Assert.Equal(16, sentences.Count);
         var tokenizer = Tokenizers.Load(weights.MiniLm.Path);
         var encoded = sentences.Select(s => tokenizer.Encode(s).Ids).ToList();
@@ -203,26 +200,6 @@ public sealed class PackageWeightsParityTests(PackageWeightsFixture weights, ITe
         var maxDiff = expected.Zip(actual, (e, a) => Math.Abs((double)e - a)).Max();
         return (maxDiff, expected.Max(e => Math.Abs((double)e)));
     }
-
-    private static IReadOnlyList<string> CovidImages(int count)
-    {
-        var root = DataRoots.Dataset("covid-chestxray");
-        using var reader = new StreamReader(Path.Combine(root, "metadata.csv"));
-        var header = ParseCsvLine(reader.ReadLine()!);
-        var (finding, file) = (header.IndexOf("finding"), header.IndexOf("filename"));
-        var found = new List<string>();
-        while (reader.ReadLine() is { } line && found.Count < count)
-        {
-            var cells = ParseCsvLine(line);
-            var path = Path.Combine(root, "images", cells[file]);
-            if (cells[finding] == "COVID-19" && File.Exists(path))
-                found.Add(path);
-        }
-        return found;
-    }
-
-    private static List<string> ParseCsvLine(string line) =>
-        Regex.Matches(line, "(?:^|,)(\"(?:[^\"]|\"\")*\"|[^,]*)").Select(m => m.Groups[1].Value.Trim('"')).ToList();
 
     /// <summary>An image as ML.NET's featuriser takes it: 224x224 RGB, 0-255, channel-major (OpenCV decode and bilinear resize).</summary>
     private static float[] RgbPixels(string path)
