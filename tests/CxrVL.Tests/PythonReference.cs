@@ -14,7 +14,12 @@ internal static class PythonReference
     public static string Script(string relativePath) => Path.Combine(AppContext.BaseDirectory, relativePath);
 
     /// <summary>Runs the script and returns its standard output; a non-zero exit fails with the script's error output.</summary>
-    public static string Run(string script, params string[] arguments)
+    public static string Run(string script, params string[] arguments) => Execute(script, [script, .. arguments]);
+
+    /// <summary>Runs a one-line program (<c>python3 -c CODE ARGS</c>) and returns its standard output, trimmed.</summary>
+    public static string RunCode(string code, params string[] arguments) => Execute("python3 -c", ["-c", code, .. arguments]).Trim();
+
+    private static string Execute(string script, IEnumerable<string> arguments)
     {
         var start = new ProcessStartInfo(Interpreter)
         {
@@ -22,7 +27,6 @@ internal static class PythonReference
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(script);
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
         start.Environment["OMP_NUM_THREADS"] = "2";

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
@@ -43,8 +44,10 @@ public static class StudyService
         {
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+            // Messages quote names with ' and curl users read them as they are.
+            json.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         });
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(openApi => openApi.AddOperationTransformer(StudyUpload.DescribeBody));
         builder.Services.AddSingleton(new RequestGate(limits.MaxConcurrent, limits.QueueLength));
 
         var app = builder.Build();
@@ -64,6 +67,9 @@ public static class StudyService
                     return;
                 }
                 await next(context);
+                // Refusals the framework makes itself (no route, a query value that does not parse) get a message too.
+                if (context.Response.StatusCode >= 400 && !context.Response.HasStarted)
+                    await Refuse(context, context.Response.StatusCode, FrameworkRefusal(context));
             }
             catch (ServingRefusal refusal)
             {
@@ -112,7 +118,6 @@ public static class StudyService
             })
             .WithName("studies")
             .WithSummary("Scores a study: multipart/form-data with the images in the field 'images' (frontal first), or one image as the body.")
-            .Accepts<IFormFileCollection>("multipart/form-data")
             .Produces<StudyAnalysis>()
             .Produces<ServiceError>(StatusCodes.Status400BadRequest)
             .Produces<ServiceError>(StatusCodes.Status413PayloadTooLarge)
@@ -122,6 +127,14 @@ public static class StudyService
             .DisableAntiforgery();
         return app;
     }
+
+    private static string FrameworkRefusal(HttpContext context) => context.Response.StatusCode switch
+    {
+        StatusCodes.Status404NotFound => $"no such route: {context.Request.Method} {context.Request.Path} (the API is /v1/studies, /v1/health, /v1/model; the page is /).",
+        StatusCodes.Status405MethodNotAllowed => $"{context.Request.Method} is not allowed on {context.Request.Path}.",
+        StatusCodes.Status400BadRequest => "malformed request: a query value could not be read (embedding, saliency and report take true or false; nearest a whole number).",
+        var status => $"request refused ({status}).",
+    };
 
     private static Task Refuse(HttpContext context, int status, string message)
     {
@@ -142,5 +155,5 @@ public sealed record HealthStatus(string Status, double UptimeSeconds, int InFli
 /// <summary>The JSON conventions of the service's bodies (snake_case names).</summary>
 internal static class ServiceJson
 {
-    public static JsonSerializerOptions Options { get; } = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    public static JsonSerializerOptions Options { get; } = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace CxrVL.Serving;
 
@@ -10,6 +12,28 @@ namespace CxrVL.Serving;
 internal static class StudyUpload
 {
     private static readonly string[] BodyTypes = ["image/png", "image/jpeg", "application/dicom", "application/octet-stream"];
+
+    /// <summary>Describes the two bodies <c>POST /v1/studies</c> reads in its OpenAPI operation (the handler reads the request itself).</summary>
+    public static Task DescribeBody(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellation)
+    {
+        if (operation.OperationId != "studies")
+            return Task.CompletedTask;
+        var binary = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
+        var form = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Required = new HashSet<string> { "images" },
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["images"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = binary, Description = "The study's images (DICOM, PNG, JPEG), frontal first." },
+            },
+        };
+        var content = new Dictionary<string, OpenApiMediaType> { ["multipart/form-data"] = new() { Schema = form } };
+        foreach (var type in BodyTypes)
+            content[type] = new OpenApiMediaType { Schema = binary };
+        operation.RequestBody = new OpenApiRequestBody { Required = true, Content = content };
+        return Task.CompletedTask;
+    }
 
     public static async Task<IReadOnlyList<StudyImage>> ReadAsync(HttpRequest request, ServingLimits limits)
     {

@@ -19,6 +19,8 @@ internal static class TinyPretrainRun
     {
         var config = new PretrainConfig { Method = method };
         config.Data.ImageRecipe = "small";
+        // The COVID-19 collection's notes are whole texts, as the quickstart trains on them.
+        config.Data.ReportSections = ["full_text"];
         config.Model.Image.Backbone = backbone;
         config.Model.Image.ImageSize = 128;
         config.Model.Text.Layers = 2;
