@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CxrVL.Cli.Infrastructure;
 using CxrVL.Export;
+using CxrVL.Serving;
 using CxrVL.Tasks.Pretraining;
 
 namespace CxrVL.Cli.Commands;
@@ -26,6 +27,7 @@ internal sealed class ExportOnnxCommand : ICliCommand
             var result = OnnxExporter.Export(model, context.Get(Part), context.Get(Out)!);
             context.Output.WriteLine($"wrote {result.ModelPath} ({result.Nodes} nodes, {result.Initializers} initializers, {result.Parameters:N0} values, opset {OnnxExportNames.Opset})");
             context.Output.WriteLine($"  sidecar {result.SidecarPath}");
+            context.Output.WriteLine($"  model card {ModelCard.Write(model, result.ModelPath, context.Get(Part).ToString().ToLowerInvariant())}");
             return 0;
         });
     }

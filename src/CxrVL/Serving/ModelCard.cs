@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CxrVL.Data.Manifest;
+using CxrVL.Files;
 using CxrVL.Runs;
 using CxrVL.Tasks.Pretraining;
 
@@ -33,6 +34,13 @@ public static class ModelCard
         var usage = $"served by `cxrvl serve` ({served.Engine} engine), {served.Labels.Count} zero-shot labels from `{analyzer.Provenance.ZeroShotRecipe}`" +
                     (served.ReportModel is null ? "" : $", reports by a {served.ReportModel} model (sha256 {analyzer.Provenance.ReportModelSha256})");
         return Write(runDirectory, config, weights, analyzer.Provenance.CheckpointSha256, usage);
+    }
+
+    /// <summary>The card of a model exported by <c>cxrvl export onnx</c>.</summary>
+    public static string Write(PretrainedModel model, string exportedTo, string part)
+    {
+        var (config, weights, runDirectory) = PretrainedModel.LoadRecipe(model.Weights ?? throw new CxrVLException("an untrained model has no run folder for a model card."));
+        return Write(runDirectory, config, weights, FileHash.Sha256(weights), $"its {part} encoder exported by `cxrvl export onnx` to `{exportedTo}`");
     }
 
     /// <summary>Writes the card into <paramref name="runDirectory"/> and returns its path.</summary>
@@ -95,13 +103,12 @@ public static class ModelCard
                 continue;
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                if (!property.Name.EndsWith("_ci95", StringComparison.Ordinal) || property.Value.ValueKind != JsonValueKind.Array)
+                if (!property.Name.EndsWith("_ci95", StringComparison.Ordinal) || Bounds(property.Value) is not { } interval)
                     continue;
                 var name = property.Name[..^5];
                 if (!document.RootElement.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.Number)
                     continue;
-                var interval = property.Value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.Number).Select(v => v.GetDouble().ToString("F4", CultureInfo.InvariantCulture)).ToList();
-                lines.Add($"| {Path.GetRelativePath(runDirectory, file)} | {name} | {value.GetDouble().ToString("F4", CultureInfo.InvariantCulture)} | [{string.Join(", ", interval)}] |");
+                lines.Add($"| {Path.GetRelativePath(runDirectory, file)} | {name} | {Format(value.GetDouble())} | [{Format(interval.Lower)}, {Format(interval.Upper)}] |");
             }
         }
         if (lines.Count == 0)
@@ -109,4 +116,18 @@ public static class ModelCard
                    "`cxrvl zeroshot --checkpoint RUN --data M.jsonl --classes zeroshot/covid-finding --out RUN/eval-zeroshot`, and serve or export again.";
         return "| file | metric | value | 95% interval |\n|---|---|---|---|\n" + string.Join('\n', lines);
     }
+
+    /// <summary>An interval as the evaluations write it: <c>[lower, upper]</c> or an object with <c>Lower</c> and <c>Upper</c>.</summary>
+    private static (double Lower, double Upper)? Bounds(JsonElement interval)
+    {
+        if (interval.ValueKind == JsonValueKind.Array && interval.GetArrayLength() == 2 && interval.EnumerateArray().All(v => v.ValueKind == JsonValueKind.Number))
+            return (interval[0].GetDouble(), interval[1].GetDouble());
+        if (interval.ValueKind != JsonValueKind.Object)
+            return null;
+        var bounds = interval.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Number)
+            .ToDictionary(p => p.Name.ToLowerInvariant(), p => p.Value.GetDouble());
+        return bounds.TryGetValue("lower", out var lower) && bounds.TryGetValue("upper", out var upper) ? (lower, upper) : null;
+    }
+
+    private static string Format(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
 }
