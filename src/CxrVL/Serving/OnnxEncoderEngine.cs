@@ -60,7 +60,9 @@ internal sealed class OnnxEncoderEngine : IEncoderEngine
         var shape = images.shape;
         var pixels = images.to(float32).contiguous().data<float>().ToArray();
         using var input = OrtValue.CreateTensorValueFromMemory(pixels, shape);
-        using var outputs = _image.Run(new RunOptions(), [OnnxExportNames.Image], [input], [OnnxExportNames.Embedding]);
+        // The run options live until the run ends: a temporary one could be finalized while ONNX Runtime still reads it.
+        using var runOptions = new RunOptions();
+        using var outputs = _image.Run(runOptions, [OnnxExportNames.Image], [input], [OnnxExportNames.Embedding]);
         return (ToTorch(outputs[0]), null);
     }
 
@@ -74,7 +76,8 @@ internal sealed class OnnxEncoderEngine : IEncoderEngine
             long[] shape = [tokens.BatchSize, tokens.Length];
             using var ids = OrtValue.CreateTensorValueFromMemory(tokens.InputIds, shape);
             using var mask = OrtValue.CreateTensorValueFromMemory(tokens.AttentionMask, shape);
-            using var outputs = _text.Run(new RunOptions(), [OnnxExportNames.InputIds, OnnxExportNames.AttentionMask], [ids, mask], [OnnxExportNames.Embedding]);
+            using var runOptions = new RunOptions();
+            using var outputs = _text.Run(runOptions, [OnnxExportNames.InputIds, OnnxExportNames.AttentionMask], [ids, mask], [OnnxExportNames.Embedding]);
             parts.Add(ToTorch(outputs[0]));
         }
         var all = cat(parts, 0);

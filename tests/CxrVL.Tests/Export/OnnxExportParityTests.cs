@@ -53,7 +53,8 @@ public sealed class OnnxExportParityTests(ITestOutputHelper output) : IDisposabl
         var expectedImages = model.Method.EmbedImages(images).data<float>().ToArray();
         using var imageSession = new InferenceSession(imageOnnx);
         using var imageInput = OrtValue.CreateTensorValueFromMemory(pixels, imageShape);
-        using var imageResult = imageSession.Run(new RunOptions(), [OnnxExportNames.Image], [imageInput], [OnnxExportNames.Embedding]);
+        using var runOptions = new RunOptions();
+        using var imageResult = imageSession.Run(runOptions, [OnnxExportNames.Image], [imageInput], [OnnxExportNames.Embedding]);
         var imageDiff = MaxDifference(expectedImages, imageResult[0].GetTensorDataAsSpan<float>().ToArray());
 
         var sentences = IuReportTexts.FindingsSentences(16);
@@ -63,7 +64,7 @@ public sealed class OnnxExportParityTests(ITestOutputHelper output) : IDisposabl
         using var textSession = new InferenceSession(textOnnx);
         using var ids = OrtValue.CreateTensorValueFromMemory(tokens.InputIds, textShape);
         using var mask = OrtValue.CreateTensorValueFromMemory(tokens.AttentionMask, textShape);
-        using var textResult = textSession.Run(new RunOptions(), [OnnxExportNames.InputIds, OnnxExportNames.AttentionMask], [ids, mask], [OnnxExportNames.Embedding]);
+        using var textResult = textSession.Run(runOptions, [OnnxExportNames.InputIds, OnnxExportNames.AttentionMask], [ids, mask], [OnnxExportNames.Embedding]);
         var textDiff = MaxDifference(expectedTexts, textResult[0].GetTensorDataAsSpan<float>().ToArray());
 
         output.WriteLine($"{method} {backbone} {projection} {pooling}: image max |diff| {imageDiff:E2} over {expectedImages.Length} values; " +

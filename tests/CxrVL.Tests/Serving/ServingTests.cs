@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using CxrVL.Serving;
 using CxrVL.Tasks.ReportGeneration;
+using CxrVL.Tests.Cli;
 using CxrVL.Tests.Imaging;
 using Microsoft.Playwright;
 using OpenCvSharp;
@@ -298,6 +299,18 @@ public sealed class ServingTests(ServingFixture fixture, ITestOutputHelper outpu
         var error = Assert.Throws<CxrVLException>(() => ApiKey.Load(options with { Host = "0.0.0.0", ApiKeyFile = null }));
         Assert.Contains("--api-key-file", error.Message);
         Assert.Null(ApiKey.Load(options with { Host = "::1", ApiKeyFile = null }));
+    }
+
+    [Fact]
+    public void TheServeCommandRefusesAnOpenHostWithoutAKeyAndAMissingOnnxGraphByName()
+    {
+        var open = CliRunner.Run("serve", "--checkpoint", fixture.Run, "--host", "0.0.0.0");
+        Assert.Equal(2, open.Code);
+        Assert.Contains("--api-key-file", open.Error);
+        var missing = Path.Combine(fixture.Root, "no-onnx");
+        var onnx = CliRunner.Run("serve", "--checkpoint", fixture.Run, "--engine", "onnx", "--onnx-dir", missing);
+        Assert.Equal(2, onnx.Code);
+        Assert.Contains($"cxrvl export onnx --checkpoint RUN --part image --out {Path.Combine(missing, "image.onnx")}", onnx.Error);
     }
 
     [Fact]
