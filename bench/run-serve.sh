@@ -3,8 +3,7 @@
 # radiographs for SECONDS (default 60) after a 10 s warm-up, at most 100,000 requests; p50/p99 latency, throughput,
 # errors and the server's resident memory (after the warm-up, at the end, largest). The model: CHECKPOINT (a pretrain
 # run), else a clip run of pretrain/small (ResNet-18 + MiniLM-L6 from their packages) trained for 4 steps here (the
-# weights' values do not change the speed). No Python baseline: a minimal one would need PyTorch's ONNX exporter or
-# a web framework that Debian's packages do not bring together, so CxrVL's figures stand alone.
+# weights' values do not change the speed). No Python baseline was built: CxrVL's figures stand alone.
 # Writes the "serve" section of bench/RESULTS.md.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -60,7 +59,7 @@ section = "\n".join([
     f"`/v1/studies` for {seconds} s after a 10 s warm-up (`bench/run-serve.sh`): zero-shot scores of the 14 CheXpert labels, no",
     "report model, no saliency; the server analyses 2 studies at once (`--max-concurrent 2`, queue 64). The same clip model",
     "(pretrain/small: ResNet-18 at 128 px, MiniLM-L6) under both engines; the client runs on the same 2 cores. No Python baseline",
-    "(a minimal one is not buildable from Debian packages alone), so these are CxrVL's figures only.",
+    "was built, so these are CxrVL's figures only.",
     f"Run {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC on {cpu}; load average {load_before} before, {load_after} after",
     "(other work on the machine slows both engines).",
     "",
