@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using CxrVL.Runtime;
+using CxrVL.Files;
 
 namespace CxrVL.Bench;
 

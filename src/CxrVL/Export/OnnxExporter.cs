@@ -36,7 +36,7 @@ public static class OnnxExporter
             graph.Input(OnnxExportNames.Image, OnnxModuleWriter.FloatType, "batch", recipe.Channels, recipe.Size, recipe.Size);
             var pooled = ResNetOnnx.Write(writer, OnnxExportNames.Image, layout.ImageBackbone, ImageEncoder.ResNetFor(image));
             var embedding = writer.L2Normalize(Head(writer, pooled, layout.ImageHead, layout.HeadKind));
-            graph.Output(embedding, OnnxExportNames.Embedding, OnnxModuleWriter.FloatType, "batch", model.Config.Model.EmbedDim);
+            graph.Output(embedding, OnnxExportNames.Embedding, OnnxModuleWriter.FloatType, "batch", layout.EmbedDim);
             sidecar = new
             {
                 Part = "image",
@@ -62,7 +62,7 @@ public static class OnnxExporter
             graph.Input(OnnxExportNames.AttentionMask, Onnx.TensorProto.Types.DataType.Int64, "batch", "tokens");
             var pooled = BertOnnx.Write(writer, OnnxExportNames.InputIds, OnnxExportNames.AttentionMask, layout.TextBackbone, text, model.Config.Model.Text.Pooling);
             var embedding = writer.L2Normalize(Head(writer, pooled, layout.TextHead, layout.HeadKind));
-            graph.Output(embedding, OnnxExportNames.Embedding, OnnxModuleWriter.FloatType, "batch", model.Config.Model.EmbedDim);
+            graph.Output(embedding, OnnxExportNames.Embedding, OnnxModuleWriter.FloatType, "batch", layout.EmbedDim);
             sidecar = new
             {
                 Part = "text",
@@ -96,7 +96,7 @@ public static class OnnxExporter
             model.Config.Method,
             Checkpoint = model.Weights,
             CheckpointSha256 = model.Weights is null ? null : FileHash.Sha256(model.Weights),
-            Outputs = new[] { new { Name = OnnxExportNames.Embedding, Type = "float32", Shape = new object[] { "batch", model.Config.Model.EmbedDim }, Note = "l2-normalised; image-text similarity is the dot product" } },
+            Outputs = new[] { new { Name = OnnxExportNames.Embedding, Type = "float32", Shape = new object[] { "batch", layout.EmbedDim }, Note = "l2-normalised; image-text similarity is the dot product" } },
             Details = sidecar,
         };
         AtomicFile.WriteAllText(sidecarPath, JsonSerializer.Serialize(description, Json) + Environment.NewLine);

@@ -56,7 +56,7 @@ public static class ModelCard
         card.AppendLine($"Deployment: {usage}.").AppendLine();
         card.AppendLine("## Model").AppendLine();
         card.AppendLine($"- method: `{config.Method}`; image encoder `{config.Model.Image.Backbone}` at {config.Model.Image.ImageSize} px (recipe `{config.Data.ImageRecipe}`); " +
-                        $"text encoder BERT ({config.Model.Text.Layers} layers, hidden {config.Model.Text.Hidden}, pooling {config.Model.Text.Pooling.ToString().ToLowerInvariant()}); embedding {config.Model.EmbedDim}");
+                        $"text encoder BERT ({config.Model.Text.Layers} layers, hidden {config.Model.Text.Hidden}, pooling {config.Model.Text.Pooling.ToString().ToLowerInvariant()})");
         card.AppendLine($"- initial weights: image `{config.Model.Image.Init ?? "random"}`, text `{config.Model.Text.Init ?? "random"}`");
         card.AppendLine($"- checkpoint: `{Path.GetRelativePath(runDirectory, weights)}`, sha256 `{sha256}`").AppendLine();
         card.AppendLine("## Training data").AppendLine();

@@ -39,7 +39,8 @@ internal sealed class TorchEncoderEngine(PretrainedModel model, Device device) :
     {
         lock (_gradients)
         {
-            var saliency = SaliencyMap.Compute(model, pixels, classEmbedding, device);
+            using var input = tensor(pixels, [1, Recipe.Channels, Recipe.Size, Recipe.Size]);
+            var saliency = SaliencyMap.Compute(model, input, classEmbedding, device);
             using var image = tensor(saliency.Image, [saliency.Size, saliency.Size]);
             using var map = tensor(saliency.Map, [saliency.Size, saliency.Size]);
             return HeatmapOverlay.EncodePng(image, map);

@@ -1,5 +1,8 @@
 using CxrVL.Configuration;
+using CxrVL.Methods.Clip;
 using CxrVL.Methods.Encoders;
+using CxrVL.Methods.Gloria;
+using CxrVL.Methods.Mgca;
 using CxrVL.Models;
 using CxrVL.Tasks.Pretraining;
 using CxrVL.Weights;
@@ -17,29 +20,32 @@ internal static class TinyPretrainRun
     public static string Write(string run, string method = "clip", string backbone = "resnet18", ProjectionKind projection = ProjectionKind.BatchNorm,
                                TextPooling pooling = TextPooling.Mean, int seed = 3)
     {
-        var config = new PretrainConfig { Method = method };
+        PretrainModelConfig section = method switch
+        {
+            "clip" => new ClipModelConfig { EmbedDim = 32, Projection = new ProjectionConfig { Kind = projection, Hidden = 64 } },
+            "mgca" => new MgcaModelConfig { EmbedDim = 32, Mgca = new MgcaConfig { HiddenDim = 64 } },
+            "gloria" => new GloriaModelConfig { EmbedDim = 32 },
+            _ => throw new ArgumentException($"no small run for {method}"),
+        };
+        section.Image.Backbone = backbone;
+        section.Image.ImageSize = 128;
+        section.Text.Layers = 2;
+        section.Text.Hidden = 64;
+        section.Text.Heads = 4;
+        section.Text.Intermediate = 128;
+        section.Text.MaxLength = 64;
+        section.Text.Pooling = pooling;
+        var config = new PretrainConfig { Model = section };
         config.Data.ImageRecipe = "small";
         // The COVID-19 collection's notes are whole texts, as the quickstart trains on them.
         config.Data.ReportSections = ["full_text"];
-        config.Model.Image.Backbone = backbone;
-        config.Model.Image.ImageSize = 128;
-        config.Model.Text.Layers = 2;
-        config.Model.Text.Hidden = 64;
-        config.Model.Text.Heads = 4;
-        config.Model.Text.Intermediate = 128;
-        config.Model.Text.MaxLength = 64;
-        config.Model.Text.Pooling = pooling;
-        config.Model.Projection.Kind = projection;
-        config.Model.Projection.Hidden = 64;
-        config.Model.Mgca.HiddenDim = 64;
-        config.Model.EmbedDim = 32;
         // "best" resolves without the trainer state a step checkpoint carries.
         var checkpoint = Path.Combine(run, "checkpoints", "best");
         Directory.CreateDirectory(checkpoint);
         File.WriteAllText(Path.Combine(run, "config.yaml"), ConfigLoader.ToYaml(config));
         manual_seed(seed);
         var tokenizer = PretrainedModel.LoadTokenizer(config, run);
-        using var model = PretrainingMethods.Create(method, config.Model, TextEncoder.Configure(config.Model.Text, tokenizer.VocabularySize));
+        using var model = PretrainingMethods.BuiltIn.Create(config.Model, TextEncoder.Configure(config.Model.Text, tokenizer.VocabularySize));
         using (var noGrad = no_grad())
         {
             foreach (var norm in model.Model.modules().OfType<TorchSharp.Modules.BatchNorm>())

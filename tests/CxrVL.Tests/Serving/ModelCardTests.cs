@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using CxrVL.Runtime;
+using CxrVL.Files;
 using CxrVL.Serving;
 using CxrVL.Tasks.Pretraining;
 using CxrVL.Tests.Cli;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CxrVL.Configuration;
-using CxrVL.Runtime;
+using CxrVL.Files;
 using CxrVL.Serving;
 using CxrVL.Tests.Cli;
 using CxrVL.Tests.Export;

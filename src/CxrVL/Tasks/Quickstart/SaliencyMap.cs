@@ -17,18 +17,18 @@ public static class SaliencyMap
 {
     public static Saliency Compute(PretrainedModel model, string imagePath, string report, Device device)
     {
-        var recipe = ImageRecipes.Get(model.Config.Data.ImageRecipe);
+        using var image = model.LoadImageFile(imagePath);
         using var text = model.EmbedTexts([report], device);
-        return Compute(model, pixels, text, device);
+        return Compute(model, image, text, device);
     }
 
-    /// <summary>The saliency of an image, as the model's recipe writes it (<paramref name="pixels"/>), against one l2-normalised text embedding [1, D] (a report or a zero-shot class).</summary>
-    public static Saliency Compute(PretrainedModel model, float[] pixels, Tensor text, Device device)
+    /// <summary>The saliency of an image [1, C, H, W] as the model's recipe writes it, against one l2-normalised text embedding [1, D] (a report or a zero-shot class).</summary>
+    public static Saliency Compute(PretrainedModel model, Tensor image, Tensor text, Device device)
     {
         var recipe = ImageRecipes.Get(model.Config.Data.ImageRecipe);
         using var scope = NewDisposeScope();
         model.Method.Model.eval();
-        var input = model.LoadImageFile(imagePath).to(device).requires_grad_(true);
+        var input = image.to(device).detach().clone().requires_grad_(true);
         var similarity = model.Method.EmbedImages(input).matmul(text.to(device).t()).sum();
         similarity.backward();
         model.Method.Model.zero_grad();

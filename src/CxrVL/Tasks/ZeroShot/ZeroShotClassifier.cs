@@ -1,7 +1,7 @@
-using CxrVL.Evaluation;
 using CxrVL.Methods.Encoders;
-using CxrVL.Tasks.Embedding;
+using CxrVL.Models;
 using CxrVL.Tasks.Pretraining;
+using CxrVL.Tasks.Retrieval;
 using static TorchSharp.torch;
 
 namespace CxrVL.Tasks.ZeroShot;
