@@ -9,8 +9,8 @@ namespace CxrVL.Evaluation.Nlg;
 /// and an empty text both count 0). The sample score is the mean over the four orders of the sum over references,
 /// divided by the number of references, times 10; the corpus score is the mean over samples.
 /// Document frequencies: by default over the evaluated samples (df = samples whose references contain the
-/// n-gram, N = number of samples); with a corpus, over its texts (df = texts containing the n-gram, N = texts),
-/// as XProNet does with its training reports.
+/// n-gram, N = number of samples), which is also what XProNet computes (its scorer is handed the training reports
+/// but pycocoevalcap's Cider ignores them); with a corpus, over its texts (df = texts containing the n-gram, N = texts).
 /// </summary>
 public sealed class CiderD
 {
