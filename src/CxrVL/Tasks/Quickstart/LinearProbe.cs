@@ -49,22 +49,27 @@ public static class LinearProbe
         if (folds < 2)
             return config.CValues.Order().First();
         var assignment = StratifiedFolds.Assign(truth, folds);
+        using var scope = NewDisposeScope();
+        // Each fold's split and standardisation do not depend on C: made once, fitted for every C.
+        var splits = new List<(Tensor Fit, int[] FitTruth, Tensor Held, int[] HeldTruth)>();
+        for (var fold = 0; fold < folds; fold++)
+        {
+            var fit = Enumerable.Range(0, truth.Length).Where(i => assignment[i] != fold).ToArray();
+            var held = Enumerable.Range(0, truth.Length).Where(i => assignment[i] == fold).ToArray();
+            var fitTruth = fit.Select(i => truth[i]).ToArray();
+            if (fitTruth.Distinct().Count() < 2)
+                continue;
+            var (fitFeatures, heldFeatures) = Standardise(Rows(train, fit), Rows(train, held));
+            splits.Add((fitFeatures, fitTruth, heldFeatures, held.Select(i => truth[i]).ToArray()));
+        }
         var means = new Dictionary<double, double>();
         foreach (var c in config.CValues.Order())
         {
             var aurocs = new List<double>();
-            for (var fold = 0; fold < folds; fold++)
+            foreach (var split in splits)
             {
-                using var scope = NewDisposeScope();
-                var fit = Enumerable.Range(0, truth.Length).Where(i => assignment[i] != fold).ToArray();
-                var held = Enumerable.Range(0, truth.Length).Where(i => assignment[i] == fold).ToArray();
-                var fitTruth = fit.Select(i => truth[i]).ToArray();
-                if (fitTruth.Distinct().Count() < 2)
-                    continue;
-                var (fitFeatures, heldFeatures) = Standardise(Rows(train, fit), Rows(train, held));
-                using var model = LogisticRegression.Fit(fitFeatures, fitTruth, classes, c);
-                var scores = model.Probabilities(heldFeatures);
-                var auroc = MultiClassMetrics.OneVsRestAuroc(scores, held.Select(i => truth[i]).ToArray()).Macro;
+                using var model = LogisticRegression.Fit(split.Fit, split.FitTruth, classes, c);
+                var auroc = MultiClassMetrics.OneVsRestAuroc(model.Probabilities(split.Held), split.HeldTruth).Macro;
                 if (!double.IsNaN(auroc))
                     aurocs.Add(auroc);
             }
