@@ -1,6 +1,6 @@
 using System.CommandLine;
 using CxrVL.Cli.Infrastructure;
-using CxrVL.Tasks.Temporal;
+using CxrVL.Methods.MedST.Temporal;
 
 namespace CxrVL.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using CxrVL.Cli.Infrastructure;
-using CxrVL.Tasks.Mrm;
+using CxrVL.Methods.Mrm.Reconstruction;
 
 namespace CxrVL.Cli.Commands;
 

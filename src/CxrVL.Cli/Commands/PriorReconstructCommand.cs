@@ -3,7 +3,7 @@ using System.Globalization;
 using CxrVL.Cli.Infrastructure;
 using CxrVL.Runs;
 using CxrVL.Tasks.Pretraining;
-using CxrVL.Tasks.Reconstruction;
+using CxrVL.Methods.Prior.Reconstruction;
 
 namespace CxrVL.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using CxrVL.Evaluation.Classification;
-using CxrVL.Tasks.Temporal;
+using CxrVL.Methods.MedST.Temporal;
 
 namespace CxrVL.Tests.Evaluation.Classification;
 

@@ -5,7 +5,7 @@ using CxrVL.Tasks.Embedding;
 using CxrVL.Tasks.Pretraining;
 using static TorchSharp.torch;
 
-namespace CxrVL.Tasks.Temporal;
+namespace CxrVL.Methods.MedST.Temporal;
 
 /// <summary>
 /// MS-CXR-T temporal image classification as MedST evaluates it: a frozen model embeds the current and the previous

@@ -1,4 +1,4 @@
-namespace CxrVL.Tasks.Reconstruction;
+namespace CxrVL.Methods.Prior.Reconstruction;
 
 /// <summary>
 /// One decoded query of PRIOR's sentence decoder: the prototype it lands on, how much of the bank's weight that

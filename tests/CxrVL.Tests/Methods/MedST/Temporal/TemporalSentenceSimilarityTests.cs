@@ -1,11 +1,9 @@
-using CxrVL.Data.Manifest;
 using CxrVL.Evaluation.Classification;
-using CxrVL.Tasks.Temporal;
-using CxrVL.Tasks.ZeroShot;
+using CxrVL.Methods.MedST.Temporal;
 
-namespace CxrVL.Tests.Tasks;
+namespace CxrVL.Tests.Methods.MedST.Temporal;
 
-public sealed class TemporalAndZeroShotScoringTests
+public sealed class TemporalSentenceSimilarityTests
 {
     [Fact]
     public void AccuracyThresholdIsTheHighestBestCutHalfwayToTheNextScore()
@@ -28,25 +26,5 @@ public sealed class TemporalAndZeroShotScoringTests
         Assert.Equal(1.0, (double)metrics["auroc"]);
         Assert.Equal(1.0, (double)metrics["accuracy"]);
         Assert.All((List<double>)metrics["thresholds"], t => Assert.InRange(t, 0.29, 0.9));
-    }
-
-    [Fact]
-    public void ZeroShotClassLabelsMatchOnesByDefaultAndZerosWhenAsked()
-    {
-        var config = new ZeroShotConfig
-        {
-            Classes = new()
-            {
-                ["pneumonia"] = new ZeroShotClass { Prompts = ["p"], Labels = ["Pneumonia"] },
-                ["no pneumonia"] = new ZeroShotClass { Prompts = ["n"], Labels = ["Pneumonia=0"] },
-            },
-        };
-        ManifestRow Row(int? value) => new()
-        {
-            Dataset = "rsna", SubjectId = "s", StudyId = "s",
-            Labels = value is { } v ? new Dictionary<string, int> { ["Pneumonia"] = v } : new Dictionary<string, int>(),
-        };
-
-        Assert.Equal([0, 1, -1, -1], ZeroShotEvaluation.ClassesOf([Row(1), Row(0), Row(-1), Row(null)], config));
     }
 }

@@ -4,7 +4,7 @@ using CxrVL.Imaging;
 using CxrVL.Tasks.Pretraining;
 using static TorchSharp.torch;
 
-namespace CxrVL.Tasks.Temporal;
+namespace CxrVL.Methods.MedST.Temporal;
 
 /// <summary>
 /// MS-CXR-T temporal sentence similarity: the cosine similarity of two sentences' global text embeddings scores

@@ -4,7 +4,7 @@ using CxrVL.Files;
 using CxrVL.Runs;
 using CxrVL.Tests.Cli;
 
-namespace CxrVL.Tests.Tasks;
+namespace CxrVL.Tests.Methods.MedST;
 
 /// <summary>
 /// MedST through the command line on real shared images: pretrain a tiny model on frontal/lateral study sequences, then

@@ -2,7 +2,7 @@ using CxrVL.Files;
 using CxrVL.Runs;
 using CxrVL.Tests.Cli;
 
-namespace CxrVL.Tests.Tasks;
+namespace CxrVL.Tests.Methods.Mrm;
 
 /// <summary>
 /// MRM through the command line on the real COVID-19 collection: a few pretraining steps with a vocabulary trained on

@@ -1,13 +1,12 @@
 using System.Globalization;
 using CxrVL.Imaging;
 using CxrVL.Methods.Encoders;
-using CxrVL.Methods.Mrm;
 using CxrVL.Tasks.Pretraining;
 using CxrVL.Text;
 using OpenCvSharp;
 using static TorchSharp.torch;
 
-namespace CxrVL.Tasks.Mrm;
+namespace CxrVL.Methods.Mrm.Reconstruction;
 
 /// <summary>
 /// <c>cxrvl mrm reconstruct</c>: masks one image (and its report, if given) as in training and writes a PNG with, side by

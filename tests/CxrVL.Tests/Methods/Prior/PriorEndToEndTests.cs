@@ -3,7 +3,7 @@ using CxrVL.Files;
 using CxrVL.Runs;
 using CxrVL.Tests.Cli;
 
-namespace CxrVL.Tests.Tasks;
+namespace CxrVL.Tests.Methods.Prior;
 
 /// <summary>
 /// PRIOR through the command line on the real COVID-19 collection: three stages in three steps (with stage-start

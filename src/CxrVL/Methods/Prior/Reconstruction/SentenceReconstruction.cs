@@ -1,10 +1,9 @@
 using CxrVL.Data.Manifest;
-using CxrVL.Methods.Prior;
 using CxrVL.Tasks.Pretraining;
 using CxrVL.Text.Cleaning;
 using static TorchSharp.torch;
 
-namespace CxrVL.Tasks.Reconstruction;
+namespace CxrVL.Methods.Prior.Reconstruction;
 
 /// <summary>
 /// What PRIOR's sentence prototypes mean for an image (<c>cxrvl prior reconstruct</c>): the query decoder generates
