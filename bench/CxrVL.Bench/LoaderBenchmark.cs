@@ -21,7 +21,7 @@ internal sealed class LoaderBenchmark : IBenchmark
     {
         var options = new BenchArguments(arguments);
         var epochs = options.Int("epochs", 10);
-        var recipe = ImageRecipes.Get(options.String("recipe", "imagenet"));
+        var recipe = ImageRecipes.BuiltIn.Get(options.String("recipe", "imagenet"));
         var loaderOptions = new LoaderOptions
         {
             BatchSize = options.Int("batch", 32),

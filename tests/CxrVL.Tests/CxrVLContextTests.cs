@@ -99,7 +99,7 @@ public sealed class CxrVLContextTests(CovidManifest data) : IClassFixture<CovidM
             method: toy
             data: {report_sections: [full_text], val_split: ""}
             model:
-              image: {backbone: resnet18, image_size: 128}
+              image: {backbone: resnet18, image_size: 96}
               text: {tokenizer: bio-clinicalbert/vocab.txt, layers: 1, hidden: 32, heads: 2, intermediate: 64, max_length: 32}
               embed_dim: 8
               temperature: 0.2
@@ -109,10 +109,12 @@ public sealed class CxrVLContextTests(CovidManifest data) : IClassFixture<CovidM
         var config = cxr.PretrainRecipe([recipe]);
         var toy = Assert.IsType<ToyModelConfig>(config.Model);
         Assert.Equal((8, 0.2), (toy.EmbedDim, toy.Temperature));
-        // No data.image_recipe: the descriptor's default.
-        Assert.Equal("small", config.Data.ImageRecipe);
+        // No data.image_recipe or data.cleaner: the descriptor's defaults, the recipe and cleaner the toy brings.
+        Assert.Equal(("toy-96", "toy-words"), (config.Data.ImageRecipe, config.Data.Cleaner));
         var error = Assert.Throws<CxrVL.Configuration.ConfigException>(() => cxr.PretrainRecipe([recipe], ["model.projection.kind=linear"]));
         Assert.StartsWith("unknown config key 'model.projection.kind': method toy does not read it.", error.Message);
+        var cleaner = Assert.Throws<CxrVLException>(() => cxr.Methods.Validate(cxr.PretrainRecipe([recipe], ["data.cleaner=toy-word"])));
+        Assert.Contains("unknown cleaning recipe 'toy-word'. Did you mean 'toy-words'?", cleaner.Message);
 
         var run = cxr.Pretrain(config, data.Manifest, Path.Combine(data.Directory, "toy"));
 
@@ -122,6 +124,14 @@ public sealed class CxrVLContextTests(CovidManifest data) : IClassFixture<CovidM
         Assert.Contains("\nmethod: toy\n", File.ReadAllText(Path.Combine(run.RunPath, "config.yaml")));
         using var model = cxr.Load(run.RunPath);
         Assert.IsType<ToyAlignmentMethod>(model.Method);
+        // The loaded model reads images by the toy's recipe and text through its cleaner: the cased Bio_ClinicalBERT
+        // vocabulary tells "No Effusion" from "no effusion" unless the cleaner lower-cases it first.
+        var (_, root, rows) = ManifestData.Open(data.Manifest);
+        using (var image = model.LoadImageFile(Path.Combine(root, rows.First(r => r.Images.Count == 1).Images[0].Path)))
+            Assert.Equal([1L, 3, 96, 96], image.shape);
+        Assert.Equal("no effusion seen", model.Reading.Text("No Effusion, seen 2."));
+        Assert.Equal(cxr.EmbedText(model, "no effusion"), cxr.EmbedText(model, "No EFFUSION 3."));
+        Assert.NotEqual(model.Tokenizer.Encode("No Effusion").Ids, model.Tokenizer.Encode("no effusion").Ids);
         // Without the toy in its catalog, the built-in library names the method it does not know.
         var unknown = Assert.Throws<CxrVLException>(() => PretrainedModel.Load(run.RunPath, CPU));
         Assert.Contains("unknown pretraining method 'toy'", unknown.Message);

@@ -1,3 +1,4 @@
+using CxrVL.Imaging;
 using System.CommandLine;
 using CxrVL.Cli.Infrastructure;
 using CxrVL.Data.Loading;
@@ -33,7 +34,7 @@ internal sealed class DataLoadCommand : ICliCommand
             _ = context.Runtime;
             var study = new StudyOptions
             {
-                ImageRecipe = context.Get(Recipe)!, Views = context.Get(Views), RequireReport = context.Get(RequireReport),
+                ImageRecipe = ImageRecipes.BuiltIn.Get(context.Get(Recipe)!), Views = context.Get(Views), RequireReport = context.Get(RequireReport),
             };
             var loader = new LoaderOptions
             {

@@ -46,7 +46,7 @@ internal sealed class EvalCompareCommand : ICliCommand
         var (a, b) = (TextFiles.Pair(referencesPath, predictions[0]), TextFiles.Pair(referencesPath, predictions[1]));
         if (context.Get(Clean) is { } recipe)
         {
-            var cleaner = ReportCleaners.Create(recipe);
+            var cleaner = ReportCleaners.BuiltIn.Create(recipe);
             (a, b) = (NlgEvaluator.Clean(a, cleaner), NlgEvaluator.Clean(b, cleaner));
         }
         var options = new ReportScoringOptions(context.Get(Labeler.Uncertain) ?? UncertainLabels.Positive, context.Get(Bootstrap), context.Get(Trials), context.Runtime.Seed);

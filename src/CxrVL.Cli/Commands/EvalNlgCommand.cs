@@ -33,7 +33,7 @@ internal sealed class EvalNlgCommand : ICliCommand
     {
         var samples = TextFiles.Pair(context.Get(References)!, context.Get(Predictions)!);
         var corpusPath = context.Get(CiderCorpus);
-        var cleaner = context.Get(Clean) is { } recipe ? ReportCleaners.Create(recipe) : null;
+        var cleaner = context.Get(Clean) is { } recipe ? ReportCleaners.BuiltIn.Create(recipe) : null;
         var scores = NlgEvaluator.Evaluate(samples, corpusPath is null ? null : TextFiles.ReadCorpus(corpusPath), cleaner);
         var printed = new Dictionary<string, object?>();
         foreach (var (name, value) in scores.ToDictionary())

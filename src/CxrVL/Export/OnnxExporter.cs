@@ -29,7 +29,7 @@ public static class OnnxExporter
         object sidecar;
         if (part == OnnxPart.Image)
         {
-            var recipe = ImageRecipes.Get(model.Config.Data.ImageRecipe);
+            var recipe = model.Reading.ImageRecipe;
             var image = model.Config.Model.Image;
             if (!image.Backbone.StartsWith("resnet", StringComparison.OrdinalIgnoreCase))
                 throw new CxrVLException($"ONNX export of the image encoder covers ResNet backbones; '{image.Backbone}' is not exported yet.");

@@ -4,24 +4,42 @@ using CxrVL.Imaging.Transforms;
 namespace CxrVL.Imaging;
 
 /// <summary>
-/// The named per-model image recipes (anchors §1.1); configs pick one by name (<c>data.image_recipe: mgca</c>).
-/// Gray radiographs are decoded to one channel and copied to three where the model takes RGB.
+/// A catalog of named per-model image recipes (anchors §1.1); configs pick one by name (<c>data.image_recipe: mgca</c>).
+/// <see cref="BuiltIn"/> holds CxrVL's; a library user adds their own with <see cref="With"/> (or through
+/// <c>PretrainingMethods.WithImageRecipe</c>) without editing CxrVL. Gray radiographs are decoded to one channel and
+/// copied to three where the model takes RGB.
 /// </summary>
-public static class ImageRecipes
+public sealed class ImageRecipes
 {
-    // Before ByName, whose initialiser reads it.
+    // Before BuiltIn, whose initialiser reads it.
     /// <summary>resnet18-imagenet's input: RGB on the 0-255 scale less its mean image's channel means.</summary>
     public static Normalization PackageResNet18 { get; } = new([0.48294755f, 0.45452112f, 0.40416715f], [1f / 255, 1f / 255, 1f / 255]);
 
-    private static readonly IReadOnlyDictionary<string, ImageRecipe> ByName = Build().ToDictionary(r => r.Name, StringComparer.OrdinalIgnoreCase);
+    public static ImageRecipes BuiltIn { get; } = new(Build());
 
-    public static IEnumerable<string> Names => ByName.Keys.Order(StringComparer.Ordinal);
+    private readonly IReadOnlyDictionary<string, ImageRecipe> _byName;
 
-    public static ImageRecipe Get(string name)
+    public ImageRecipes(IEnumerable<ImageRecipe> recipes)
     {
-        if (ByName.TryGetValue(name, out var recipe))
+        var byName = new Dictionary<string, ImageRecipe>(StringComparer.OrdinalIgnoreCase);
+        foreach (var recipe in recipes)
+        {
+            if (!byName.TryAdd(recipe.Name, recipe))
+                throw new CxrVLException($"two image recipes are named '{recipe.Name}'; each needs its own name.");
+        }
+        _byName = byName;
+    }
+
+    /// <summary>This catalog and one more recipe.</summary>
+    public ImageRecipes With(ImageRecipe recipe) => new([.. _byName.Values, recipe]);
+
+    public IEnumerable<string> Names => _byName.Keys.Order(StringComparer.Ordinal);
+
+    public ImageRecipe Get(string name)
+    {
+        if (_byName.TryGetValue(name, out var recipe))
             return recipe;
-        var hint = NameSuggester.Closest(name, ByName.Keys);
+        var hint = NameSuggester.Closest(name, _byName.Keys);
         throw new CxrVLException(
             $"unknown image recipe '{name}'." + (hint is null ? "" : $" Did you mean '{hint}'?") + $" Known: {string.Join(", ", Names)}.");
     }

@@ -26,7 +26,7 @@ internal sealed class OnnxEncoderEngine : IEncoderEngine
         _text = text;
         _tokenizer = tokenizer;
         _config = config;
-        Recipe = ImageRecipes.Get(config.Data.ImageRecipe);
+        Recipe = ImageRecipes.BuiltIn.Get(config.Data.ImageRecipe);
     }
 
     public ServingEngine Kind => ServingEngine.Onnx;

@@ -15,7 +15,7 @@ internal sealed class TorchEncoderEngine(PretrainedModel model, Device device) :
 
     public ServingEngine Kind => ServingEngine.Torch;
 
-    public ImageRecipe Recipe { get; } = ImageRecipes.Get(model.Config.Data.ImageRecipe);
+    public ImageRecipe Recipe { get; } = model.Reading.ImageRecipe;
 
     public PretrainedModel Model => model;
 

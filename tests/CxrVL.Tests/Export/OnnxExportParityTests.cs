@@ -42,7 +42,7 @@ public sealed class OnnxExportParityTests(ITestOutputHelper output) : IDisposabl
         using var model = PretrainedModel.Load(run, CPU);
         using var noGrad = no_grad();
 
-        var recipe = ImageRecipes.Get(model.Config.Data.ImageRecipe);
+        var recipe = ImageRecipes.BuiltIn.Get(model.Config.Data.ImageRecipe);
         var pipeline = recipe.Pipeline(train: false);
         var paths = TestImages.Covid19(8);
         var pixels = new float[paths.Count * pipeline.PixelCount];

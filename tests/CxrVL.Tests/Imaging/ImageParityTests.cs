@@ -55,7 +55,7 @@ public sealed class ImageParityTests(TorchvisionReference reference, ITestOutput
     [Fact]
     public void Prior_eval_recipe_matches_torchvision_pil_pipeline()
     {
-        var (max, _) = Compare(ImageRecipes.Get("prior"), "prior_eval", std: 0.3011, train: false);
+        var (max, _) = Compare(ImageRecipes.BuiltIn.Get("prior"), "prior_eval", std: 0.3011, train: false);
         Assert.True(max < 1e-3, $"max difference {max} gray levels");
     }
 
@@ -63,7 +63,7 @@ public sealed class ImageParityTests(TorchvisionReference reference, ITestOutput
     public void Imagenet_eval_recipe_matches_torchvision_pil_pipeline()
     {
         // This image's shorter side is already 256: decode, gray-to-RGB, crop and normalise only, so exact.
-        var (max, _) = Compare(ImageRecipes.Get("imagenet"), "imagenet_eval", std: 0.229, train: false);
+        var (max, _) = Compare(ImageRecipes.BuiltIn.Get("imagenet"), "imagenet_eval", std: 0.229, train: false);
         Assert.True(max < 1e-3, $"max difference {max} gray levels");
     }
 
@@ -71,7 +71,7 @@ public sealed class ImageParityTests(TorchvisionReference reference, ITestOutput
     public void Ten_fold_shrink_matches_torchvision_pil_pipeline()
     {
         // 2373x2373 RGB to 256x256, every channel: a window of ~19 source pixels per output pixel.
-        var (max, _) = Compare(ImageRecipes.Get("imagenet"), "large_eval", std: 0.229, train: false, TestImages.LargeJpeg);
+        var (max, _) = Compare(ImageRecipes.BuiltIn.Get("imagenet"), "large_eval", std: 0.229, train: false, TestImages.LargeJpeg);
         Assert.True(max < 1e-3, $"max difference {max} gray levels");
     }
 

@@ -4,13 +4,13 @@ namespace CxrVL.Tests.Imaging;
 
 public sealed class ImageRecipesTests
 {
-    public static TheoryData<string> Names => new(ImageRecipes.Names);
+    public static TheoryData<string> Names => new(ImageRecipes.BuiltIn.Names);
 
     [Theory]
     [MemberData(nameof(Names))]
     public void Every_recipe_turns_a_real_image_into_its_tensor_size(string name)
     {
-        var recipe = ImageRecipes.Get(name);
+        var recipe = ImageRecipes.BuiltIn.Get(name);
         foreach (var train in new[] { true, false })
         {
             var pipeline = recipe.Pipeline(train);
@@ -30,7 +30,7 @@ public sealed class ImageRecipesTests
     [Fact]
     public void Prior_constants_are_applied_to_one_gray_channel()
     {
-        var recipe = ImageRecipes.Get("prior");
+        var recipe = ImageRecipes.BuiltIn.Get("prior");
         using var image = PixelImage.FromGray8(Enumerable.Repeat((byte)200, 224 * 224).ToArray(), 224, 224);
         var pixels = new float[224 * 224];
 
@@ -44,7 +44,7 @@ public sealed class ImageRecipesTests
     [Fact]
     public void Gray_is_copied_to_three_channels_with_per_channel_constants()
     {
-        var recipe = ImageRecipes.Get("xpronet");
+        var recipe = ImageRecipes.BuiltIn.Get("xpronet");
         using var image = PixelImage.FromGray8(Enumerable.Repeat((byte)51, 224 * 224).ToArray(), 224, 224);
         var pixels = new float[3 * 224 * 224];
 
@@ -58,7 +58,7 @@ public sealed class ImageRecipesTests
     [Fact]
     public void Unknown_recipe_names_the_closest()
     {
-        var error = Assert.Throws<CxrVLException>(() => ImageRecipes.Get("mcga"));
+        var error = Assert.Throws<CxrVLException>(() => ImageRecipes.BuiltIn.Get("mcga"));
         Assert.Contains("'mgca'", error.Message);
     }
 }

@@ -33,7 +33,7 @@ public sealed class SequenceSourceTests
     }
 
     private static SequenceSource Source(IReadOnlyList<ManifestRow> rows, string root, ITextTokenizer tokenizer, DataShard? shard = null) =>
-        new(rows, root, Data, tokenizer, 32, sequenceLength: 4, sequencesPerBatch: 4, train: true, seed: 3, CPU, shard);
+        new(rows, root, Data, PairReading.Of(Data, PretrainingMethods.BuiltIn), tokenizer, 32, sequenceLength: 4, sequencesPerBatch: 4, train: true, seed: 3, CPU, shard);
 
     private static List<(int[] Rows, int SequenceItems, float[] Pixels)> Read(SequenceSource source, int epoch, int startBatch = 0)
     {

@@ -13,12 +13,12 @@ public sealed class ReportCleanerTests
     [InlineData("Normal chest x-XXXX.", "normal chest x-xxxx .")]
     [InlineData("T/B ratio is 'normal' (stable); @ 5% = ok", "tb ratio is normal stable  5  ok .")]
     public void R2Gen_iu_cleaning(string report, string expected) =>
-        Assert.Equal(expected, ReportCleaners.Create("r2gen-iu").Clean(report).Text);
+        Assert.Equal(expected, ReportCleaners.BuiltIn.Create("r2gen-iu").Clean(report).Text);
 
     [Fact]
     public void R2Gen_mimic_cleaning_collapses_newlines_underscores_and_spaces()
     {
-        var cleaned = ReportCleaners.Create("xpronet-mimic").Clean("FINDINGS:\n\nThe lungs are clear.  ___ is seen.\n1. No effusion.");
+        var cleaned = ReportCleaners.BuiltIn.Create("xpronet-mimic").Clean("FINDINGS:\n\nThe lungs are clear.  ___ is seen.\n1. No effusion.");
         Assert.Equal("findings the lungs are clear .  is seen . no effusion .", cleaned.Text);
         Assert.Equal(["findings the lungs are clear", " is seen", "no effusion"], cleaned.Sentences);
     }
@@ -26,7 +26,7 @@ public sealed class ReportCleanerTests
     [Fact]
     public void Mgca_caption_splits_on_numbers_and_periods_drops_short_fragments_and_non_ascii()
     {
-        var cleaned = ReportCleaners.Create("mgca").Clean("IMPRESSION: 1. No acute process. 2. Heart size 1.5 cm. FINDINGS: Lungs clear. ok. Café ñ test.");
+        var cleaned = ReportCleaners.BuiltIn.Create("mgca").Clean("IMPRESSION: 1. No acute process. 2. Heart size 1.5 cm. FINDINGS: Lungs clear. ok. Café ñ test.");
         Assert.Equal(["no acute process", "heart size", "5 cm", "findings lungs clear", "caf test"], cleaned.Sentences);
         Assert.Equal("no acute process heart size 5 cm findings lungs clear caf test", cleaned.Text);
         Assert.Equal(12, cleaned.Words);
@@ -38,7 +38,7 @@ public sealed class ReportCleanerTests
     [InlineData("No effusion.", 2)]
     public void Mgca_drops_reports_with_fewer_than_three_words(string report, int words)
     {
-        var cleaned = ReportCleaners.Create("medst").Clean(report);
+        var cleaned = ReportCleaners.BuiltIn.Create("medst").Clean(report);
         Assert.Equal(words, cleaned.Words);
         Assert.False(cleaned.Kept);
     }
@@ -46,7 +46,7 @@ public sealed class ReportCleanerTests
     [Fact]
     public void Prior_keeps_sentence_lists_of_at_least_four_sentences()
     {
-        var prior = ReportCleaners.Create("prior");
+        var prior = ReportCleaners.BuiltIn.Create("prior");
         var four = prior.Clean("The heart is normal.  Lungs are\nclear. No effusion. No pneumothorax.");
         Assert.Equal(["The heart is normal.", "Lungs are clear.", "No effusion.", "No pneumothorax."], four.Sentences);
         Assert.Equal("The heart is normal. Lungs are clear. No effusion. No pneumothorax.", four.Text);
@@ -62,13 +62,13 @@ public sealed class ReportCleanerTests
         Assert.Equal("Normal chest x-. are intact. X-ray and EXXXAM are words.", Deidentification.Apply(report, DeidentificationMode.Remove));
         Assert.Equal("Normal chest x-[UNK]. [UNK] [UNK] are intact. X-ray and EXXXAM are words.",
             Deidentification.Apply(report, DeidentificationMode.Replace, "[UNK]"));
-        Assert.Equal("normal chest x- .", ReportCleaners.Create("r2gen-iu", DeidentificationMode.Remove).Clean("Normal chest x-XXXX.").Text);
+        Assert.Equal("normal chest x- .", ReportCleaners.BuiltIn.Create("r2gen-iu", DeidentificationMode.Remove).Clean("Normal chest x-XXXX.").Text);
     }
 
     [Fact]
     public void Unknown_recipe_names_the_closest()
     {
-        var error = Assert.Throws<CxrVLException>(() => ReportCleaners.Create("r2gen-ui"));
+        var error = Assert.Throws<CxrVLException>(() => ReportCleaners.BuiltIn.Create("r2gen-ui"));
         Assert.Contains("r2gen-iu", error.Message);
     }
 }

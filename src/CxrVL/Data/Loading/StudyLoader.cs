@@ -14,6 +14,6 @@ public static class StudyLoader
         LoaderOptions loader, bool train, Func<string, IReadOnlyList<int>>? textEncoder = null, DataShard? shard = null)
     {
         var source = new StudySource(rows, root, options, train, textEncoder);
-        return new BatchLoader<StudySample, StudyBatch>(source, new StudyBatchCollator(ImageRecipes.Get(options.ImageRecipe), options), loader, shard);
+        return new BatchLoader<StudySample, StudyBatch>(source, new StudyBatchCollator(options.ImageRecipe, options), loader, shard);
     }
 }

@@ -4,8 +4,8 @@ namespace CxrVL.Data.Loading;
 /// <summary>What a study sample holds (YAML under <c>data.</c>): image recipe, views, report text, labels, masks, boxes.</summary>
 public sealed class StudyOptions
 {
-    /// <summary>Name in <see cref="Imaging.ImageRecipes"/>.</summary>
-    public string ImageRecipe { get; set; } = "mgca";
+    /// <summary>How images are decoded and transformed (<c>data.image_recipe</c> resolved in an <see cref="ImageRecipes"/> catalog).</summary>
+    public ImageRecipe ImageRecipe { get; set; } = ImageRecipes.BuiltIn.Get("mgca");
 
     public StudyViews Views { get; set; } = StudyViews.Frontal;
 

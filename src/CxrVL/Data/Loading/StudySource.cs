@@ -33,7 +33,7 @@ public sealed class StudySource : ISampleSource<StudySample>
         _root = root;
         _options = options;
         _textEncoder = textEncoder;
-        _pipeline = ImageRecipes.Get(options.ImageRecipe).Pipeline(train);
+        _pipeline = options.ImageRecipe.Pipeline(train);
         if (options.Views == StudyViews.Sequence && options.SequenceLength < 1)
             throw new CxrVLException($"data.sequence_length must be at least 1 (got {options.SequenceLength}).");
         _sequences = options.Views == StudyViews.Sequence ? Sequences(rows, options.SequenceLength) : [];

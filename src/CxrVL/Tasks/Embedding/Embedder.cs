@@ -80,13 +80,11 @@ public static class Embedder
     {
         var data = new PretrainDataConfig
         {
-            ImageRecipe = model.Config.Data.ImageRecipe,
             ReportSections = model.Config.Data.ReportSections,
             Workers = model.Config.Data.Workers,
             SkipBad = skipBad,
-            ReportPrefix = model.Config.Data.ReportPrefix,
         };
-        return new PairSource(rows, root, data, model.Tokenizer, model.Config.Model.Text.MaxLength, batchSize, train: false, seed: 0, device,
+        return new PairSource(rows, root, data, model.Reading, model.Tokenizer, model.Config.Model.Text.MaxLength, batchSize, train: false, seed: 0, device,
                               model.ReportBatcher, skipBadSwitch: "--skip-bad");
     }
 
@@ -98,7 +96,7 @@ public static class Embedder
     public static (Tensor Images, List<ManifestRow> Rows) EmbedImages(PretrainedModel model, IReadOnlyList<ManifestRow> rows, string root, Device device,
                                                                    int batchSize = 32, bool skipBad = false, TextWriter? progress = null)
     {
-        var options = new StudyOptions { ImageRecipe = model.Config.Data.ImageRecipe, Views = StudyViews.Frontal, RequireReport = false };
+        var options = new StudyOptions { ImageRecipe = model.Reading.ImageRecipe, Views = StudyViews.Frontal, RequireReport = false };
         var loader = StudyLoader.Create(rows, root, options,
             new LoaderOptions { BatchSize = batchSize, Workers = model.Config.Data.Workers, Shuffle = false, SkipBad = skipBad }, train: false);
         var parts = new List<Tensor>();

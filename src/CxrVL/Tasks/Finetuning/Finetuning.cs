@@ -1,3 +1,4 @@
+using CxrVL.Imaging;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CxrVL.Configuration;
@@ -104,7 +105,7 @@ public static class Finetuning
         var targets = Targets(config, splits);
         var options = new StudyOptions
         {
-            ImageRecipe = config.Data.ImageRecipe ?? encoder.ImageRecipe ?? "mgca",
+            ImageRecipe = ImageRecipes.BuiltIn.Get(config.Data.ImageRecipe ?? encoder.ImageRecipe ?? "mgca"),
             RequireReport = false,
             Labels = config.Task == FinetuneTask.Classify ? targets.ToList() : [],
             MaskLabels = config.Task == FinetuneTask.Segment ? targets.ToList() : [],

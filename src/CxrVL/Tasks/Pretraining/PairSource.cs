@@ -17,7 +17,7 @@ public sealed class PairSource : IPairBatchSource
     private readonly BatchLoader<StudySample, StudyBatch> _loader;
     private readonly ITextTokenizer _tokenizer;
     private readonly int _maxLength;
-    private readonly string _prefix;
+    private readonly PairReading _reading;
     private readonly Device _device;
     private readonly IReportBatcher? _reports;
     private readonly bool _train;
@@ -25,11 +25,11 @@ public sealed class PairSource : IPairBatchSource
 
     /// <param name="batchSize">The global batch: with a <paramref name="shard"/>, this rank reads its slice of each.</param>
     /// <param name="skipBadSwitch">How the caller's user skips bad rows: the recipe key for training, --skip-bad for evaluation.</param>
-    public PairSource(IReadOnlyList<ManifestRow> rows, string root, PretrainDataConfig data, ITextTokenizer tokenizer, int maxLength,
-                      int batchSize, bool train, int seed, Device device, IReportBatcher? reports = null, DataShard? shard = null,
+    public PairSource(IReadOnlyList<ManifestRow> rows, string root, PretrainDataConfig data, PairReading reading, ITextTokenizer tokenizer,
+                      int maxLength, int batchSize, bool train, int seed, Device device, IReportBatcher? reports = null, DataShard? shard = null,
                       string skipBadSwitch = "--set data.skip_bad=true")
     {
-        var options = new StudyOptions { ImageRecipe = data.ImageRecipe, ReportSections = data.ReportSections, RequireReport = true };
+        var options = new StudyOptions { ImageRecipe = reading.ImageRecipe, ReportSections = data.ReportSections, RequireReport = true };
         var loader = new LoaderOptions
         {
             BatchSize = batchSize,
@@ -43,7 +43,7 @@ public sealed class PairSource : IPairBatchSource
         _loader = StudyLoader.Create(rows, root, options, loader, train, shard: shard);
         _tokenizer = tokenizer;
         _maxLength = maxLength;
-        _prefix = data.ReportPrefix;
+        _reading = reading;
         _device = device;
         _reports = reports;
         _train = train;
@@ -73,7 +73,7 @@ public sealed class PairSource : IPairBatchSource
         // On the CPU .to() returns the same tensor object; the pair batch needs its own handle, as the study batch is disposed.
         var images = batch.Images.to(_device);
         images = ReferenceEquals(images, batch.Images) ? images.alias() : images;
-        var reports = batch.Reports.Select(r => _prefix + (r ?? "")).ToList();
+        var reports = batch.Reports.Select(_reading.Text).ToList();
         // A resumed epoch must shuffle as the first pass did: the generator depends only on the seed, epoch and batch.
         var text = _reports is null
             ? ReportTokens.Encode(_tokenizer, reports, _maxLength, _device)

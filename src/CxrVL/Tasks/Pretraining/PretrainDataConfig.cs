@@ -5,8 +5,15 @@ namespace CxrVL.Tasks.Pretraining;
 /// <summary>The <c>data:</c> section of a pretraining recipe.</summary>
 public sealed class PretrainDataConfig
 {
-    /// <summary>Name in <see cref="Imaging.ImageRecipes"/>.</summary>
+    /// <summary>Name in the methods' <see cref="Imaging.ImageRecipes"/>.</summary>
     public string ImageRecipe { get; set; } = "mgca";
+
+    /// <summary>
+    /// Cleaning recipe (a name in the methods' <c>ReportCleaners</c>) applied to every report and prompt before
+    /// <see cref="ReportPrefix"/> and tokenising, in training and evaluation alike; null: the text as written. A recipe
+    /// that names none gets its method's default.
+    /// </summary>
+    public string? Cleaner { get; set; }
 
     /// <summary>Report sections joined into the text each image is paired with.</summary>
     public List<string> ReportSections { get; set; } = ["impression", "findings"];

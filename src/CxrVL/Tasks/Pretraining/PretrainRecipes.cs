@@ -85,6 +85,8 @@ public static class PretrainRecipes
         var data = tree.Children.TryGetValue(new YamlScalarNode("data"), out var node) ? node as YamlMappingNode : null;
         if (data is null || !data.Children.ContainsKey(new YamlScalarNode("image_recipe")))
             ConfigLoader.ApplyOverride(tree, $"data.image_recipe={descriptor.DefaultImageRecipe}");
+        if (descriptor.DefaultReportCleaner is { } cleaner && (data is null || !data.Children.ContainsKey(new YamlScalarNode("cleaner"))))
+            ConfigLoader.ApplyOverride(tree, $"data.cleaner={cleaner}");
         return ConfigLoader.Bind(tree, new PretrainConfig { Model = descriptor.NewConfig() });
     }
 

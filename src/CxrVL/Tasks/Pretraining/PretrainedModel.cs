@@ -16,11 +16,13 @@ public sealed class PretrainedModel : IDisposable
     /// <summary>Where a run keeps the vocabulary it trained (<c>model.text.train_vocabulary</c>).</summary>
     public const string TrainedTokenizerFile = "tokenizer.json";
 
-    private PretrainedModel(PretrainConfig config, IPretrainingMethod method, ITextTokenizer tokenizer, string? weights, string? runDirectory)
+    private PretrainedModel(PretrainConfig config, IPretrainingMethod method, ITextTokenizer tokenizer, PairReading reading, string? weights,
+                            string? runDirectory)
     {
         Config = config;
         Method = method;
         Tokenizer = tokenizer;
+        Reading = reading;
         Weights = weights;
         RunDirectory = runDirectory;
     }
@@ -30,6 +32,9 @@ public sealed class PretrainedModel : IDisposable
     public IPretrainingMethod Method { get; }
 
     public ITextTokenizer Tokenizer { get; }
+
+    /// <summary>The image recipe and report text the model was trained on, as evaluation reads them.</summary>
+    public PairReading Reading { get; }
 
     /// <summary>The weights file loaded, or null for an untrained model.</summary>
     public string? Weights { get; }
@@ -51,7 +56,7 @@ public sealed class PretrainedModel : IDisposable
         using var state = CheckpointReader.Read(weights);
         StateDictLoader.Load(model.Method.Model, state);
         model.Method.Model.eval();
-        return new PretrainedModel(config, model.Method, model.Tokenizer, weights, model.RunDirectory);
+        return new PretrainedModel(config, model.Method, model.Tokenizer, model.Reading, weights, model.RunDirectory);
     }
 
     /// <summary>
@@ -81,9 +86,9 @@ public sealed class PretrainedModel : IDisposable
     /// The recipe's architecture with its encoders' initial weights (<c>model.image.init</c>, <c>model.text.init</c>) and
     /// everything else fresh: what the pretrained encoders give before any image-report training.
     /// </summary>
-    public static PretrainedModel Initialised(PretrainConfig config, Device device, int seed, string? runDirectory = null)
+    public static PretrainedModel Initialised(PretrainConfig config, Device device, int seed, string? runDirectory = null, PretrainingMethods? methods = null)
     {
-        var model = Untrained(config, device, seed, runDirectory);
+        var model = Untrained(config, device, seed, runDirectory, methods);
         if (EncoderInit.Load(model.Method, config.Model) is null)
             throw new CxrVLException("the recipe names no initial weights (model.image.init, model.text.init).");
         model.Method.Model.eval();
@@ -105,9 +110,10 @@ public sealed class PretrainedModel : IDisposable
     {
         var tokenizer = LoadTokenizer(config, runDirectory);
         var text = TextEncoder.Configure(config.Model.Text, tokenizer.VocabularySize);
-        var method = (methods ?? PretrainingMethods.BuiltIn).Create(config.Model, text);
+        methods ??= PretrainingMethods.BuiltIn;
+        var method = methods.Create(config.Model, text);
         method.Model.to(device);
-        return new PretrainedModel(config, method, tokenizer, null, runDirectory);
+        return new PretrainedModel(config, method, tokenizer, PairReading.Of(config.Data, methods), null, runDirectory);
     }
 
     /// <summary>Embeds texts in batches, l2-normalised, [N, D] on the CPU.</summary>
@@ -135,7 +141,7 @@ public sealed class PretrainedModel : IDisposable
     {
         if (!File.Exists(path))
             throw new CxrVLException($"image '{path}' does not exist.");
-        var recipe = ImageRecipes.Get(Config.Data.ImageRecipe);
+        var recipe = Reading.ImageRecipe;
         var pixels = new float[recipe.Channels * recipe.Size * recipe.Size];
         // The evaluation pipeline draws nothing at random; the source only satisfies the signature.
         recipe.Pipeline(train: false).Load(path, new TransformRandom(0), pixels);
@@ -155,7 +161,7 @@ public sealed class PretrainedModel : IDisposable
     /// <summary>Texts as the method reads them (in evaluation: sentences kept in order).</summary>
     public TextInput EncodeTexts(IReadOnlyList<string> texts, Device device)
     {
-        texts = texts.Select(t => Config.Data.ReportPrefix + t).ToList();
+        texts = texts.Select(Reading.Text).ToList();
         if (ReportBatcher is { } reports)
             return reports.Encode(texts, null, device);
         return ReportTokens.Encode(Tokenizer, texts, Config.Model.Text.MaxLength, device);

@@ -44,6 +44,7 @@ public static class Pretraining
         var tokenizer = PrepareTokenizer(config, trainFilter.Kept, run);
         var textConfig = Methods.Encoders.TextEncoder.Configure(config.Model.Text, tokenizer.VocabularySize);
         using var method = methods.Create(config.Model, textConfig);
+        var reading = PairReading.Of(config.Data, methods);
         var reports = method.ReportBatcher(tokenizer, config.Model.Text.MaxLength);
         var (train, val) = (KeptBy(reports, trainFilter.Kept, config, run.Log), KeptBy(reports, valFilter.Kept, config, run.Log));
         if (train.Count == 0)
@@ -62,8 +63,8 @@ public static class Pretraining
         if (config.Train.BatchSize % ranks.WorldSize != 0)
             throw new CxrVLException($"train.batch_size {config.Train.BatchSize} is the global batch and must divide evenly among the {ranks.WorldSize} ranks: " +
                                      $"use a multiple of {ranks.WorldSize}.");
-        var trainPairs = Source(method, train, root, config, tokenizer, train: true, runtime, reports);
-        var valPairs = val.Count == 0 ? null : Source(method, val, root, config, tokenizer, train: false, runtime, reports);
+        var trainPairs = Source(method, train, root, config, tokenizer, train: true, runtime, reading, reports);
+        var valPairs = val.Count == 0 ? null : Source(method, val, root, config, tokenizer, train: false, runtime, reading, reports);
         run.Log.Info($"{config.Method}: {train.Count} training rows ({trainPairs.BatchesPerEpoch} batches per epoch), {val.Count} validation rows, device {runtime.Device}" +
                      (ranks.WorldSize > 1 ? $", {ranks.WorldSize} ranks of {config.Train.BatchSize / ranks.WorldSize} samples per batch" : ""));
         if (trainPairs is SequenceSource sequences)
@@ -86,14 +87,14 @@ public static class Pretraining
     /// <summary>Training batches are sharded over the ranks of an mpirun job; validation is read whole by every rank.</summary>
     private static IPairBatchSource Source(IPretrainingMethod method, IReadOnlyList<ManifestRow> rows, string root, PretrainConfig config,
                                            ITextTokenizer tokenizer, bool train, RuntimeContext runtime,
-                                           IReportBatcher? reports)
+                                           PairReading reading, IReportBatcher? reports)
     {
         var ranks = runtime.Distributed;
         DataShard? shard = train ? new DataShard(ranks.Rank, ranks.WorldSize) : null;
         if (method.SequenceLength > 0)
-            return new SequenceSource(rows, root, config.Data, tokenizer, config.Model.Text.MaxLength, method.SequenceLength,
+            return new SequenceSource(rows, root, config.Data, reading, tokenizer, config.Model.Text.MaxLength, method.SequenceLength,
                                       config.Train.BatchSize, train, runtime.Seed, runtime.Device, shard);
-        return new PairSource(rows, root, config.Data, tokenizer, config.Model.Text.MaxLength, config.Train.BatchSize, train,
+        return new PairSource(rows, root, config.Data, reading, tokenizer, config.Model.Text.MaxLength, config.Train.BatchSize, train,
                               runtime.Seed, runtime.Device, reports, shard);
     }
 

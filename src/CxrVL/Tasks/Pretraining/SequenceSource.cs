@@ -22,7 +22,7 @@ public sealed class SequenceSource : IPairBatchSource
     private readonly PretrainDataConfig _data;
     private readonly ITextTokenizer _tokenizer;
     private readonly int _maxLength;
-    private readonly string _prefix;
+    private readonly PairReading _reading;
     private readonly int _length;
     private readonly bool _train;
     private readonly long _seed;
@@ -30,20 +30,20 @@ public sealed class SequenceSource : IPairBatchSource
     private readonly DataShard _shard;
 
     /// <param name="sequencesPerBatch">The global batch in sequences: with a <paramref name="shard"/>, this rank reads its slice of each.</param>
-    public SequenceSource(IReadOnlyList<ManifestRow> rows, string root, PretrainDataConfig data, ITextTokenizer tokenizer, int maxLength,
-                          int sequenceLength, int sequencesPerBatch, bool train, long seed, Device device, DataShard? shard = null)
+    public SequenceSource(IReadOnlyList<ManifestRow> rows, string root, PretrainDataConfig data, PairReading reading, ITextTokenizer tokenizer,
+                          int maxLength, int sequenceLength, int sequencesPerBatch, bool train, long seed, Device device, DataShard? shard = null)
     {
         var options = new StudyOptions
         {
-            ImageRecipe = data.ImageRecipe, ReportSections = data.ReportSections, RequireReport = true, Views = StudyViews.Pair,
+            ImageRecipe = reading.ImageRecipe, ReportSections = data.ReportSections, RequireReport = true, Views = StudyViews.Pair,
         };
         _chunks = StudySequences.Chunks(rows, sequenceLength);
         _studies = new StudySource(rows, root, options, train);
-        _collator = new StudyBatchCollator(ImageRecipes.Get(options.ImageRecipe), options);
+        _collator = new StudyBatchCollator(options.ImageRecipe, options);
         _data = data;
         _tokenizer = tokenizer;
         _maxLength = maxLength;
-        _prefix = data.ReportPrefix;
+        _reading = reading;
         _length = sequenceLength;
         _train = train;
         _seed = seed;
@@ -83,7 +83,7 @@ public sealed class SequenceSource : IPairBatchSource
     {
         using var scope = NewDisposeScope();
         var studies = batch.Studies;
-        var text = ReportTokens.Encode(_tokenizer, studies.Reports.Select(r => _prefix + (r ?? "")).ToList(), _maxLength, _device);
+        var text = ReportTokens.Encode(_tokenizer, studies.Reports.Select(_reading.Text).ToList(), _maxLength, _device);
         var frontal = studies.Images.select(1, 0).contiguous().to(_device);
         var lateral = studies.Images.select(1, 1).contiguous().to(_device);
         var hasLateral = studies.ImagePresent!.select(1, 1).contiguous().to(_device);

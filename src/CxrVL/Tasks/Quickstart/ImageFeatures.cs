@@ -16,7 +16,7 @@ internal sealed record ImageFeatures(Tensor Embeddings, Tensor Pooled, IReadOnly
     public static ImageFeatures Compute(PretrainedModel model, IReadOnlyList<ManifestRow> rows, string root, Device device, TextWriter? progress,
                                         int batchSize = 32)
     {
-        var options = new StudyOptions { ImageRecipe = model.Config.Data.ImageRecipe, Views = StudyViews.Frontal, RequireReport = false };
+        var options = new StudyOptions { ImageRecipe = model.Reading.ImageRecipe, Views = StudyViews.Frontal, RequireReport = false };
         var loader = StudyLoader.Create(rows, root, options,
             new LoaderOptions { BatchSize = batchSize, Workers = model.Config.Data.Workers, Shuffle = false }, train: false);
         var backbone = model.Method.Model.named_modules().First(m => m.name == model.Method.ImageBackbone).module;

@@ -25,7 +25,7 @@ public static class SaliencyMap
     /// <summary>The saliency of an image [1, C, H, W] as the model's recipe writes it, against one l2-normalised text embedding [1, D] (a report or a zero-shot class).</summary>
     public static Saliency Compute(PretrainedModel model, Tensor image, Tensor text, Device device)
     {
-        var recipe = ImageRecipes.Get(model.Config.Data.ImageRecipe);
+        var recipe = model.Reading.ImageRecipe;
         using var scope = NewDisposeScope();
         model.Method.Model.eval();
         var input = image.to(device).detach().clone().requires_grad_(true);

@@ -70,7 +70,7 @@ public sealed class ReportGenerator : IDisposable
     }
 
     /// <summary>The image recipe's pipeline the model reads its images with (evaluation mode).</summary>
-    public ImagePipeline Pipeline() => ImageRecipes.Get(Config.Data.ImageRecipe).Pipeline(train: false);
+    public ImagePipeline Pipeline() => ImageRecipes.BuiltIn.Get(Config.Data.ImageRecipe).Pipeline(train: false);
 
     /// <summary>One study's report from its image files (one per view: frontal first, then lateral).</summary>
     public string GenerateFromFiles(IReadOnlyList<string> imagePaths, DecodingConfig? decoding = null)

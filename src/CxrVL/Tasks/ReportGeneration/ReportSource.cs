@@ -1,6 +1,7 @@
 using CxrVL.Data.Loading;
 using CxrVL.Data.Manifest;
 using CxrVL.Generation;
+using CxrVL.Imaging;
 using CxrVL.Text;
 using CxrVL.Training;
 using static TorchSharp.torch;
@@ -23,7 +24,7 @@ public sealed class ReportSource : IBatchSource<ReportBatch>
     {
         var options = new StudyOptions
         {
-            ImageRecipe = data.ImageRecipe,
+            ImageRecipe = ImageRecipes.BuiltIn.Get(data.ImageRecipe),
             Views = data.Views,
             ReportSections = data.ReportSections,
             RequireReport = true,

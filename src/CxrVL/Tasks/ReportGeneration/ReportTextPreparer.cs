@@ -16,7 +16,7 @@ public sealed class ReportTextPreparer
 
     public ReportTextPreparer(RrgDataConfig data)
     {
-        _cleaner = ReportCleaners.Create(data.Cleaner);
+        _cleaner = ReportCleaners.BuiltIn.Create(data.Cleaner);
         if (!string.IsNullOrWhiteSpace(data.KeepSentences))
         {
             try

@@ -35,7 +35,7 @@ public sealed class ImageBatchCollatorTests
         var folder = TestImages.TempFolder();
         var good = Directory.GetFiles(TestImages.CovidFolder).Order(StringComparer.Ordinal).Take(5).ToList();
         var paths = good.Append(TestImages.Truncated(good[0], folder)).Append(Path.Combine(folder, "gone.jpg")).ToList();
-        var recipe = ImageRecipes.Get("mgca");
+        var recipe = ImageRecipes.BuiltIn.Get("mgca");
         var loader = new BatchLoader<PixelBuffer, ImageBatch>(new ImageFileSource(paths, recipe.Pipeline(train: true)),
             new ImageBatchCollator(recipe), new LoaderOptions { BatchSize = 3, SkipBad = true });
 

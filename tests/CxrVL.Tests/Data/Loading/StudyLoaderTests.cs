@@ -234,7 +234,7 @@ public sealed class StudyLoaderTests
     /// <summary>The eval-mode pixels of one image on its own, the truth for a slot.</summary>
     private float[] Single(string relative)
     {
-        var pipeline = ImageRecipes.Get("mgca").Pipeline(train: false);
+        var pipeline = ImageRecipes.BuiltIn.Get("mgca").Pipeline(train: false);
         var pixels = new float[pipeline.PixelCount];
         pipeline.Load(Path.Combine(_root, relative), new TransformRandom(0), pixels);
         return pixels;

@@ -49,7 +49,7 @@ public sealed class MrmRecipeTests
         var model = Assert.IsType<MrmModelConfig>(config.Model);
 
         Assert.Equal(2 * config.Model.Image.ImageSize, model.Mrm.TargetImageSize);
-        Assert.Equal(model.Mrm.TargetImageSize, CxrVL.Imaging.ImageRecipes.Get(config.Data.ImageRecipe).Size);
+        Assert.Equal(model.Mrm.TargetImageSize, CxrVL.Imaging.ImageRecipes.BuiltIn.Get(config.Data.ImageRecipe).Size);
     }
 
     [Theory]

@@ -1,3 +1,5 @@
+using CxrVL.Imaging;
+using CxrVL.Imaging.Transforms;
 using CxrVL.Methods.Alignment;
 using CxrVL.Methods.Encoders;
 using CxrVL.Models;
@@ -8,8 +10,9 @@ namespace CxrVL.Tests.Methods.Toy;
 
 /// <summary>
 /// A method written outside CxrVL, as a user would add one: this folder (its config and its model) and the
-/// descriptor below, registered with one line (<c>PretrainingMethods.BuiltIn.With(ToyAlignmentMethod.Descriptor)</c>).
-/// Linear heads over the shared encoders and a fixed-temperature InfoNCE.
+/// descriptor below, registered with one line (<c>PretrainingMethods.BuiltIn.With(ToyAlignmentMethod.Descriptor)</c>), which
+/// also registers the image recipe and the report cleaner it brings. Linear heads over the shared encoders and a
+/// fixed-temperature InfoNCE.
 /// </summary>
 public sealed class ToyAlignmentMethod : nn.Module, IPretrainingMethod
 {
@@ -29,8 +32,14 @@ public sealed class ToyAlignmentMethod : nn.Module, IPretrainingMethod
         RegisterComponents();
     }
 
+    /// <summary>The toy's own image recipe: gray radiographs letterboxed to 108 px and cropped to 96, three channels.</summary>
+    public static ImageRecipe ImageRecipe { get; } = new("toy-96", "toy method (letterbox 108, crop 96)", 96, 3, ColorMode.Gray,
+        Normalization.Uniform(0.5f, 0.5f), [new Letterbox(108), new RandomCrop(96)], [new Letterbox(108), new CenterCrop(96)]);
+
     public static PretrainingMethodDescriptor Descriptor { get; } =
-        PretrainingMethodDescriptor.For<ToyModelConfig>((model, text) => new ToyAlignmentMethod(model, text), defaultImageRecipe: "small");
+        PretrainingMethodDescriptor.For<ToyModelConfig>((model, text) => new ToyAlignmentMethod(model, text),
+            defaultImageRecipe: ImageRecipe.Name, imageRecipes: [ImageRecipe],
+            defaultReportCleaner: "toy-words", reportCleaners: new Dictionary<string, Func<CxrVL.Text.Cleaning.IReportCleaner>> { ["toy-words"] = () => new ToyWordsCleaner() });
 
     public nn.Module Model => this;
 

@@ -26,7 +26,7 @@ public static class RecordReconstruction
         using var model = PretrainedModel.Load(checkpoint, device);
         if (model.Method is not MrmMethod mrm)
             throw new CxrVLException($"'{checkpoint}' holds a '{model.Config.Method}' model; reconstruct needs an MRM run (cxrvl pretrain --method mrm).");
-        var recipe = ImageRecipes.Get(model.Config.Data.ImageRecipe);
+        var recipe = model.Reading.ImageRecipe;
 
         using var scope = NewDisposeScope();
         var images = model.LoadImageFile(imagePath).to(device);
