@@ -21,14 +21,14 @@ internal sealed class MedstTemporalClsCommand : ICliCommand
         AllowMultipleArgumentsPerToken = true,
     };
 
-    private static readonly Option<double> C = new("--c") { Description = "SVM regularisation C (LinearSVC's default 1).", DefaultValueFactory = _ => 1.0 };
+    private static readonly Option<double> C = new("--c") { Description = "SVM regularisation C (SVC's default 1, as MedST).", DefaultValueFactory = _ => 1.0 };
 
     public string Parent => "medst";
 
     public Command Create()
     {
         var command = new Command("temporal-cls",
-            "MS-CXR-T temporal image classification: per finding (improving / stable / worsening), k-fold accuracy of a linear SVM on the current and previous images' embeddings, mean ± std over seeds. --data is an 'ms-cxr-t' manifest.");
+            "MS-CXR-T temporal image classification: per finding (improving / stable / worsening), k-fold accuracy of SVC(kernel='linear') on the current and previous images' embeddings, mean ± population std over seeds (MedST's protocol). --data is an 'ms-cxr-t' manifest.");
         foreach (var option in new Option[] { EvaluationOptions.Checkpoint, EvaluationOptions.Untrained, EvaluationOptions.Data, EvaluationOptions.Out, EvaluationOptions.SkipBad, Folds, Seeds, C })
             command.Options.Add(option);
         return command.WithAction(Run);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CxrVL.Data.Manifest;
 
 namespace CxrVL.Data.Builders;
@@ -50,8 +51,12 @@ public sealed class MsCxrTBuilder : IDatasetBuilder
         var studyOf = previousStudy is null ? DicomStudies(context) : null;
         var progressions = Enumerable.Range(0, csv.Header.Count).Where(i => csv.Header[i].EndsWith("_progression", StringComparison.Ordinal)).ToList();
         var qualities = Enumerable.Range(0, csv.Header.Count).Where(i => csv.Header[i].EndsWith("_label_quality", StringComparison.Ordinal)).ToList();
+        // MedST shuffles the whole table before each finding keeps its rows: each row records where it stands in it.
+        var tableRows = TableRowCount(path).ToString(CultureInfo.InvariantCulture);
+        var tableRow = -1;
         foreach (var row in csv.Rows(minFields: new[] { dicom, previous, study, subject }.Max() + 1))
         {
+            tableRow++;
             var previousStudyId = row.Optional(previousStudy) ?? studyOf?.GetValueOrDefault(row[previous]);
             if (previousStudyId is null)
             {
@@ -59,7 +64,11 @@ public sealed class MsCxrTBuilder : IDatasetBuilder
                 continue;
             }
             var folder = $"files/p{row[subject][..Math.Min(2, row[subject].Length)]}/p{row[subject]}";
-            var meta = new Dictionary<string, string>(StringComparer.Ordinal) { ["task"] = "temporal_image_classification", ["previous_study_id"] = previousStudyId };
+            var meta = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["task"] = "temporal_image_classification", ["previous_study_id"] = previousStudyId,
+                ["table_row"] = tableRow.ToString(CultureInfo.InvariantCulture), ["table_rows"] = tableRows,
+            };
             foreach (var column in progressions.Concat(qualities))
                 if (row.Optional(column) is { } value)
                     meta[csv.Header[column]] = value;
@@ -97,6 +106,9 @@ public sealed class MsCxrTBuilder : IDatasetBuilder
             yield return new ManifestRow { Dataset = Name, SubjectId = id, StudyId = id, Split = ManifestSplits.Test, Meta = meta };
         }
     }
+
+    /// <summary>Data rows of the image table (one line each: its fields are ids and single words, never quoted text).</summary>
+    private static int TableRowCount(string path) => File.ReadLines(path).Skip(1).Count(line => line.Length > 0);
 
     private static Dictionary<string, string> DicomStudies(BuildContext context)
     {

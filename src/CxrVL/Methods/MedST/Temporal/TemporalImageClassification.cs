@@ -1,6 +1,6 @@
+using System.Globalization;
 using CxrVL.Data.Manifest;
 using CxrVL.Evaluation.Classification;
-using CxrVL.Imaging;
 using CxrVL.Tasks.Embedding;
 using CxrVL.Tasks.Pretraining;
 using static TorchSharp.torch;
@@ -8,11 +8,13 @@ using static TorchSharp.torch;
 namespace CxrVL.Methods.MedST.Temporal;
 
 /// <summary>
-/// MS-CXR-T temporal image classification as MedST evaluates it: a frozen model embeds the current and the previous
-/// image (single-view, frontal expert); their global embeddings, concatenated, feed a linear SVM (<see cref="LinearSvm"/>)
-/// scored by stratified k-fold accuracy (<see cref="StratifiedFolds"/>), per finding (progression improving / stable /
-/// worsening) and for several seeds of row shuffling; reported as mean ± std over the seeds, with the mean over
-/// findings.
+/// MS-CXR-T temporal image classification as MedST's <c>temporal_test.py</c> evaluates it: a frozen model embeds the
+/// current and the previous image (single-view, frontal expert); their global embeddings, concatenated, feed
+/// <c>SVC(kernel='linear')</c> (<see cref="LinearKernelSvc"/>) scored by <c>cross_val_score</c>'s stratified k-fold
+/// accuracy (<see cref="StratifiedFolds"/>), per finding (progression improving / stable / worsening). Per seed the
+/// whole table is shuffled as <c>df.sample(frac=1, random_state=seed)</c> shuffles it (<see cref="NumpyRandomState"/>)
+/// before each finding keeps its labelled rows; results are the mean and the population standard deviation
+/// (<c>np.std</c>) over the seeds, for each finding and for the per-seed average over findings.
 /// </summary>
 public static class TemporalImageClassification
 {
@@ -77,14 +79,17 @@ public static class TemporalImageClassification
             .Select(k => k[..^"_progression".Length]).Distinct().Order(StringComparer.Ordinal).ToList();
 
     /// <summary>
-    /// Per finding and fold count: the k-fold accuracy for each seed (rows shuffled by the seed, then stratified folds),
-    /// as mean ± std over seeds; findings with too few rows for a fold count are reported as skipped.
+    /// Per finding and fold count: the k-fold accuracy for each seed (the table shuffled by the seed, then stratified
+    /// folds), as mean ± population std over seeds; findings with too few rows for a fold count are reported as skipped.
     /// </summary>
     public static Dictionary<string, object> Evaluate(IReadOnlyList<double[]> features, IReadOnlyList<ManifestRow> rows,
                                                       IReadOnlyList<int> folds, IReadOnlyList<int> seeds, double c = 1.0)
     {
         var results = new Dictionary<string, object>();
-        var means = folds.ToDictionary(k => k, _ => new List<double>());
+        var perSeedSums = folds.ToDictionary(k => k, _ => new double[seeds.Count]);
+        var evaluatedFindings = folds.ToDictionary(k => k, _ => 0);
+        var tablePositions = TablePositions(rows);
+        var shuffledPositions = seeds.Select(seed => ShuffledPositions(seed, tablePositions)).ToList();
         foreach (var finding in Findings(rows))
         {
             var labelled = Enumerable.Range(0, rows.Count)
@@ -98,11 +103,11 @@ public static class TemporalImageClassification
             foreach (var k in folds)
             {
                 var accuracies = new List<double>();
-                foreach (var seed in seeds)
+                foreach (var positions in shuffledPositions)
                 {
-                    var order = Shuffle(labelled.Count, seed);
-                    var x = order.Select(i => features[labelled[i].Index]).ToList();
-                    var y = order.Select(i => labelled[i].Label).ToList();
+                    var order = labelled.OrderBy(p => positions[p.Index]).ToList();
+                    var x = order.Select(p => features[p.Index]).ToList();
+                    var y = order.Select(p => p.Label).ToList();
                     if (y.Distinct().Count() < 2 || y.GroupBy(l => l).All(g => g.Count() < k))
                         break;
                     accuracies.Add(CrossValidatedAccuracy(x, y, k, c));
@@ -112,19 +117,51 @@ public static class TemporalImageClassification
                     perFinding[$"accuracy_{k}fold"] = $"skipped: needs two classes and a class with at least {k} rows";
                     continue;
                 }
-                var summary = MeanStd.Of(accuracies);
+                var summary = MeanStd.OfPopulation(accuracies);
                 perFinding[$"accuracy_{k}fold"] = new Dictionary<string, object> { ["mean"] = summary.Mean, ["std"] = summary.Std, ["per_seed"] = accuracies };
-                means[k].Add(summary.Mean);
+                for (var s = 0; s < accuracies.Count; s++)
+                    perSeedSums[k][s] += accuracies[s];
+                evaluatedFindings[k]++;
             }
             results[finding] = perFinding;
         }
         foreach (var k in folds)
-            results[$"average_accuracy_{k}fold"] = means[k].Count == 0 ? double.NaN : means[k].Average();
+        {
+            var average = evaluatedFindings[k] == 0 ? null : MeanStd.OfPopulation(perSeedSums[k].Select(sum => sum / evaluatedFindings[k]));
+            results[$"average_accuracy_{k}fold"] = average?.Mean ?? double.NaN;
+            results[$"average_accuracy_{k}fold_std"] = average?.Std ?? double.NaN;
+        }
         results["seeds"] = seeds;
         return results;
     }
 
-    /// <summary>Mean test accuracy over the stratified folds, as <c>cross_val_score(LinearSVC(), X, y, cv=k).mean()</c>.</summary>
+    /// <summary>
+    /// Each row's position in the MS-CXR-T table (meta <c>table_row</c> of <c>table_rows</c>, written by the builder), so
+    /// the shuffle runs over the whole table as MedST's does even when rows are missing from the manifest; rows without
+    /// it (older manifests) take their position in the manifest.
+    /// </summary>
+    private static (int[] Positions, int TableSize) TablePositions(IReadOnlyList<ManifestRow> rows)
+    {
+        if (rows.Any(r => r.Meta?.ContainsKey("table_row") != true || r.Meta?.ContainsKey("table_rows") != true))
+            return (Enumerable.Range(0, rows.Count).ToArray(), rows.Count);
+        var positions = rows.Select(r => int.Parse(r.Meta!["table_row"], CultureInfo.InvariantCulture)).ToArray();
+        var size = rows.Select(r => int.Parse(r.Meta!["table_rows"], CultureInfo.InvariantCulture)).Distinct().ToList();
+        if (size.Count != 1 || positions.Any(p => p < 0 || p >= size[0]))
+            throw new CxrVLException("the MS-CXR-T rows disagree on their table_row/table_rows meta: rebuild the manifest with 'cxrvl data build ms-cxr-t'.");
+        return (positions, size[0]);
+    }
+
+    /// <summary>Where each row lands after <c>df.sample(frac=1, random_state=seed)</c> (the table reordered by numpy's permutation).</summary>
+    private static int[] ShuffledPositions(int seed, (int[] Positions, int TableSize) table)
+    {
+        var permutation = new NumpyRandomState(seed).Permutation(table.TableSize);
+        var shuffledPosition = new int[table.TableSize];
+        for (var p = 0; p < permutation.Length; p++)
+            shuffledPosition[permutation[p]] = p;
+        return table.Positions.Select(p => shuffledPosition[p]).ToArray();
+    }
+
+    /// <summary>Mean test accuracy over the stratified folds, as <c>cross_val_score(SVC(kernel='linear', C=c), X, y, cv=k).mean()</c>.</summary>
     public static double CrossValidatedAccuracy(IReadOnlyList<double[]> x, IReadOnlyList<int> y, int folds, double c = 1.0)
     {
         var assignment = StratifiedFolds.Assign(y, folds);
@@ -135,7 +172,7 @@ public static class TemporalImageClassification
             var test = Enumerable.Range(0, y.Count).Where(i => assignment[i] == fold).ToList();
             if (test.Count == 0)
                 continue;
-            var svm = LinearSvm.Fit(train.Select(i => x[i]).ToList(), train.Select(i => y[i]).ToList(), c);
+            var svm = LinearKernelSvc.Fit(train.Select(i => x[i]).ToList(), train.Select(i => y[i]).ToList(), c);
             var predicted = svm.Predict(test.Select(i => x[i]).ToList());
             accuracies.Add(test.Select((i, j) => predicted[j] == y[i] ? 1.0 : 0.0).Average());
         }
@@ -143,11 +180,4 @@ public static class TemporalImageClassification
     }
 
     private static int Label(string? progression) => progression is null ? -1 : Progressions.ToList().IndexOf(progression.Trim().ToLowerInvariant());
-
-    private static int[] Shuffle(int count, int seed)
-    {
-        var order = Enumerable.Range(0, count).ToArray();
-        TransformRandom.For(seed, 0, -3).Shuffle<int>(order);
-        return order;
-    }
 }
