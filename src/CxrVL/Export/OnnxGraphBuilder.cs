@@ -9,14 +9,37 @@ namespace CxrVL.Export;
 /// Builds an ONNX model with the ONNX protobuf schema (OnnxSharp's generated types, the ones the importer reads): named
 /// initializers copied from tensors, nodes whose outputs get fresh names, typed graph inputs and outputs.
 /// </summary>
-internal sealed class OnnxGraphBuilder(string graphName)
+internal sealed class OnnxGraphBuilder
 {
-    private readonly GraphProto _graph = new() { Name = graphName };
+    private readonly GraphProto _graph;
+    private readonly OnnxGraphBuilder? _outer;
     private int _values;
+
+    public OnnxGraphBuilder(string graphName)
+    {
+        _graph = new GraphProto { Name = graphName };
+    }
+
+    private OnnxGraphBuilder(string graphName, OnnxGraphBuilder outer)
+    {
+        _graph = new GraphProto { Name = graphName };
+        _outer = outer;
+    }
+
+    /// <summary>
+    /// A subgraph (a Scan or Loop body) whose initializers go to the outermost graph, where ONNX lets a body read them,
+    /// and whose values are named from the same counter, so no name shadows one outside.
+    /// </summary>
+    public OnnxGraphBuilder Subgraph(string name) => new(name, this);
+
+    /// <summary>The subgraph as a graph attribute (a Scan's <c>body</c>).</summary>
+    public AttributeProto AsAttribute(string name) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Graph, G = _graph };
 
     /// <summary>Adds a float32 or int64 tensor as an initializer named <paramref name="name"/> (the state-dict key) and returns the name.</summary>
     public string Initializer(string name, Tensor value)
     {
+        if (_outer is not null)
+            return _outer.Initializer(name, value);
         using var scope = NewDisposeScope();
         var contiguous = value.detach().cpu().contiguous();
         var proto = new TensorProto { Name = name };
@@ -54,16 +77,22 @@ internal sealed class OnnxGraphBuilder(string graphName)
     }
 
     /// <summary>Adds a node and returns the name of its (single) output.</summary>
-    public string Node(string op, IEnumerable<string> inputs, params AttributeProto[] attributes)
+    public string Node(string op, IEnumerable<string> inputs, params AttributeProto[] attributes) => Node(op, inputs, 1, attributes)[0];
+
+    /// <summary>Adds a node with <paramref name="outputs"/> outputs (TopK's values and indices, a Scan's states) and returns their names.</summary>
+    public IReadOnlyList<string> Node(string op, IEnumerable<string> inputs, int outputs, params AttributeProto[] attributes)
     {
-        var output = $"{op.ToLowerInvariant()}_{_values++}";
-        var node = new NodeProto { OpType = op, Name = output };
+        var name = NextName(op.ToLowerInvariant());
+        var node = new NodeProto { OpType = op, Name = name };
         node.Input.AddRange(inputs);
-        node.Output.Add(output);
+        var names = Enumerable.Range(0, outputs).Select(i => i == 0 ? name : $"{name}_{i}").ToList();
+        node.Output.AddRange(names);
         node.Attribute.AddRange(attributes);
         _graph.Node.Add(node);
-        return output;
+        return names;
     }
+
+    private string NextName(string prefix) => _outer is null ? $"{prefix}_{_values++}" : _outer.NextName(prefix);
 
     public static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 

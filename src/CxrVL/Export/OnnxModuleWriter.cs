@@ -8,11 +8,28 @@ namespace CxrVL.Export;
 /// Writes the layers CxrVL's encoders are made of as ONNX nodes, reading each layer's tensors from the model's state
 /// dict by its parameter name (the initializers keep those names, so a reader can match the graph to the checkpoint).
 /// </summary>
-internal sealed class OnnxModuleWriter(OnnxGraphBuilder graph, IReadOnlyDictionary<string, Tensor> state)
+internal sealed class OnnxModuleWriter
 {
-    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+    private readonly OnnxGraphBuilder graph;
+    private readonly IReadOnlyDictionary<string, Tensor> state;
+    private readonly HashSet<string> _written;
+
+    public OnnxModuleWriter(OnnxGraphBuilder graph, IReadOnlyDictionary<string, Tensor> state)
+        : this(graph, state, new HashSet<string>(StringComparer.Ordinal))
+    {
+    }
+
+    private OnnxModuleWriter(OnnxGraphBuilder graph, IReadOnlyDictionary<string, Tensor> state, HashSet<string> written)
+    {
+        this.graph = graph;
+        this.state = state;
+        _written = written;
+    }
 
     public OnnxGraphBuilder Graph => graph;
+
+    /// <summary>A writer of nodes into <paramref name="subgraph"/> that shares this one's initializers (written once, in the outer graph).</summary>
+    public OnnxModuleWriter In(OnnxGraphBuilder subgraph) => new(subgraph, state, _written);
 
     /// <summary>A state-dict tensor as an initializer (written once, however often it is used).</summary>
     public string Parameter(string key)

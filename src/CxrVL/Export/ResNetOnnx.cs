@@ -9,6 +9,13 @@ internal static class ResNetOnnx
     {
         if (config.AttentionPool is not null)
             throw new CxrVLException("ONNX export: this ResNet pools with attention (CLIP attention pooling, PRIOR); only mean pooling is exported.");
+        var pooled = writer.Graph.Node("GlobalAveragePool", [LastStage(writer, images, prefix, config)]);
+        return writer.Graph.Node("Flatten", [pooled], OnnxGraphBuilder.Int("axis", 1));
+    }
+
+    /// <summary>The last stage's feature map [N, C, h, w] (<see cref="ResNetFeatures.Last"/>).</summary>
+    public static string LastStage(OnnxModuleWriter writer, string images, string prefix, ResNetConfig config)
+    {
         var graph = writer.Graph;
         var eps = config.BatchNormEps;
         var x = graph.Node("Relu", [writer.BatchNorm2d(writer.Conv(images, $"{prefix}.conv1", 7, 2, 3), $"{prefix}.bn1", eps)]);
@@ -21,8 +28,7 @@ internal static class ResNetOnnx
                 x = Block(writer, x, $"{prefix}.layer{stage + 1}.{block}", config, stride);
             }
         }
-        var pooled = graph.Node("GlobalAveragePool", [x]);
-        return graph.Node("Flatten", [pooled], OnnxGraphBuilder.Int("axis", 1));
+        return x;
     }
 
     private static string Block(OnnxModuleWriter writer, string input, string prefix, ResNetConfig config, long stride)

@@ -16,10 +16,7 @@ public sealed class VisualExtractor : nn.Module
     /// <param name="frozen">no gradients and evaluation mode throughout (<c>model.visual_extractor_frozen</c>)</param>
     public VisualExtractor(string backbone, IReadOnlyList<int>? layers = null, bool frozen = false) : base(nameof(VisualExtractor))
     {
-        if (!backbone.StartsWith("resnet", StringComparison.OrdinalIgnoreCase))
-            throw new CxrVLException($"model.visual_extractor '{backbone}' is not supported: use resnet18, resnet50 or resnet101.");
-        var resnet = ResNetConfig.Named(backbone);
-        model = new ResNet(layers is { Count: > 0 } ? resnet with { BlocksPerStage = layers } : resnet);
+        model = new ResNet(ResNetFor(backbone, layers));
         FeatureDim = model.PooledDim;
         RegisterComponents();
         _frozen = frozen;
@@ -28,6 +25,15 @@ public sealed class VisualExtractor : nn.Module
             foreach (var parameter in parameters())
                 parameter.requires_grad = false;
         }
+    }
+
+    /// <summary>The ResNet of <c>model.visual_extractor</c> with <c>model.visual_extractor_layers</c> blocks per stage when given.</summary>
+    public static ResNetConfig ResNetFor(string backbone, IReadOnlyList<int>? layers)
+    {
+        if (!backbone.StartsWith("resnet", StringComparison.OrdinalIgnoreCase))
+            throw new CxrVLException($"model.visual_extractor '{backbone}' is not supported: use resnet18, resnet50 or resnet101.");
+        var resnet = ResNetConfig.Named(backbone);
+        return layers is { Count: > 0 } ? resnet with { BlocksPerStage = layers } : resnet;
     }
 
     /// <summary>A frozen extractor stays in evaluation mode, so its BatchNorm statistics stay those of its initial weights.</summary>

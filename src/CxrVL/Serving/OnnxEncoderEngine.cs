@@ -42,11 +42,10 @@ internal sealed class OnnxEncoderEngine : IEncoderEngine
             if (!File.Exists(path))
                 throw new CxrVLException($"--engine onnx needs '{path}': write it with cxrvl export onnx --checkpoint RUN --part {part} --out {path}");
         }
-        var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        var image = new InferenceSession(imagePath, options);
+        var image = OnnxSessions.Open(imagePath);
         try
         {
-            return new OnnxEncoderEngine(image, new InferenceSession(textPath, options), PretrainedModel.LoadTokenizer(config, runDirectory), config);
+            return new OnnxEncoderEngine(image, OnnxSessions.Open(textPath), PretrainedModel.LoadTokenizer(config, runDirectory), config);
         }
         catch
         {

@@ -14,6 +14,12 @@ public sealed record ServeOptions
     /// <summary>Where <c>--engine onnx</c> finds <c>image.onnx</c> and <c>text.onnx</c> (default: the run folder's <c>onnx/</c>).</summary>
     public string? OnnxDirectory { get; init; }
 
+    /// <summary>
+    /// Where <c>--engine onnx</c> finds the report generator's <c>rrg-encoder.onnx</c>, <c>rrg-decoder.onnx</c> and
+    /// <c>rrg.json</c> (default: the rrg run folder's <c>onnx/</c>).
+    /// </summary>
+    public string? ReportOnnxDirectory { get; init; }
+
     /// <summary>The zero-shot recipe of the labels scored (a YAML file; the CLI resolves recipe names).</summary>
     public required string ClassesRecipe { get; init; }
 

@@ -21,6 +21,15 @@ public sealed record ServingLimits
     /// <summary>Studies analysed at once; the rest wait in the queue.</summary>
     public int MaxConcurrent { get; init; } = 2;
 
+    /// <summary>
+    /// Images of concurrent studies encoded in one forward pass (1: each study on its own). Batches form only from studies
+    /// analysed at once, so <see cref="MaxConcurrent"/> bounds them too.
+    /// </summary>
+    public int MaxBatch { get; init; } = 8;
+
+    /// <summary>How long the first image of a batch waits for others before the batch is encoded, in milliseconds.</summary>
+    public double BatchWaitMilliseconds { get; init; } = 2;
+
     /// <summary>Studies that may wait for a slot; one more is refused with 503 and Retry-After.</summary>
     public int QueueLength { get; init; } = 16;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using CxrVL.Configuration;
+using CxrVL.Export;
 using CxrVL.Files;
 using CxrVL.Imaging;
 using CxrVL.Tasks.Pretraining;
@@ -12,7 +13,7 @@ namespace CxrVL.Serving;
 
 /// <summary>
 /// Everything the service answers a study with, loaded once: the encoders (TorchSharp or ONNX Runtime), the zero-shot
-/// labels with their prompts encoded, the report index and the report generator. <see cref="Analyze"/> is the whole
+/// labels with their prompts encoded, the report index and the report generator (TorchSharp or ONNX Runtime, as the encoders). <see cref="Analyze"/> is the whole
 /// of <c>POST /v1/studies</c> without HTTP, and is safe to call from several threads.
 /// </summary>
 public sealed class StudyAnalyzer : IDisposable
@@ -20,11 +21,11 @@ public sealed class StudyAnalyzer : IDisposable
     private readonly IEncoderEngine _engine;
     private readonly ZeroShotClassifier _classifier;
     private readonly ReportIndex? _index;
-    private readonly ReportGenerator? _generator;
+    private readonly IReportGenerator? _generator;
     private readonly ServingLimits _limits;
     private readonly string _method;
 
-    private StudyAnalyzer(IEncoderEngine engine, ZeroShotClassifier classifier, ReportIndex? index, ReportGenerator? generator,
+    private StudyAnalyzer(IEncoderEngine engine, ZeroShotClassifier classifier, ReportIndex? index, IReportGenerator? generator,
                           ServingLimits limits, string method, Provenance provenance)
     {
         _engine = engine;
@@ -38,6 +39,9 @@ public sealed class StudyAnalyzer : IDisposable
 
     public Provenance Provenance { get; }
 
+    /// <summary>The batcher of concurrent studies' images, when batching is on.</summary>
+    internal BatchingEncoderEngine? Batching => _engine as BatchingEncoderEngine;
+
     public static StudyAnalyzer Load(ServeOptions options, Device device)
     {
         var (config, weights, runDirectory) = PretrainedModel.LoadRecipe(options.Checkpoint);
@@ -45,16 +49,18 @@ public sealed class StudyAnalyzer : IDisposable
         IEncoderEngine engine = options.Engine == ServingEngine.Onnx
             ? OnnxEncoderEngine.Load(options.OnnxDirectory ?? Path.Combine(runDirectory, "onnx"), config, runDirectory)
             : new TorchEncoderEngine(PretrainedModel.Load(options.Checkpoint, device), device);
+        if (options.Limits.MaxBatch > 1 && options.Limits.MaxConcurrent > 1)
+            engine = new BatchingEncoderEngine(engine, options.Limits.MaxBatch, options.Limits.BatchWaitMilliseconds);
         ZeroShotClassifier? classifier = null;
         ReportIndex? index = null;
-        ReportGenerator? generator = null;
+        IReportGenerator? generator = null;
         try
         {
             classifier = engine.Classifier(classes);
             if (options.ReportsManifest is { } manifest)
                 index = ReportIndex.Build(manifest, options.ReportsSplit, config.Data.ReportSections, engine.EmbedTexts);
             if (options.ReportCheckpoint is { } rrg)
-                generator = ReportGenerator.Load(rrg, device);
+                generator = options.Engine == ServingEngine.Onnx ? OnnxReportGenerator.Load(rrg, options.ReportOnnxDirectory) : ReportGenerator.Load(rrg, device);
             var provenance = new Provenance(config.Method, FileHash.Sha256(weights), config.Data.ImageRecipe, classes.Name,
                 engine.Kind.ToString().ToLowerInvariant(), generator is null ? null : FileHash.Sha256(generator.Weights), index?.Source,
                 typeof(StudyAnalyzer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");

@@ -13,7 +13,7 @@ namespace CxrVL.Tests.Serving;
 
 /// <summary>
 /// What the service tests share, made once: the COVID-19 manifest, a small clip run built in-process, a one-step R2Gen
-/// report model trained through the CLI, the clip run's encoders exported to ONNX, a manifest of the files the tests
+/// report model trained through the CLI, the clip run's encoders and the report model exported to ONNX, a manifest of the files the tests
 /// upload (four real test radiographs, the shared SIIM DICOM, a 16-bit MONOCHROME1 DICOM and the same pixels as a
 /// 16-bit PNG) with <c>cxrvl zeroshot</c>'s scores for each, and the service running on each engine.
 /// </summary>
@@ -38,6 +38,8 @@ public sealed class ServingFixture : IDisposable
             var export = CliRunner.Run("export", "onnx", "--checkpoint", Run, "--part", part, "--out", Path.Combine(Run, "onnx", $"{part}.onnx"));
             Assert.True(export.Code == 0, export.Error);
         }
+        var exportRrg = CliRunner.Run("export", "onnx", "--checkpoint", RrgRun, "--part", "rrg", "--out", Path.Combine(RrgRun, "onnx", "rrg.onnx"));
+        Assert.True(exportRrg.Code == 0, exportRrg.Error);
         WriteUploads();
         ReferenceScores = ZeroShotCliScores();
 
@@ -50,7 +52,7 @@ public sealed class ServingFixture : IDisposable
             Limits = new ServingLimits { MaxConcurrent = 1, QueueLength = 1, MaxRequestBytes = 4 << 20 },
         };
         Torch = RunningService.Start(options);
-        Onnx = RunningService.Start(options with { Engine = ServingEngine.Onnx, ReportCheckpoint = null, ReportsManifest = null });
+        Onnx = RunningService.Start(options with { Engine = ServingEngine.Onnx, ReportsManifest = null });
     }
 
     public string Root { get; }

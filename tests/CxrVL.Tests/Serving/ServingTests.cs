@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using CxrVL.Configuration;
 using CxrVL.Serving;
 using CxrVL.Tasks.ReportGeneration;
 using CxrVL.Tests.Cli;
@@ -85,21 +86,67 @@ public sealed class ServingTests(ServingFixture fixture, ITestOutputHelper outpu
     }
 
     [Fact]
-    public async Task TheOnnxEngineScoresAsTheTorchEngine()
+    public async Task TheOnnxEngineScoresAndWritesReportsAsTheTorchEngine()
     {
+        using var generator = ReportGenerator.Load(fixture.RrgRun, CPU);
         foreach (var (studyId, path) in fixture.Uploads)
         {
-            var onnx = await Scores(fixture.Onnx, path);
+            using var response = await Post(fixture.Onnx, path, "");
+            var body = await Json(response);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
+            var onnx = body.GetProperty("scores").EnumerateArray().Select(s => s.GetProperty("score").GetDouble()).ToArray();
             var difference = onnx.Zip(fixture.ReferenceScores[studyId], (a, b) => Math.Abs(a - b)).Max();
-            output.WriteLine($"{studyId}: max |onnx engine - cxrvl zeroshot| = {difference:E2}");
+            var report = body.GetProperty("report").GetString();
+            output.WriteLine($"{studyId}: max |onnx engine - cxrvl zeroshot| = {difference:E2}; report \"{report}\"");
             Assert.True(difference <= 1e-4, $"{studyId}: differ by {difference}");
+            // The report decoded through the exported graphs is the TorchSharp model's, word for word.
+            Assert.Equal(generator.GenerateFromFiles([path]), report);
         }
         var model = await Json(await fixture.Onnx.Client.GetAsync("/v1/model"));
         Assert.Equal("onnx", model.GetProperty("engine").GetString());
+        Assert.Equal("r2gen", model.GetProperty("report_model").GetString());
         Assert.False(model.GetProperty("saliency").GetBoolean());
         using var saliency = await Post(fixture.Onnx, TestImages.Jpeg, "?saliency=true");
         Assert.Equal(HttpStatusCode.BadRequest, saliency.StatusCode);
         Assert.Contains("saliency maps need the torch engine", (await Json(saliency)).GetProperty("error").GetString());
+    }
+
+    [Theory]
+    [InlineData(ServingEngine.Torch)]
+    [InlineData(ServingEngine.Onnx)]
+    public void ConcurrentStudiesAreEncodedInOneBatchAndScoreAsSingleOnes(ServingEngine engine)
+    {
+        var options = new ServeOptions
+        {
+            Checkpoint = fixture.Run,
+            Engine = engine,
+            ClassesRecipe = RecipeLocator.Resolve("zeroshot/covid-finding"),
+            // A long wait, so studies decoded one after another on a busy machine still meet in a batch.
+            Limits = new ServingLimits { MaxConcurrent = 8, MaxBatch = 8, BatchWaitMilliseconds = 500 },
+        };
+        using var analyzer = StudyAnalyzer.Load(options, CPU);
+        var uploads = fixture.Uploads.ToList();
+        double[] Scores(string path) =>
+            analyzer.Analyze([new StudyImage("images[0]", File.ReadAllBytes(path))], new StudyRequest { Report = false }).Scores.Select(s => s.Score).ToArray();
+        var single = uploads.Select(upload => Scores(upload.Value)).ToList();
+        Assert.Equal(1, analyzer.Batching!.LargestBatch);
+
+        var together = new double[uploads.Count][];
+        var threads = uploads.Select((upload, i) => new Thread(() => together[i] = Scores(upload.Value))).ToList();
+        threads.ForEach(thread => thread.Start());
+        threads.ForEach(thread => thread.Join());
+
+        var batching = analyzer.Batching!;
+        var difference = single.Zip(together, (a, b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Max()).Max();
+        output.WriteLine($"{engine}: {uploads.Count} concurrent studies in {batching.Batches - uploads.Count} forward passes (largest {batching.LargestBatch} images); " +
+                         $"max |batched - single| {difference:E2}");
+        Assert.InRange(batching.LargestBatch, 2, uploads.Count);
+        Assert.True(difference <= 1e-5, $"batched scores differ from single ones by {difference}");
+        if (engine == ServingEngine.Torch)
+        {
+            foreach (var (upload, i) in uploads.Select((upload, i) => (upload, i)))
+                Assert.True(together[i].Zip(fixture.ReferenceScores[upload.Key], (a, b) => Math.Abs(a - b)).Max() <= 1e-5, upload.Key);
+        }
     }
 
     [Fact]

@@ -15,7 +15,7 @@ namespace CxrVL.Tasks.ReportGeneration;
 /// A trained report-generation model with everything it needs from its run folder (recipe, word vocabulary), so
 /// generating a report takes only images: <c>ReportGenerator.Load(run).GenerateFromFiles(["a.png"])</c>.
 /// </summary>
-public sealed class ReportGenerator : IDisposable
+public sealed class ReportGenerator : IReportGenerator
 {
     private ReportGenerator(RrgConfig config, WordVocabulary vocabulary, IReportModel model, string weights, string runDirectory, Device device, int views)
     {
@@ -60,68 +60,24 @@ public sealed class ReportGenerator : IDisposable
         return new ReportGenerator(config, vocabulary, model, weights, runFolder, device, views);
     }
 
-    /// <summary>Decodes reports for a batch of studies (images [B, C, H, W] or [B, S, C, H, W]).</summary>
-    public IReadOnlyList<string> Generate(Tensor images, Tensor? present, Tensor? labels = null, DecodingConfig? decoding = null)
+    /// <summary>
+    /// Decodes reports for a batch of studies (images [B, C, H, W] or [B, S, C, H, W]); <paramref name="labels"/> [B, K]
+    /// select XProNet's prototypes instead of its image classifier (the rrg test's <c>report</c> label source).
+    /// </summary>
+    public IReadOnlyList<string> Generate(Tensor images, Tensor? present, Tensor? labels, DecodingConfig? decoding = null)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         using var context = Model.Encode(images.to(Device), present?.to(Device), labels?.to(Device));
-        return SequenceDecoder.Decode(context, decoding ?? Config.Decoding).Select(d => Vocabulary.Decode(d.Words)).ToList();
+        return ReportGenerators.Decode(this, context, decoding);
     }
 
-    /// <summary>The image recipe's pipeline the model reads its images with (evaluation mode).</summary>
-    public ImagePipeline Pipeline() => ImageRecipes.BuiltIn.Get(Config.Data.ImageRecipe).Pipeline(train: false);
-
-    /// <summary>One study's report from its image files (one per view: frontal first, then lateral).</summary>
-    public string GenerateFromFiles(IReadOnlyList<string> imagePaths, DecodingConfig? decoding = null)
-    {
-        CheckViewCount(imagePaths.Count);
-        var pipeline = Pipeline();
-        var views = new List<float[]>();
-        foreach (var path in imagePaths)
-        {
-            if (!File.Exists(path))
-                throw new CxrVLException($"image '{path}' does not exist.");
-            var pixels = new float[pipeline.PixelCount];
-            try
-            {
-                pipeline.Load(path, new TransformRandom(0), pixels);
-            }
-            catch (ImageDecodeException e)
-            {
-                throw new CxrVLException(e.Message, e);
-            }
-            views.Add(pixels);
-        }
-        return GenerateFromPixels(views, decoding);
-    }
-
-    /// <summary>One study's report from its views as <see cref="Pipeline"/> writes them (frontal first, then lateral).</summary>
-    public string GenerateFromPixels(IReadOnlyList<float[]> views, DecodingConfig? decoding = null)
-    {
-        CheckViewCount(views.Count);
-        var recipe = Pipeline().Recipe;
-        var pixelCount = recipe.Channels * recipe.Size * recipe.Size;
-        var pixels = new float[Views * pixelCount];
-        for (var v = 0; v < views.Count; v++)
-            views[v].CopyTo(pixels, v * pixelCount);
-        using var scope = NewDisposeScope();
-        var images = Views == 1
-            ? tensor(pixels, [1, recipe.Channels, recipe.Size, recipe.Size])
-            : tensor(pixels, [1, Views, recipe.Channels, recipe.Size, recipe.Size]);
-        var present = Views == 1 ? null : tensor(Enumerable.Range(0, Views).Select(v => v < views.Count).ToArray(), [1, Views]);
-        return Generate(images, present, null, decoding)[0];
-    }
-
-    private void CheckViewCount(int count)
-    {
-        if (count == 0 || count > Views)
-            throw new CxrVLException($"this model takes {(Views == 1 ? "one image" : $"1 to {Views} images (frontal, then lateral)")} per study; got {count}.");
-    }
+    public IDecodingContext Encode(Tensor images, Tensor? present) => Model.Encode(images.to(Device), present?.to(Device), null);
 
     public void Dispose() => Model.Dispose();
 
-    private static string FindRunFolder(string weights) =>
+    /// <summary>The <c>rrg train</c> run folder above a weights file: the one with config.yaml and the word vocabulary.</summary>
+    internal static string FindRunFolder(string weights) =>
         RunFolder.FindAbove(weights, dir => File.Exists(Path.Combine(dir, "config.yaml")) && File.Exists(Path.Combine(dir, ReportTraining.VocabularyFile)))
         ?? throw new CxrVLException($"no run folder with config.yaml and {ReportTraining.VocabularyFile} above '{weights}': pass a checkpoint of a 'cxrvl rrg train' run.");
 }
