@@ -19,6 +19,9 @@ public sealed record LoadReport(
     IReadOnlyList<string> Dropped,
     KeyMap? Suggestion)
 {
+    /// <summary>What the loader decided from the checkpoint's provenance (a setting it selected, a mismatch it warns of); one line each.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>True when every module key got a value of the right shape and no checkpoint key was left over.</summary>
     public bool IsExact => Missing.Count == 0 && Unexpected.Count == 0 && ShapeMismatches.Count == 0;
 

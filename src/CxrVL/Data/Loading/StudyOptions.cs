@@ -9,6 +9,9 @@ public sealed class StudyOptions
 
     public StudyViews Views { get; set; } = StudyViews.Frontal;
 
+    /// <summary>The frontal image of a <see cref="StudyViews.Frontal"/> sample and of a <see cref="StudyViews.Pair"/>'s first slot.</summary>
+    public FrontalChoice FrontalChoice { get; set; } = FrontalChoice.First;
+
     /// <summary>Studies per sample with <see cref="StudyViews.Sequence"/>.</summary>
     public int SequenceLength { get; set; } = 2;
 

@@ -19,6 +19,7 @@ public sealed class StudySource : ISampleSource<StudySample>
     private readonly StudyOptions _options;
     private readonly Func<string, IReadOnlyList<int>>? _textEncoder;
     private readonly int[][] _sequences;
+    private readonly bool _train;
 
     /// <summary>
     /// Image files whose JPEG data was already walked for damage: the check costs about a decode, so it runs on a file's
@@ -33,6 +34,7 @@ public sealed class StudySource : ISampleSource<StudySample>
         _root = root;
         _options = options;
         _textEncoder = textEncoder;
+        _train = train;
         _pipeline = options.ImageRecipe.Pipeline(train);
         if (options.Views == StudyViews.Sequence && options.SequenceLength < 1)
             throw new CxrVLException($"data.sequence_length must be at least 1 (got {options.SequenceLength}).");
@@ -56,7 +58,7 @@ public sealed class StudySource : ISampleSource<StudySample>
         var tokens = _textEncoder is not null && report is not null ? Truncate(_textEncoder(report)) : null;
         var (labels, mentioned) = Labels(row);
 
-        var slots = Slots(index, row, id);
+        var slots = Slots(index, row, id, random);
         var images = new PixelBuffer?[slots.Length];
         PixelBuffer? masks = null;
         IReadOnlyList<BoundingBox> boxes = [];
@@ -193,16 +195,16 @@ public sealed class StudySource : ISampleSource<StudySample>
     }
 
     /// <summary>The images each slot holds (null: absent), per <see cref="StudyOptions.Views"/>.</summary>
-    private (ManifestRow Row, ManifestImage Image)?[] Slots(int index, ManifestRow row, string id)
+    private (ManifestRow Row, ManifestImage Image)?[] Slots(int index, ManifestRow row, string id, TransformRandom random)
     {
         switch (_options.Views)
         {
             case StudyViews.Frontal:
-                return [(row, Frontal(row) ?? row.Images.FirstOrDefault() ?? throw NoImage(id, "no image"))];
+                return [(row, ChosenFrontal(row, random) ?? row.Images.FirstOrDefault() ?? throw NoImage(id, "no image"))];
             case StudyViews.Pair:
                 var lateral = row.Images.FirstOrDefault(i => ViewPositions.IsLateral(i.View));
                 // An image without a view position (some sources leave it blank) stands in for the frontal one.
-                var frontal = Frontal(row) ?? row.Images.FirstOrDefault(i => i.View is null) ?? throw NoImage(id, "no frontal (PA/AP) image");
+                var frontal = ChosenFrontal(row, random) ?? row.Images.FirstOrDefault(i => i.View is null) ?? throw NoImage(id, "no frontal (PA/AP) image");
                 return [(row, frontal), lateral is null ? null : (row, lateral)];
             default:
                 var sequence = _sequences[index];
@@ -218,6 +220,23 @@ public sealed class StudySource : ISampleSource<StudySample>
                 }
                 return slots;
         }
+    }
+
+    /// <summary>
+    /// The study's frontal image per <see cref="StudyOptions.FrontalChoice"/>. The draw takes a value from
+    /// <paramref name="random"/> only when there is a choice, so studies with one frontal image transform as with <c>first</c>.
+    /// </summary>
+    private ManifestImage? ChosenFrontal(ManifestRow row, TransformRandom random)
+    {
+        if (_options.FrontalChoice == FrontalChoice.First || !_train)
+            return Frontal(row);
+        var frontals = row.Images.Where(i => ViewPositions.IsFrontal(i.View)).ToList();
+        return frontals.Count switch
+        {
+            0 => null,
+            1 => frontals[0],
+            _ => frontals[random.NextInt(frontals.Count)],
+        };
     }
 
     private static ManifestImage? Frontal(ManifestRow row) => row.Images.FirstOrDefault(i => ViewPositions.IsFrontal(i.View));

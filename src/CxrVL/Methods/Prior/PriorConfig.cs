@@ -29,9 +29,23 @@ public sealed class PriorConfig
 
     /// <summary>
     /// Local image tokens as PRIOR made them: a raw view of the N x C x H x W map as N x HW x C, which mixes channels and
-    /// positions. Only for parity with the released weights; the default permutes to one token per position.
+    /// positions; false permutes to one token per position. Unset (null) follows the initial weights: true when
+    /// <c>--init</c> is PRIOR's released full model (its local branch was trained on the raw view), false otherwise.
     /// </summary>
-    public bool LegacyChannelMajorTokens { get; set; }
+    public bool? LegacyChannelMajorTokens { get; set; }
+
+    /// <summary>
+    /// Reorder the matched decoder outputs as PRIOR's code does (<c>logit[inds[1]]</c>: output i is put in the slot of
+    /// the target matched to output i's index, which lines outputs up with their targets only when the matching is its
+    /// own inverse). False (the default) puts each output in the slot of the target it was matched to.
+    /// </summary>
+    public bool LegacyHungarianIndexing { get; set; }
+
+    /// <summary>
+    /// Keep the bank's Gumbel noise in evaluation as PRIOR does (its zero-shot scores then change from run to run); false
+    /// (the default) quantises without noise outside training.
+    /// </summary>
+    public bool GumbelInEvaluation { get; set; }
 
     /// <summary>Reports with fewer sentences are left out of training (PRIOR's builder keeps 4 or more).</summary>
     public int MinSentences { get; set; } = 4;

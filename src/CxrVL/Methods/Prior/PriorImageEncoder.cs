@@ -12,7 +12,7 @@ public sealed class PriorImageEncoder : nn.Module<Tensor, ImageEncoding>
 {
     private readonly ResNet encoder;
     private readonly AttentionPool2d atten_pool;
-    private readonly bool _legacyTokens;
+    private bool _legacyTokens;
 
     public PriorImageEncoder(ImageEncoderConfig image, PriorConfig prior) : base(nameof(PriorImageEncoder))
     {
@@ -24,7 +24,7 @@ public sealed class PriorImageEncoder : nn.Module<Tensor, ImageEncoding>
         MapSize = image.ImageSize / 32;
         Width = encoder.Config.FeatureChannels;
         atten_pool = new AttentionPool2d(Width, new AttentionPoolConfig { SpatialSize = MapSize, Heads = prior.PoolHeads });
-        _legacyTokens = prior.LegacyChannelMajorTokens;
+        _legacyTokens = prior.LegacyChannelMajorTokens ?? false;
         RegisterComponents();
     }
 
@@ -35,6 +35,13 @@ public sealed class PriorImageEncoder : nn.Module<Tensor, ImageEncoding>
     public int MapSize { get; }
 
     public ResNet Backbone => encoder;
+
+    /// <summary>Whether local tokens are PRIOR's raw view of the map (<see cref="PriorConfig.LegacyChannelMajorTokens"/>); set when its released weights load.</summary>
+    public bool LegacyTokens
+    {
+        get => _legacyTokens;
+        internal set => _legacyTokens = value;
+    }
 
     /// <summary>Images [B, C, H, W] -> attention-pooled global features [B, Width] and local tokens [B, HW, Width].</summary>
     public override ImageEncoding forward(Tensor images)

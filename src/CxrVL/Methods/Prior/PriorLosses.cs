@@ -47,7 +47,15 @@ public static class PriorLosses
     public static Tensor SentencePrototypeGeneration(Tensor matched, Tensor prototypes) =>
         nn.functional.l1_loss(matched, prototypes);
 
-    /// <summary>Decoder outputs [B, Q, D] reordered so that slot j holds the output matched to target j (<paramref name="assignment"/> [B, Q]).</summary>
-    public static Tensor Rearrange(Tensor outputs, Tensor assignment) =>
-        outputs.gather(1, assignment.unsqueeze(-1).expand(outputs.shape[0], outputs.shape[1], outputs.shape[2]));
+    /// <summary>
+    /// Decoder outputs [B, Q, D] reordered so that slot j holds the output matched to target j (<paramref name="assignment"/>
+    /// [B, Q]). <paramref name="legacyIndexing"/> reorders as PRIOR's <c>logit[inds[1]]</c> does instead: slot i holds the
+    /// output whose index is the target matched to output i, i.e. the outputs indexed by the inverse assignment.
+    /// </summary>
+    public static Tensor Rearrange(Tensor outputs, Tensor assignment, bool legacyIndexing = false)
+    {
+        using var scope = NewDisposeScope();
+        var index = legacyIndexing ? assignment.argsort(1) : assignment;
+        return outputs.gather(1, index.unsqueeze(-1).expand(outputs.shape[0], outputs.shape[1], outputs.shape[2])).MoveToOuterDisposeScope();
+    }
 }

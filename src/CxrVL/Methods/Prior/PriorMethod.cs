@@ -67,7 +67,7 @@ public sealed class PriorMethod : nn.Module, IPretrainingMethod, IPromptScorer
         local_cross_attention = new LocalCrossAttention(_dim);
         logit_scale = nn.Parameter(tensor((float)Math.Log(1 / config.Temperature)));
         local_logit_scale = nn.Parameter(tensor((float)Math.Log(1 / _prior.LocalTemperature)));
-        sentence_bank = new SentencePrototypeBank(_prior.Prototypes, _dim, _prior.GumbelTemperature);
+        sentence_bank = new SentencePrototypeBank(_prior.Prototypes, _dim, _prior.GumbelTemperature, _prior.GumbelInEvaluation);
         RegisterComponents();
         InitializeProjections(image_encoder.Width, text.HiddenSize);
     }
@@ -92,6 +92,11 @@ public sealed class PriorMethod : nn.Module, IPretrainingMethod, IPromptScorer
     public string? TextBackbone => "text_encoder.encoder";
 
     public SentencePrototypeBank Bank => sentence_bank;
+
+    /// <summary>The <c>model.prior</c> section the model was built from (the run's recipe records what loading changes in it).</summary>
+    public PriorConfig Config => _prior;
+
+    public PriorImageEncoder ImageEncoder => image_encoder;
 
     public IReportBatcher? ReportBatcher(ITextTokenizer tokenizer, int maxLength) =>
         new PriorReportBatcher(tokenizer, maxLength, _prior.MinSentences, _prior.ShuffleSentences);
@@ -139,7 +144,7 @@ public sealed class PriorMethod : nn.Module, IPretrainingMethod, IPromptScorer
         var (targets, targetMask) = PadSentences(local, mask, _prior.Queries);
         var decoded = DecodeQueries(localImage);
         var assignment = BatchedMatcher.MatchL1(decoded, targets);
-        var matched = PriorLosses.Rearrange(decoded, assignment);
+        var matched = PriorLosses.Rearrange(decoded, assignment, _prior.LegacyHungarianIndexing);
         terms["spg"] = PriorLosses.SentencePrototypeGeneration(matched, targets);
         terms["kl"] = sentence_bank.KlLoss(Select(matched, targetMask), bank!.Distances);
         var (decodedPrototypes, _) = Quantise(matched, targetMask);

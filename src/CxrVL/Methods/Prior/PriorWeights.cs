@@ -21,6 +21,15 @@ public static class PriorWeights
         .DropPrefix("text_encoder.encoder.embeddings.position_ids")
         .DropPrefix("sentence_decoder.embeddings.position_ids");
 
+    /// <summary>
+    /// The mark of a full state dict saved by PRIOR's own code: transformers 4.17 kept the text BERT's <c>position_ids</c>
+    /// buffer in it, while CxrVL's BERT has no such buffer, so CxrVL's own checkpoints never carry the key.
+    /// </summary>
+    public const string ReleasedMarker = "text_encoder.encoder.embeddings.position_ids";
+
+    /// <summary>Whether a checkpoint is PRIOR's released full model (see <see cref="ReleasedMarker"/>).</summary>
+    public static bool IsReleasedFull(StateDict weights) => weights.ContainsKey(ReleasedMarker);
+
     /// <summary>Whether a checkpoint is the vision-only file (bare torchvision keys) rather than the full model.</summary>
     public static bool IsVisionOnly(StateDict weights) => weights.ContainsKey("conv1.weight") && weights.ContainsKey("layer4.0.conv1.weight");
 
@@ -31,7 +40,10 @@ public static class PriorWeights
     public static LoadReport Load(PriorMethod model, StateDict weights, string? source = null)
     {
         if (!IsVisionOnly(weights))
-            return StateDictLoader.Load(model, weights, Full, source: source);
+        {
+            var notes = MatchTokenLayout(model, weights);
+            return StateDictLoader.Load(model, weights, Full, source: source) with { Notes = notes };
+        }
         var stem = model.state_dict()[VisionPrefix + "conv1.weight"];
         using var vision = new StateDict();
         foreach (var (name, tensor) in weights)
@@ -41,5 +53,29 @@ public static class PriorWeights
         }
         var others = model.state_dict().Keys.Where(k => !k.StartsWith(VisionPrefix, StringComparison.Ordinal)).ToList();
         return StateDictLoader.Load(model, vision, allowMissing: others, source: source);
+    }
+
+    /// <summary>
+    /// The released model's local branch was trained on PRIOR's raw view of the image map: an unset
+    /// <see cref="PriorConfig.LegacyChannelMajorTokens"/> follows it; an explicit false is kept, with a warning.
+    /// </summary>
+    private static IReadOnlyList<string> MatchTokenLayout(PriorMethod model, StateDict weights)
+    {
+        if (!IsReleasedFull(weights))
+            return [];
+        switch (model.Config.LegacyChannelMajorTokens)
+        {
+            case null:
+                model.Config.LegacyChannelMajorTokens = true;
+                model.ImageEncoder.LegacyTokens = true;
+                return [$"PRIOR's released full model (it carries {ReleasedMarker}): model.prior.legacy_channel_major_tokens set to true, " +
+                        "the raw view of the image map its local branch was trained on"];
+            case false:
+                return ["warning: PRIOR's released full model loaded with model.prior.legacy_channel_major_tokens: false, but its local branch was " +
+                        "trained on the raw view of the image map: local alignment, zero-shot and reconstruction start from mismatched tokens " +
+                        "(leave the key unset or set it to true to match)"];
+            default:
+                return [];
+        }
     }
 }

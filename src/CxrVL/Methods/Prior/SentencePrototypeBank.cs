@@ -9,17 +9,20 @@ public sealed record BankQuery(Tensor Output, Tensor Loss, Tensor Index, Tensor 
 /// <summary>
 /// PRIOR's sentence prototype bank (<c>sentence_bank.embed</c>, K x D): a sentence's scores are its dot products with
 /// the prototypes; in training it becomes a Gumbel-softmax mixture of prototypes (soft, fixed temperature), in
-/// evaluation the same mixture without noise, so evaluation is deterministic (PRIOR kept the noise at test time).
+/// evaluation the same mixture without noise, so evaluation is deterministic (PRIOR kept the noise at test time:
+/// <c>gumbelInEvaluation</c>).
 /// </summary>
 public sealed class SentencePrototypeBank : nn.Module
 {
     private readonly Embedding embed;
     private readonly double _temperature;
+    private readonly bool _gumbelInEvaluation;
 
-    public SentencePrototypeBank(int prototypes, int dim, double temperature) : base(nameof(SentencePrototypeBank))
+    public SentencePrototypeBank(int prototypes, int dim, double temperature, bool gumbelInEvaluation = false) : base(nameof(SentencePrototypeBank))
     {
         embed = nn.Embedding(prototypes, dim);
         _temperature = temperature;
+        _gumbelInEvaluation = gumbelInEvaluation;
         RegisterComponents();
     }
 
@@ -31,7 +34,7 @@ public sealed class SentencePrototypeBank : nn.Module
         using var scope = NewDisposeScope();
         var distances = sentences.matmul(embed.weight!.t());
         var logits = distances;
-        if (training)
+        if (training || _gumbelInEvaluation)
         {
             // Gumbel(0, 1) noise as torch's gumbel_softmax draws it.
             logits = distances - empty_like(distances).exponential_().log();

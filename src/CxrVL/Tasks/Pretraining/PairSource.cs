@@ -29,7 +29,7 @@ public sealed class PairSource : IPairBatchSource
                       int maxLength, int batchSize, bool train, int seed, Device device, IReportBatcher? reports = null, DataShard? shard = null,
                       string skipBadSwitch = "--set data.skip_bad=true")
     {
-        var options = new StudyOptions { ImageRecipe = reading.ImageRecipe, ReportSections = data.ReportSections, RequireReport = true };
+        var options = new StudyOptions { ImageRecipe = reading.ImageRecipe, ReportSections = data.ReportSections, RequireReport = true, FrontalChoice = data.FrontalChoice };
         var loader = new LoaderOptions
         {
             BatchSize = batchSize,

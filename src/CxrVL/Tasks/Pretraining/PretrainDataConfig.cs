@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using CxrVL.Data.Loading;
+using CxrVL.Data.Manifest;
 
 namespace CxrVL.Tasks.Pretraining;
 
@@ -18,7 +20,17 @@ public sealed class PretrainDataConfig
     /// <summary>Report sections joined into the text each image is paired with.</summary>
     public List<string> ReportSections { get; set; } = ["impression", "findings"];
 
+    /// <summary>The split trained on, or <see cref="AllSplits"/> for every row whatever its split.</summary>
     public string TrainSplit { get; set; } = "train";
+
+    /// <summary>
+    /// <see cref="TrainSplit"/> value for every split, test included: PRIOR's builder walks every MIMIC-CXR study and has
+    /// no split, so its released model saw the test studies. A manifest's test split is then not held out from the encoder.
+    /// </summary>
+    public const string AllSplits = "all";
+
+    /// <summary>Which frontal image of a study is paired with its report (PRIOR: a random one on each read).</summary>
+    public FrontalChoice FrontalChoice { get; set; } = FrontalChoice.First;
 
     /// <summary>Split used for validation; empty or null to train without validation.</summary>
     public string? ValSplit { get; set; } = "valid";
@@ -31,4 +43,6 @@ public sealed class PretrainDataConfig
 
     /// <summary>Skip rows with a missing or corrupt image or an empty report (counted and reported) instead of failing.</summary>
     public bool SkipBad { get; set; }
+
+    public bool IsTrainRow(ManifestRow row) => TrainSplit == AllSplits || row.Split == TrainSplit;
 }

@@ -38,8 +38,16 @@ public static class Pretraining
         run.WriteConfig(config);
         var (_, root, rows) = ManifestData.Open(manifestPath);
         run.Log.Info($"manifest {manifestPath}: {ManifestSplits.Describe(rows)}", echo: false);
-        var trainFilter = PairFilter.Apply(rows.Where(r => r.Split == config.Data.TrainSplit), config.Data.ReportSections);
+        var trainFilter = PairFilter.Apply(rows.Where(config.Data.IsTrainRow), config.Data.ReportSections);
         var validate = !string.IsNullOrEmpty(config.Data.ValSplit);
+        if (config.Data.TrainSplit == PretrainDataConfig.AllSplits)
+        {
+            if (validate)
+                throw new CxrVLException($"data.train_split: {PretrainDataConfig.AllSplits} trains on every split, so validation on '{config.Data.ValSplit}' would score " +
+                                         "rows the model trained on: set data.val_split to \"\" or name one training split.");
+            run.Log.Info($"data.train_split: {PretrainDataConfig.AllSplits}: pretraining on every split of the manifest ({ManifestSplits.Describe(rows)}), test included, " +
+                         "as PRIOR's builder does; downstream scores on this manifest's test split are then not held out from the encoder");
+        }
         var valFilter = PairFilter.Apply(validate ? rows.Where(r => r.Split == config.Data.ValSplit) : [], config.Data.ReportSections);
         var tokenizer = PrepareTokenizer(config, trainFilter.Kept, run);
         var textConfig = Methods.Encoders.TextEncoder.Configure(config.Model.Text, tokenizer.VocabularySize);
@@ -57,8 +65,8 @@ public static class Pretraining
         method.Model.to(runtime.Device);
         if (resumeFrom is null && EncoderInit.Load(method, config.Model) is { } encoders)
             run.Log.Info($"initial weights: {encoders.Describe()}");
-        if (initWeights is not null)
-            LoadInit(method, initWeights, run.Log);
+        if (initWeights is not null && LoadInit(method, initWeights, run.Log).Notes.Count > 0)
+            run.WriteConfig(config);
 
         if (config.Train.BatchSize % ranks.WorldSize != 0)
             throw new CxrVLException($"train.batch_size {config.Train.BatchSize} is the global batch and must divide evenly among the {ranks.WorldSize} ranks: " +
@@ -155,11 +163,15 @@ public static class Pretraining
     }
 
     /// <summary>Initial weights (an ImageNet or official checkpoint): strict by default, so nothing is silently dropped.</summary>
-    private static void LoadInit(IPretrainingMethod method, string path, RunLog log)
+    /// <remarks>A setting the weights selected (<see cref="LoadReport.Notes"/>) is logged; the caller records it in the run's config.</remarks>
+    private static LoadReport LoadInit(IPretrainingMethod method, string path, RunLog log)
     {
         using var weights = CheckpointReader.Read(path);
         var report = method.Initialise(weights, path);
-        log.Info($"initialised from {path}: {report}");
+        log.Info($"initialised from {path}: {report.Describe()}");
+        foreach (var note in report.Notes)
+            log.Info(note);
+        return report;
     }
 
     /// <summary>

@@ -36,6 +36,7 @@ public sealed class SequenceSource : IPairBatchSource
         var options = new StudyOptions
         {
             ImageRecipe = reading.ImageRecipe, ReportSections = data.ReportSections, RequireReport = true, Views = StudyViews.Pair,
+            FrontalChoice = data.FrontalChoice,
         };
         _chunks = StudySequences.Chunks(rows, sequenceLength);
         _studies = new StudySource(rows, root, options, train);

@@ -278,7 +278,7 @@ public static class Quickstart
         if (File.Exists(tokenizer) || Directory.Exists(tokenizer) || (!Path.IsPathRooted(tokenizer) && DataRoots.Resolve() is { } shared
                                                                          && File.Exists(Path.Combine(shared, tokenizer))))
             return;
-        var notes = ManifestReader.Read(manifest).Where(r => r.Split == pretrain.Data.TrainSplit)
+        var notes = ManifestReader.Read(manifest).Where(pretrain.Data.IsTrainRow)
             .Select(r => r.Report?.Join(pretrain.Data.ReportSections)).OfType<string>().Where(t => t.Length > 0).ToList();
         var trained = WordPieceTrainer.Train(notes, new WordPieceTrainerOptions { VocabularySize = 8000, SpecialTokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] });
         var path = run.File("tokenizer.json");

@@ -122,6 +122,34 @@ public sealed class StudyLoaderTests
         Assert.Equal(0f, batch.Images[1, 1].abs().sum().item<float>());
     }
 
+    /// <summary>
+    /// PRIOR's dataset draws one of the study's PA/AP images on every read; the recipe 'prior-chexpert' has no training
+    /// augmentation, so each loaded image equals exactly one of the files.
+    /// </summary>
+    [Theory]
+    [InlineData(FrontalChoice.First, true)]
+    [InlineData(FrontalChoice.RandomPerRead, true)]
+    [InlineData(FrontalChoice.RandomPerRead, false)]
+    public void A_random_frontal_choice_draws_among_the_PA_and_AP_images_on_each_training_read(FrontalChoice choice, bool train)
+    {
+        var rows = new[] { Row("three", "text", (_jpegs[3], "LATERAL"), (_jpegs[0], "PA"), (_jpegs[1], "AP")), Row("one", "text", (_jpegs[2], "PA")) };
+        var options = new StudyOptions { ImageRecipe = ImageRecipes.BuiltIn.Get("prior-chexpert"), FrontalChoice = choice };
+        var loader = StudyLoader.Create(rows, _root, options, new LoaderOptions { BatchSize = 2, Shuffle = false }, train);
+        var files = new[] { _jpegs[0], _jpegs[1], _jpegs[2], _jpegs[3] }.ToDictionary(f => f, f => Single(f, "prior-chexpert"));
+
+        var shown = new List<string>();
+        for (var epoch = 0; epoch < 20; epoch++)
+        {
+            using var batch = Assert.Single(loader.ReadEpoch(epoch));
+            var first = batch.Images[0].data<float>().ToArray();
+            shown.Add(Assert.Single(files, f => f.Value.SequenceEqual(first)).Key);
+            Assert.Equal(files[_jpegs[2]], batch.Images[1].data<float>().ToArray());
+        }
+
+        var expected = choice == FrontalChoice.RandomPerRead && train ? new[] { _jpegs[0], _jpegs[1] } : [_jpegs[0]];
+        Assert.Equal(expected, shown.Distinct().Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void Sequences_hold_the_patients_earlier_studies_oldest_first()
     {
@@ -232,9 +260,9 @@ public sealed class StudyLoaderTests
     }
 
     /// <summary>The eval-mode pixels of one image on its own, the truth for a slot.</summary>
-    private float[] Single(string relative)
+    private float[] Single(string relative, string recipe = "mgca")
     {
-        var pipeline = ImageRecipes.BuiltIn.Get("mgca").Pipeline(train: false);
+        var pipeline = ImageRecipes.BuiltIn.Get(recipe).Pipeline(train: false);
         var pixels = new float[pipeline.PixelCount];
         pipeline.Load(Path.Combine(_root, relative), new TransformRandom(0), pixels);
         return pixels;

@@ -26,10 +26,19 @@ public sealed class PriorEndToEndTests : IDisposable
 
         var pretrain = CliRunner.Run("pretrain", "--method", "prior", "--data", manifest, "--config", "pretrain/prior-small", "--out", run,
             "--set", "data.report_sections=[full_text]", "--set", "train.max_steps=3", "--set", "train.batch_size=4", "--set", "train.log_every=1",
-            "--set", "model.text.max_length=48", "--set", "model.prior.decoder_layers=1", "--set", "train.keep_last=1");
+            "--set", "model.text.max_length=48", "--set", "model.prior.decoder_layers=1", "--set", "train.keep_last=1",
+            "--set", "data.train_split=all");
 
         Assert.True(pretrain.Code == 0, pretrain.Error + pretrain.Output);
-        Assert.Contains("reports left out (too few sentences for the method)", File.ReadAllText(Path.Combine(run, "log.txt")));
+        var log = File.ReadAllText(Path.Combine(run, "log.txt"));
+        Assert.Contains("reports left out (too few sentences for the method)", log);
+        // PRIOR's released setting: every split, test included, said in the log.
+        Assert.Contains("data.train_split: all: pretraining on every split of the manifest", log);
+        Assert.Contains("test included", log);
+        var validated = CliRunner.Run("pretrain", "--method", "prior", "--data", manifest, "--config", "pretrain/prior-small", "--out", Path.Combine(_directory, "bad"),
+            "--set", "data.train_split=all", "--set", "data.val_split=valid");
+        Assert.NotEqual(0, validated.Code);
+        Assert.Contains("data.val_split", validated.Error);
         var steps = MetricsLog.Read(Path.Combine(run, "metrics.jsonl")).Where(l => l.TryGetProperty("loss", out _)).ToList();
         Assert.Equal(["stage1", "stage2", "stage3"], steps.Select(s => s.GetProperty("stage").GetString()));
         Assert.False(steps[0].TryGetProperty("loss_proto", out _));

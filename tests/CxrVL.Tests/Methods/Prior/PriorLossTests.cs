@@ -109,6 +109,11 @@ public sealed class PriorLossTests
 
         Assert.Equal(new long[] { 2, 0, 1 }, assignment.data<long>().ToArray());
         Assert.Equal(0, PriorLosses.SentencePrototypeGeneration(matched, targets).item<float>());
+        // model.prior.legacy_hungarian_indexing reproduces PRIOR: scipy's linear_sum_assignment gives inds[1] = [1, 2, 0]
+        // (output i -> target inds[1][i]), and logit[inds[1]] = [3, 1, 2].
+        var legacy = PriorLosses.Rearrange(outputs, assignment, legacyIndexing: true);
+        Assert.Equal(new float[] { 3, 1, 2 }, legacy.data<float>().ToArray());
+        Assert.Equal(4f / 3, PriorLosses.SentencePrototypeGeneration(legacy, targets).item<float>(), 6);
         // Padded target slots (zeros) count, as in PRIOR: outputs [1, 5] against targets [1, 0] -> (0 + 5) / 2.
         var padded = PriorLosses.SentencePrototypeGeneration(tensor(new float[] { 1, 5 }, [1, 2, 1]), tensor(new float[] { 1, 0 }, [1, 2, 1]));
         Assert.Equal(2.5f, padded.item<float>());

@@ -33,13 +33,13 @@ public sealed class PriorWeightsTests : IClassFixture<PriorWeightsTests.Files>
 
     public PriorWeightsTests(Files files) => _files = files;
 
-    private static PriorMethod Model() => new(
+    private static PriorMethod Model(bool? legacyTokens = null) => new(
         new PriorModelConfig
         {
             Image = new ImageEncoderConfig { Backbone = "resnet50", InputChannels = 1, ImageSize = 224 },
             EmbedDim = Hidden,
             Temperature = 0.01,
-            Prior = new PriorConfig { Prototypes = Prototypes, Queries = Queries, DecoderLayers = DecoderLayers, PoolHeads = 8 },
+            Prior = new PriorConfig { Prototypes = Prototypes, Queries = Queries, DecoderLayers = DecoderLayers, PoolHeads = 8, LegacyChannelMajorTokens = legacyTokens },
         },
         new BertConfig { VocabSize = Vocab, HiddenSize = Hidden, NumHiddenLayers = TextLayers, NumAttentionHeads = 4, IntermediateSize = Intermediate });
 
@@ -58,6 +58,36 @@ public sealed class PriorWeightsTests : IClassFixture<PriorWeightsTests.Files>
         foreach (var key in new[] { "sentence_bank.embed.weight", "image_decoder.blocks.4.conv2.1.running_var", "logit_scale",
                                     "sentence_decoder.encoder.layer.7.crossattention.self.key.weight", "image_encoder.encoder.conv1.weight" })
             Assert.True(state[key].eq(weights[key]).all().item<bool>(), key);
+    }
+
+    /// <summary>
+    /// PRIOR's own save carries transformers' position_ids buffer (the Python file writes it as transformers 4.17 did);
+    /// that file's local branch was trained on the raw view of the map, so an unset layout follows it, an explicit false
+    /// is kept with a warning, and a state dict without the buffer (CxrVL's own layout) selects nothing.
+    /// </summary>
+    [Theory]
+    [InlineData(null, true, true, "set to true")]
+    [InlineData(false, true, false, "warning")]
+    [InlineData(true, true, true, null)]
+    [InlineData(null, false, false, null)]
+    public void ReleasedFullModelSelectsPriorsRawViewTokens(bool? configured, bool released, bool expectLegacy, string? note)
+    {
+        using var model = Model(configured);
+        using var file = CheckpointReader.Read(Path.Combine(_files.Folder, "prior_full.pt"));
+        using var weights = released ? file.Rename(k => k) : file.Rename(k => k.EndsWith("position_ids", StringComparison.Ordinal) ? null : k);
+
+        var report = PriorWeights.Load(model, weights);
+
+        Assert.Equal(expectLegacy, model.ImageEncoder.LegacyTokens);
+        Assert.Equal(configured ?? (released ? true : null), model.Config.LegacyChannelMajorTokens);
+        if (note is null)
+            Assert.Empty(report.Notes);
+        else
+            Assert.Contains(note, Assert.Single(report.Notes));
+        // The tokens are the layout's: [B, C, H, W] read as [B, HW, C] in memory order, or one token per position.
+        using var map = arange(2 * 2048 * 49, ScalarType.Float32).reshape(2, 2048, 7, 7);
+        using var tokens = model.ImageEncoder.ToMap(expectLegacy ? map.reshape(2, 49, 2048) : map.flatten(2).transpose(1, 2));
+        Assert.True(tokens.reshape(2, 2048, 7, 7).equal(map).all().item<bool>());
     }
 
     [Fact]

@@ -15,15 +15,7 @@ public sealed class PriorZeroShotTests
     public void ScoresAreDeterministicInEvaluationAndAddTheLocalSoftmaxAtHalfWeight()
     {
         var tokenizer = Tokenizers.Load(Path.Combine(DataRoots.Require(), "bio-clinicalbert", "vocab.txt"));
-        manual_seed(4);
-        using var model = new PriorMethod(
-            new PriorModelConfig
-            {
-                Image = new ImageEncoderConfig { Backbone = "resnet18", InputChannels = 1, ImageSize = 64 },
-                EmbedDim = 32,
-                Prior = new PriorConfig { Prototypes = 16, Queries = 4, DecoderLayers = 1, PoolHeads = 4 },
-            },
-            new BertConfig { VocabSize = tokenizer.VocabularySize, HiddenSize = 32, NumHiddenLayers = 1, NumAttentionHeads = 4, IntermediateSize = 64 });
+        using var model = Model(tokenizer, localWeight: 0.5, logitScale: null, seed: 4);
         var batcher = model.ReportBatcher(tokenizer, 32)!;
         var config = new ZeroShotConfig
         {
@@ -33,8 +25,8 @@ public sealed class PriorZeroShotTests
         var resolved = ZeroShotPrompts.Resolve(config);
         var prompts = config.Classes.Keys.Select(name => batcher.Encode(resolved[name], null, CPU)).ToList();
         using var noGrad = no_grad();
-        model.eval();
-        var images = model.EmbedImageRegions(randn(5, 1, 64, 64));
+        var images0 = randn(5, 1, 64, 64);
+        var images = model.EmbedImageRegions(images0);
 
         var first = model.ScoreClasses(images.Global, images.Local, prompts);
         manual_seed(99);
@@ -45,8 +37,57 @@ public sealed class PriorZeroShotTests
         Assert.True(first.eq(second).all().item<bool>());
         // softmax(global) + 0.5 softmax(local): every row sums to 1.5.
         Assert.True(first.sum([1]).allclose(full(5, 1.5f), rtol: 1e-5, atol: 1e-5));
+        // PRIOR multiplies the cosines by the stored logit_scale itself (zero_classification_model.py), not its
+        // exponential: the global part's log-odds between two classes are then linear in logit_scale. With
+        // logit_scale s and 2s, log(p_a / p_b) doubles exactly; with exp(s) it would be multiplied by exp(s).
+        var globalOnly = (double s) =>
+        {
+            using var withScale = Model(tokenizer, localWeight: 0, logitScale: s, seed: 4);
+            var encoded = withScale.EmbedImageRegions(images0);
+            return withScale.ScoreClasses(encoded.Global, encoded.Local, prompts).log();
+        };
+        var once = globalOnly(1.5);
+        var twice = globalOnly(3.0);
+        var logOdds = (Tensor logs) => logs[.., 0] - logs[.., 1];
+        Assert.True(logOdds(twice).allclose(logOdds(once) * 2, rtol: 1e-4, atol: 1e-5));
+        // The local part enters at model.prior.zero_shot_local_weight: the scores at weight 1 minus those at weight 0
+        // are a probability distribution over the classes, twice the difference at PRIOR's 0.5.
+        var local = (double weight) =>
+        {
+            using var weighted = Model(tokenizer, localWeight: weight, logitScale: 1.5, seed: 4);
+            var encoded = weighted.EmbedImageRegions(images0);
+            return weighted.ScoreClasses(encoded.Global, encoded.Local, prompts);
+        };
+        var full1 = local(1.0) - local(0.0);
+        Assert.True(full1.sum([1]).allclose(ones(5), rtol: 1e-5, atol: 1e-5));
+        Assert.True((local(0.5) - local(0.0)).allclose(full1 * 0.5, rtol: 1e-4, atol: 1e-6));
         // In training the bank draws Gumbel noise: the same call changes (what PRIOR did at test time).
         model.train();
         Assert.False(model.ScoreClasses(images.Global, images.Local, prompts).allclose(first));
+        // model.prior.gumbel_in_evaluation keeps that noise in evaluation too, as PRIOR's zero-shot does.
+        using var noisy = Model(tokenizer, localWeight: 0.5, logitScale: null, seed: 4, gumbelInEvaluation: true);
+        noisy.eval();
+        var noisyImages = noisy.EmbedImageRegions(images0);
+        Assert.False(noisy.ScoreClasses(noisyImages.Global, noisyImages.Local, prompts).allclose(noisy.ScoreClasses(noisyImages.Global, noisyImages.Local, prompts)));
+    }
+
+    private static PriorMethod Model(ITextTokenizer tokenizer, double localWeight, double? logitScale, int seed, bool gumbelInEvaluation = false)
+    {
+        manual_seed(seed);
+        var model = new PriorMethod(
+            new PriorModelConfig
+            {
+                Image = new ImageEncoderConfig { Backbone = "resnet18", InputChannels = 1, ImageSize = 64 },
+                EmbedDim = 32,
+                Prior = new PriorConfig
+                {
+                    Prototypes = 16, Queries = 4, DecoderLayers = 1, PoolHeads = 4, ZeroShotLocalWeight = localWeight, GumbelInEvaluation = gumbelInEvaluation,
+                },
+            },
+            new BertConfig { VocabSize = tokenizer.VocabularySize, HiddenSize = 32, NumHiddenLayers = 1, NumAttentionHeads = 4, IntermediateSize = 64 });
+        model.eval();
+        if (logitScale is { } scale)
+            model.named_parameters().Single(p => p.name == "logit_scale").parameter.fill_(scale);
+        return model;
     }
 }
