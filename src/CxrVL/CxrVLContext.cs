@@ -1,5 +1,6 @@
 using CxrVL.Configuration;
 using CxrVL.Data.Manifest;
+using CxrVL.Imaging;
 using CxrVL.Methods.Encoders;
 using CxrVL.Runs;
 using CxrVL.Runtime;
@@ -131,15 +132,28 @@ public sealed class CxrVLContext
     /// </summary>
     public ZeroShotResult ZeroShot(PretrainedModel model, string manifest, ZeroShotConfig task, string split = ManifestSplits.Test, bool skipBad = false)
     {
-        if (model.Method is IPromptScorer)
-        {
-            using var pairs = Embed(model, manifest, split, skipBad, regions: true);
-            return ZeroShotEvaluation.Evaluate(model, pairs, task, Runtime.Device, Runtime.Seed);
-        }
         var data = ManifestData.Open(manifest);
-        var (images, rows) = Embedder.EmbedImages(model, Embedder.SelectRows(data, split), data.Root, Runtime.Device, skipBad: skipBad, progress: Output);
+        var (images, regions, rows) = Embedder.EmbedImageRegions(model, Embedder.SelectRows(data, split), data.Root, Runtime.Device, skipBad: skipBad,
+                                                                 progress: Output, regions: model.Method is IPromptScorer, imageRecipe: TaskImageRecipe(model, task));
         using (images)
-            return ZeroShotEvaluation.Evaluate(model, images, null, rows, task, Runtime.Device, Runtime.Seed);
+        using (regions)
+            return ZeroShotEvaluation.Evaluate(model, images, regions, rows, task, Runtime.Device, Runtime.Seed);
+    }
+
+    /// <summary>The task's image recipe for the checkpoint's method (<see cref="ZeroShotConfig.ImageRecipeByMethod"/>) when it fits the model's input.</summary>
+    private ImageRecipe? TaskImageRecipe(PretrainedModel model, ZeroShotConfig task)
+    {
+        if (!task.ImageRecipeByMethod.TryGetValue(model.Config.Method, out var name))
+            return null;
+        var (wanted, own) = (Methods.ImageRecipes.Get(name), model.Reading.ImageRecipe);
+        if (wanted.Size == own.Size && wanted.Channels == own.Channels)
+        {
+            Output.WriteLine($"images read with the task's recipe for {model.Config.Method}: {name}");
+            return wanted;
+        }
+        Output.WriteLine($"the task's image recipe for {model.Config.Method}, {name} ({wanted.Channels}x{wanted.Size}), does not fit the checkpoint's " +
+                         $"{own.Name} ({own.Channels}x{own.Size}): images read with the checkpoint's");
+        return null;
     }
 
     /// <summary>

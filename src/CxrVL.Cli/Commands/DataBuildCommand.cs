@@ -27,12 +27,13 @@ internal sealed class DataBuildCommand : ICliCommand
     private static readonly Option<string> Fractions = new("--fractions") { Description = "Training fractions in percent, nested (100 is implicit).", DefaultValueFactory = _ => "1,10" };
     private static readonly Option<bool> SkipBad = new("--skip-bad") { Description = "Skip and count malformed source rows instead of stopping at the first." };
     private static readonly Option<bool> FiveBy200 = new("--5x200") { Description = "chexpert: write the 5x200 zero-shot sample (200 one-hot studies per competition class) drawn with --seed." };
+    private static readonly Option<string?> FiveBy200List = new("--5x200-list") { Description = "chexpert: write the zero-shot sample a published list names instead (PRIOR's datasets/zero_shot_classification/chexpert_5x200.json: image path and one-hot label per entry)." };
 
     public Command Create()
     {
         var command = new Command("build", "Build a manifest (JSON Lines, one row per study) from a dataset as its publisher distributes it.");
         command.Arguments.Add(Source);
-        foreach (var option in new Option[] { Root, Out, Reports, Images, Annotations, SplitLists, Labeler, Uncertain, Split, Fractions, SkipBad, FiveBy200 })
+        foreach (var option in new Option[] { Root, Out, Reports, Images, Annotations, SplitLists, Labeler, Uncertain, Split, Fractions, SkipBad, FiveBy200, FiveBy200List })
             command.Options.Add(option);
         return command.WithAction(Run);
     }
@@ -56,6 +57,7 @@ internal sealed class DataBuildCommand : ICliCommand
             Fractions = ParseList(context.Get(Fractions)!, "--fractions", s => int.Parse(s, CultureInfo.InvariantCulture)),
             SkipBad = context.Get(SkipBad),
             FiveBy200 = context.Get(FiveBy200),
+            FiveBy200List = context.Get(FiveBy200List),
         };
         var outPath = context.Get(Out) ?? Path.Combine("manifests", builder.Name + ".jsonl");
         var info = ManifestBuild.Run(builder, options, outPath, context.Output);

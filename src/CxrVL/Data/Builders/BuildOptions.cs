@@ -41,4 +41,7 @@ public sealed record BuildOptions
 
     /// <summary>CheXpert only: write the 5x200 zero-shot sample (200 one-hot studies per competition class).</summary>
     public bool FiveBy200 { get; init; }
+
+    /// <summary>CheXpert only: the zero-shot sample a published list names (PRIOR's <c>chexpert_5x200.json</c>), one row per listed image.</summary>
+    public string? FiveBy200List { get; init; }
 }

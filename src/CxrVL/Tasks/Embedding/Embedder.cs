@@ -1,5 +1,6 @@
 using CxrVL.Data.Loading;
 using CxrVL.Data.Manifest;
+using CxrVL.Imaging;
 using CxrVL.Methods.Encoders;
 using CxrVL.Runs;
 using CxrVL.Tasks.Pretraining;
@@ -96,10 +97,25 @@ public static class Embedder
     public static (Tensor Images, List<ManifestRow> Rows) EmbedImages(PretrainedModel model, IReadOnlyList<ManifestRow> rows, string root, Device device,
                                                                    int batchSize = 32, bool skipBad = false, TextWriter? progress = null)
     {
-        var options = new StudyOptions { ImageRecipe = model.Reading.ImageRecipe, Views = StudyViews.Frontal, RequireReport = false };
+        var (images, _, kept) = EmbedImageRegions(model, rows, root, device, batchSize, skipBad, progress, regions: false);
+        return (images, kept);
+    }
+
+    /// <summary>
+    /// <see cref="EmbedImages"/>, and with <paramref name="regions"/> the image regions of a model with its own zero-shot
+    /// protocol (<see cref="IPromptScorer"/>, which then embeds the images itself). <paramref name="imageRecipe"/> reads the
+    /// images with another recipe than the checkpoint's (PRIOR's CheXpert statistics for its zero-shot task).
+    /// </summary>
+    public static (Tensor Images, Tensor? Regions, List<ManifestRow> Rows) EmbedImageRegions(
+        PretrainedModel model, IReadOnlyList<ManifestRow> rows, string root, Device device, int batchSize = 32, bool skipBad = false,
+        TextWriter? progress = null, bool regions = false, ImageRecipe? imageRecipe = null)
+    {
+        var scorer = regions ? model.Method as IPromptScorer : null;
+        var options = new StudyOptions { ImageRecipe = imageRecipe ?? model.Reading.ImageRecipe, Views = StudyViews.Frontal, RequireReport = false };
         var loader = StudyLoader.Create(rows, root, options,
             new LoaderOptions { BatchSize = batchSize, Workers = model.Config.Data.Workers, Shuffle = false, SkipBad = skipBad }, train: false);
         var parts = new List<Tensor>();
+        var regionParts = new List<Tensor>();
         var kept = new List<ManifestRow>();
         model.Method.Model.eval();
         using var noGrad = no_grad();
@@ -110,7 +126,17 @@ public static class Embedder
                 using (batch)
                 using (var scope = NewDisposeScope())
                 {
-                    parts.Add(model.Method.EmbedImages(batch.Images.to(device)).cpu().MoveToOuterDisposeScope());
+                    var images = batch.Images.to(device);
+                    if (scorer is not null)
+                    {
+                        var encoding = scorer.EmbedImageRegions(images);
+                        parts.Add(encoding.Global.cpu().MoveToOuterDisposeScope());
+                        regionParts.Add(encoding.Local.cpu().MoveToOuterDisposeScope());
+                    }
+                    else
+                    {
+                        parts.Add(model.Method.EmbedImages(images).cpu().MoveToOuterDisposeScope());
+                    }
                     kept.AddRange(batch.Rows.Select(i => rows[i]));
                 }
                 tracker.Advance();
@@ -118,9 +144,10 @@ public static class Embedder
         }, unit: "batch", output: progress);
         if (kept.Count == 0)
             throw new CxrVLException("no image could be embedded (every row's image was missing or unreadable).");
-        var images = cat(parts, 0);
-        parts.ForEach(p => p.Dispose());
-        return (images, kept);
+        var all = cat(parts, 0);
+        var allRegions = regionParts.Count > 0 ? cat(regionParts, 0) : null;
+        parts.Concat(regionParts).ToList().ForEach(p => p.Dispose());
+        return (all, allRegions, kept);
     }
 
     /// <summary>Writes the embeddings as safetensors (<c>image_embeddings</c>, <c>text_embeddings</c>) with the study ids in the metadata.</summary>

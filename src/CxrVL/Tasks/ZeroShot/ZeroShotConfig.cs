@@ -17,6 +17,13 @@ public sealed class ZeroShotConfig
     /// <summary>When set, the prompt of a class that has none (written, composed or from the vocabulary); {0} is the class name (PRIOR's "&lt;Class&gt; is observed").</summary>
     public string? PromptTemplate { get; set; }
 
+    /// <summary>
+    /// The image recipe a checkpoint of a given method reads this task's images with (PRIOR's zero-shot normalises CheXpert
+    /// with CheXpert's own statistics: <c>prior: prior-chexpert</c>); other methods use their checkpoint's recipe. A recipe
+    /// whose size or channels differ from the checkpoint's is not used (the run says so).
+    /// </summary>
+    public Dictionary<string, string> ImageRecipeByMethod { get; set; } = [];
+
     /// <summary>Bootstrap resamples for the 95% intervals (0: none).</summary>
     public int Bootstrap { get; set; } = 1000;
 }
