@@ -1,4 +1,5 @@
 using CxrVL.Data.Loading;
+using CxrVL.Models;
 using CxrVL.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -16,17 +17,27 @@ public sealed class ClassificationMethod : nn.Module, ITrainingMethod<StudyBatch
     private readonly Linear head;
     private readonly EncoderTraining _training;
 
-    public ClassificationMethod(EncoderTraining training, int classes, bool multiClass, double dropoutRate) : base(nameof(ClassificationMethod))
+    /// <param name="headInitStd">see <see cref="FinetuneHeadConfig.InitStd"/></param>
+    public ClassificationMethod(EncoderTraining training, int classes, bool multiClass, double dropoutRate, double? headInitStd = null)
+        : base(nameof(ClassificationMethod))
     {
         _training = training;
         MultiClass = multiClass;
         encoder = training.Features.Encoder;
         dropout = nn.Dropout(dropoutRate);
         head = nn.Linear(training.Features.PooledDim, classes);
+        if (headInitStd is { } std)
+        {
+            TruncatedNormal.Fill(head.weight!, std: std);
+            using var noGrad = no_grad();
+            head.bias!.zero_();
+        }
         RegisterComponents();
     }
 
     public bool MultiClass { get; }
+
+    public Linear Head => head;
 
     public nn.Module Model => this;
 

@@ -6,6 +6,13 @@ public sealed class FinetuneHeadConfig
     /// <summary>Dropout before the classification layer.</summary>
     public double Dropout { get; set; }
 
+    /// <summary>
+    /// Classification layer start: null keeps PyTorch's Linear default; a value draws the weights from a normal of that
+    /// standard deviation truncated to [-2, 2] (timm's <c>trunc_normal_</c>, as MRM's fine-tuning does with 2e-5) and zeroes
+    /// the bias (timm's initialisation of a ViT head).
+    /// </summary>
+    public double? InitStd { get; set; }
+
     /// <summary>U-Net decoder widths, deepest first (segmentation-models-pytorch: 256, 128, 64, 32, 16).</summary>
     public List<int> DecoderChannels { get; set; } = [256, 128, 64, 32, 16];
 

@@ -180,7 +180,7 @@ public static class Finetuning
 
     private static ITrainingMethod<StudyBatch> Create(FinetuneConfig config, EncoderTraining training, int targets, bool multiClass) => config.Task switch
     {
-        FinetuneTask.Classify => new ClassificationMethod(training, targets, multiClass, config.Head.Dropout),
+        FinetuneTask.Classify => new ClassificationMethod(training, targets, multiClass, config.Head.Dropout, config.Head.InitStd),
         FinetuneTask.Segment => new SegmentationMethod(training, targets, config.Head),
         _ => new DetectionMethod(training, targets, config.Head),
     };

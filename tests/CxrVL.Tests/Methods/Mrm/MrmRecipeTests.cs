@@ -93,5 +93,10 @@ public sealed class MrmRecipeTests
         Assert.Equal((3000L, 50L), (config.Train.MaxSteps!.Value, config.Train.Schedule.WarmupSteps));
         Assert.Null(config.Train.Schedule.WarmupFraction);
         Assert.Equal(0, config.Train.Patience);
+        // MRM's train.py validates every epoch, keeps the checkpoint with the best validation AUROC and starts the head with
+        // trunc_normal(std=2e-5).
+        Assert.Equal(0, config.Train.ValEvery);
+        Assert.Equal(("val_auroc", MetricGoal.Max), (config.Train.Monitor, config.Train.MonitorGoal));
+        Assert.Equal(2e-5, config.Head.InitStd);
     }
 }
