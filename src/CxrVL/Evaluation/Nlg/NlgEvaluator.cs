@@ -1,3 +1,4 @@
+using CxrVL.Evaluation.Nlg.Meteor;
 using CxrVL.Text.Cleaning;
 
 namespace CxrVL.Evaluation.Nlg;
@@ -16,7 +17,9 @@ public static class NlgEvaluator
     /// round trip leaves them; that round trip also turns words outside R2Gen's vocabulary into <c>&lt;unk&gt;</c>,
     /// which cleaning alone does not reproduce
     /// </param>
-    public static NlgScores Evaluate(IReadOnlyList<NlgSample> samples, IReadOnlyList<string>? ciderCorpus = null, IReportCleaner? cleaner = null)
+    /// <param name="meteor">METEOR 1.5's scorer (<see cref="MeteorScorer.ForEnglish"/>); null leaves METEOR out</param>
+    public static NlgScores Evaluate(IReadOnlyList<NlgSample> samples, IReadOnlyList<string>? ciderCorpus = null, IReportCleaner? cleaner = null,
+                                     MeteorScorer? meteor = null)
     {
         if (cleaner is not null)
         {
@@ -31,7 +34,7 @@ public static class NlgEvaluator
                 throw new CxrVLException($"id '{sample.Id}' has an empty list of references; give at least one reference text.");
         }
         var cider = ciderCorpus is null ? CiderD.FromReferences(samples) : CiderD.FromCorpus(ciderCorpus);
-        return new NlgScores(Bleu.Compute(samples), RougeL.Compute(samples), cider.Compute(samples).Mean, samples.Count);
+        return new NlgScores(Bleu.Compute(samples), RougeL.Compute(samples), cider.Compute(samples).Mean, samples.Count, meteor?.Score(samples));
     }
 
     /// <summary>Every text cleaned with the recipe and its words re-joined by single spaces (see <see cref="Evaluate"/>).</summary>

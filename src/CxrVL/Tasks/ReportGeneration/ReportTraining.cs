@@ -1,6 +1,7 @@
 using CxrVL.Configuration;
 using CxrVL.Evaluation.Labeling;
 using CxrVL.Evaluation.Nlg;
+using CxrVL.Evaluation.Nlg.Meteor;
 using CxrVL.Generation;
 using CxrVL.Generation.Decoding;
 using CxrVL.Methods.XProNet;
@@ -20,11 +21,17 @@ public sealed record ReportTrainingResult(TrainingResult Training, int TrainStud
 /// <summary>
 /// <c>cxrvl rrg train</c> as one library call: the word vocabulary of the training reports (saved in the run folder as
 /// <c>vocabulary.json</c>, so a checkpoint needs nothing else), labels, prototype initialisation, the shared trainer
-/// with validation loss and greedy BLEU-4.
+/// with validation loss and greedy-decoded BLEU, ROUGE-L, CIDEr-D and METEOR.
 /// </summary>
 public static class ReportTraining
 {
     public const string VocabularyFile = "vocabulary.json";
+
+    /// <summary>
+    /// The validation metric XProNet's trainer selects its best checkpoint on since 2022-07 (<c>trainer.py</c>:
+    /// <c>val_BLEU_4 + 0.33 * val_BLEU_1 + 0.67 * val_METEOR</c>).
+    /// </summary>
+    public const string XProNetSelectionMetric = "val_xpronet_selection";
 
     /// <param name="initWeights">a whole released XProNet / R2Gen model (or a CxrVL run's) to start from (<c>--init</c>)</param>
     public static ReportTrainingResult Run(RrgConfig config, string manifestPath, RunFolder run, RuntimeContext runtime,
@@ -75,8 +82,12 @@ public static class ReportTraining
             InitializePrototypes(xpronet, config, dataset, train, trainLabels, vocabulary, runtime, run.Log);
         run.Log.Info($"{config.Method}: {train.Count} training studies ({trainSource.BatchesPerEpoch} batches per epoch), {val.Count} validation studies, device {runtime.Device}");
 
+        var meteor = MeteorScorer.ForEnglish(null, out var meteorSkipped);
+        run.Log.Info(meteorSkipped is null
+            ? "validation METEOR: exact, stem and WordNet synonym modules (no paraphrase table)"
+            : $"validation METEOR: {meteorSkipped}");
         var trainer = new Trainer<ReportBatch>(config.Train, run, runtime.Seed, run.Log.Console);
-        var result = trainer.Fit(method, trainSource, valSource is null ? null : () => Validate(method, valSource, vocabulary, config.Decoding),
+        var result = trainer.Fit(method, trainSource, valSource is null ? null : () => Validate(method, valSource, vocabulary, config.Decoding, meteor),
                                  resumeFrom, cancellation);
         LossCurvePlot.Write(run.Metrics.Path, run.File("loss.png"));
         var summary = $"{result.StopReason} after {result.Steps} steps; last checkpoint {result.LastCheckpoint}" +
@@ -86,11 +97,11 @@ public static class ReportTraining
     }
 
     /// <summary>
-    /// Validation: mean loss terms (teacher forcing) and greedy-decoded BLEU-1..4, ROUGE-L, CIDEr against the targets, with
-    /// the labels of the image classifier.
+    /// Validation: mean loss terms (teacher forcing) and greedy-decoded BLEU-1..4, ROUGE-L, CIDEr, METEOR against the
+    /// targets, with the labels of the image classifier, and XProNet's selection metric.
     /// </summary>
     private static IReadOnlyDictionary<string, double> Validate(IReportModel method, ReportSource source, WordVocabulary vocabulary,
-                                                                DecodingConfig decoding)
+                                                                DecodingConfig decoding, MeteorScorer meteor)
     {
         var greedy = new DecodingConfig { Strategy = DecodingStrategy.Greedy, MaxLength = decoding.MaxLength, BlockTrigrams = decoding.BlockTrigrams };
         var progress = new TrainingProgress(0, "validation", 0, 0, 1, 0, new Dictionary<string, double>());
@@ -113,8 +124,9 @@ public static class ReportTraining
         var metrics = new Dictionary<string, double> { ["val_loss"] = count == 0 ? double.NaN : total / count };
         if (samples.Count > 0)
         {
-            foreach (var (name, value) in NlgEvaluator.Evaluate(samples).ToDictionary())
+            foreach (var (name, value) in NlgEvaluator.Evaluate(samples, meteor: meteor).ToDictionary())
                 metrics["val_" + name] = value;
+            metrics[XProNetSelectionMetric] = metrics["val_BLEU_4"] + 0.33 * metrics["val_BLEU_1"] + 0.67 * metrics["val_METEOR"];
         }
         return metrics;
     }
