@@ -64,6 +64,12 @@ public sealed class ReportModelConfig
     /// <summary>Base of the target similarity alpha^(-|l_i - l_j| / |l_i + l_j|) of two samples sharing a label.</summary>
     public double ConAlpha { get; set; } = 1.5;
 
+    /// <summary>
+    /// The contrastive losses average the memory responses over every position, padding and masked views included,
+    /// as XProNet's <c>encoder_decoder.py</c> does (<c>true</c>); the default averages over real positions only.
+    /// </summary>
+    public bool ConMeanOverPadding { get; set; }
+
     public double ImgConWeight { get; set; } = 1.0;
 
     public double TxtConWeight { get; set; } = 0.1;

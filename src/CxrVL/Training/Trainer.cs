@@ -36,6 +36,7 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
                               CancellationToken cancellation = default)
     {
         var plan = TrainingPlan.Create(config, data.BatchesPerEpoch);
+        var validationInterval = TrainingPlan.ValidationInterval(config, data.BatchesPerEpoch);
         var totalSteps = plan.Sum(s => s.Steps);
         var model = method.Model;
         var state = new TrainerState { Seed = seed };
@@ -200,7 +201,7 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
                         LogStep(window, step, stage, batches.Epoch, lr, Elapsed(), config.Nonfinite == NonfiniteAction.Skip ? skipped : null, progress);
                     progress.Advance();
 
-                    if (validate is not null && (finished || (config.ValEvery > 0 && step % config.ValEvery == 0)))
+                    if (validate is not null && (finished || (validationInterval > 0 && step % validationInterval == 0)))
                     {
                         lastValidation = Validate(model, average, validate, step);
                         var value = lastValidation.TryGetValue(config.Monitor, out var v)

@@ -47,6 +47,10 @@ public sealed class TrainingConfig
     [Range(typeof(long), "0", "9223372036854775807")]
     public long ValEvery { get; set; }
 
+    /// <summary>Validate at the end of every this many epochs instead (XProNet and R2Gen validate every epoch); 0: use <see cref="ValEvery"/>.</summary>
+    [Range(0, int.MaxValue)]
+    public int ValEveryEpochs { get; set; }
+
     [Range(typeof(long), "0", "9223372036854775807")]
     public long CheckpointEvery { get; set; } = 500;
 

@@ -23,9 +23,9 @@ public static class TrainingPlan
             throw new CxrVLException($"train.max_nonfinite_skips must be 0 or more (got {config.MaxNonfiniteSkips}).");
         if (config.MinValidations < 0)
             throw new CxrVLException($"train.min_validations must be 0 or more (got {config.MinValidations}).");
-        if (batchesPerEpoch < 1)
-            throw new CxrVLException("the training data holds no complete batch: lower train.batch_size or add data.");
-        var stepsPerEpoch = Math.Max(1, batchesPerEpoch / config.AccumulateGradBatches);
+        if (config.ValEveryEpochs > 0 && config.ValEvery > 0)
+            throw new CxrVLException("train.val_every (steps) and train.val_every_epochs both set: keep one.");
+        var stepsPerEpoch = StepsPerEpoch(config, batchesPerEpoch);
         var stages = config.Stages.Count > 0
             ? config.Stages
             : [new StageConfig { Name = "train", Epochs = config.Epochs }];
@@ -49,7 +49,19 @@ public static class TrainingPlan
             string.IsNullOrEmpty(stage.Name) ? $"stage{i + 1}" : stage.Name,
             planned[i],
             stage.Optimizer ?? config.Optimizer,
-            (stage.Schedule ?? config.Schedule).ForEpochs(stage.Epochs),
+            (stage.Schedule ?? config.Schedule).ForEpochs(stage.Epochs, stepsPerEpoch),
             stage.LossWeights)).ToList();
     }
+
+    /// <summary>Optimizer steps in one pass over the data.</summary>
+    public static long StepsPerEpoch(TrainingConfig config, int batchesPerEpoch)
+    {
+        if (batchesPerEpoch < 1)
+            throw new CxrVLException("the training data holds no complete batch: lower train.batch_size or add data.");
+        return Math.Max(1, batchesPerEpoch / config.AccumulateGradBatches);
+    }
+
+    /// <summary>Optimizer steps between validations: <see cref="TrainingConfig.ValEveryEpochs"/> epochs, else <see cref="TrainingConfig.ValEvery"/>.</summary>
+    public static long ValidationInterval(TrainingConfig config, int batchesPerEpoch) =>
+        config.ValEveryEpochs > 0 ? config.ValEveryEpochs * StepsPerEpoch(config, batchesPerEpoch) : config.ValEvery;
 }

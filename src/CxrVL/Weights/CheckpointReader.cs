@@ -28,6 +28,30 @@ public static class CheckpointReader
         return Materialize(path, file, tensors);
     }
 
+    /// <summary>
+    /// Reads a file that holds one tensor: <c>torch.save</c> of a bare tensor (XProNet's <c>init_prototypes.pt</c>), or
+    /// a state dict with the tensor <paramref name="name"/> or with a single tensor. The result is the caller's to dispose.
+    /// </summary>
+    public static Tensor ReadTensor(string path, string name)
+    {
+        var format = Detect(path);
+        if (format is FileFormat.Zip or FileFormat.Legacy)
+        {
+            using var file = TorchCheckpointFile.Open(path, format == FileFormat.Zip, skipUnknown: false);
+            if (file.Root is TensorRef bare)
+            {
+                using var single = Materialize(path, file, [new NamedTensor("tensor", bare)]);
+                return single["tensor"].clone();
+            }
+        }
+        using var state = Read(path);
+        if (state.TryGetValue(name, out var named))
+            return named.clone();
+        return state.Count == 1
+            ? state[0].Value.clone()
+            : throw new CxrVLException($"{path} holds neither one tensor nor a tensor named '{name}' (it holds {string.Join(", ", state.Keys.Take(8))}).");
+    }
+
     /// <summary>Names, types and shapes of the state dict and the checkpoint's other entries, without reading tensor values.</summary>
     public static CheckpointSummary Inspect(string path, CheckpointReadOptions? options = null)
     {

@@ -11,5 +11,8 @@ internal sealed class OpaqueObject(string typeName)
     /// <summary>The state BUILD gave it (for a module, its <c>__dict__</c> with <c>_parameters</c>, <c>_buffers</c>, <c>_modules</c>).</summary>
     public object? State { get; set; }
 
+    /// <summary>The arguments the pickle called its type with (REDUCE), kept as data: a numpy dtype's code, for example.</summary>
+    public IReadOnlyList<object?> Arguments { get; init; } = [];
+
     public override string ToString() => $"<{TypeName}>";
 }

@@ -196,7 +196,7 @@ internal sealed class PickleReader
             // Only reachable when skipping unknown objects: nothing is called. copyreg._reconstructor(cls, base, state)
             // builds an instance of cls, so name it after cls.
             var type = global.FullName == "copyreg._reconstructor" && args.Length > 0 && args[0] is PickleGlobal cls ? cls.FullName : global.FullName;
-            return new OpaqueObject(type);
+            return new OpaqueObject(type) { Arguments = args };
         }
         switch (global.FullName)
         {

@@ -28,13 +28,18 @@ public sealed class OptimizerParityTests : IDisposable
 
     [Theory]
     [InlineData("adamw", false)]
+    [InlineData("adam", false)]
+    [InlineData("adam", true)]
     [InlineData("sgd", false)]
     [InlineData("sgd", true)]
-    public void MatchesTorchOptimOverSeveralStepsWithGroupsAndSkippedGradients(string kind, bool nesterov)
+    public void MatchesTorchOptimOverSeveralStepsWithGroupsAndSkippedGradients(string kind, bool flag)
     {
+        // flag: Nesterov momentum for SGD, amsgrad for Adam.
+        var nesterov = kind == "sgd" && flag;
         var config = new OptimizerConfig
         {
-            Kind = kind == "adamw" ? OptimizerKind.AdamW : OptimizerKind.Sgd,
+            Kind = kind switch { "adamw" => OptimizerKind.AdamW, "adam" => OptimizerKind.Adam, _ => OptimizerKind.Sgd },
+            Amsgrad = kind == "adam" && flag,
             WeightDecay = 0.05,
             Betas = [0.9, 0.95],
             Eps = 1e-8,
@@ -51,9 +56,12 @@ public sealed class OptimizerParityTests : IDisposable
         var spec = new JsonObject
         {
             ["optimizer"] = kind,
-            ["options"] = kind == "adamw"
-                ? new JsonObject { ["betas"] = new JsonArray(0.9, 0.95), ["eps"] = 1e-8 }
-                : new JsonObject { ["momentum"] = 0.9, ["dampening"] = nesterov ? 0 : 0.1, ["nesterov"] = nesterov },
+            ["options"] = kind switch
+            {
+                "adamw" => new JsonObject { ["betas"] = new JsonArray(0.9, 0.95), ["eps"] = 1e-8 },
+                "adam" => new JsonObject { ["betas"] = new JsonArray(0.9, 0.95), ["eps"] = 1e-8, ["amsgrad"] = flag },
+                _ => new JsonObject { ["momentum"] = 0.9, ["dampening"] = nesterov ? 0 : 0.1, ["nesterov"] = nesterov },
+            },
             ["params"] = new JsonObject(parameters.Select(p => KeyValuePair.Create(p.Name, (JsonNode?)new JsonObject
             {
                 ["shape"] = new JsonArray(p.Item2.shape.Select(d => (JsonNode)d).ToArray()),

@@ -128,6 +128,22 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void ValidationEveryEpochRunsOncePerPassOverTheData()
+    {
+        // 64 samples in batches of 8: 8 steps per epoch, 3 epochs, a validation at steps 8, 16 and 24.
+        using var data = new ToyData(64, 8, seed: 3);
+        using var method = new ToyMethod(seed: 3);
+        using var run = Run("per-epoch");
+        var config = new TrainingConfig { Epochs = 3, BatchSize = 8, ValEveryEpochs = 1, Optimizer = new OptimizerConfig { Lr = 0.01 } };
+        var validations = 0;
+        var result = new Trainer<ToyBatch>(config, run, seed: 3, TextWriter.Null)
+            .Fit(method, data, () => new Dictionary<string, double> { ["val_loss"] = 1.0 / ++validations });
+        Assert.Equal(24, result.Steps);
+        Assert.Equal(3, validations);
+        Assert.Equal(24, CheckpointStore.ReadState(result.BestCheckpoint!).Step);
+    }
+
+    [Fact]
     public void EarlyStoppingWaitsForTheMinimumNumberOfValidations()
     {
         long StepsUntilStop(int minValidations)

@@ -45,9 +45,9 @@ public sealed class XProNetModel : nn.Module, IReportModel
         var terms = new Dictionary<string, Tensor>
         {
             ["ce"] = WordLoss(logProbs, batch.Targets, batch.TargetMask),
-            ["img_con"] = MultiLabelContrastiveLoss.Compute(MaskedMean(imageResponses, visual.PatchMask), batch.Labels,
+            ["img_con"] = MultiLabelContrastiveLoss.Compute(ResponseMean(imageResponses, visual.PatchMask, _config.ConMeanOverPadding), batch.Labels,
                                                              _config.ImgConMargin, _config.ConAlpha),
-            ["txt_con"] = MultiLabelContrastiveLoss.Compute(MaskedMean(textResponses, batch.TargetMask[.., ..^1]), batch.Labels,
+            ["txt_con"] = MultiLabelContrastiveLoss.Compute(ResponseMean(textResponses, batch.TargetMask[.., ..^1], _config.ConMeanOverPadding), batch.Labels,
                                                              _config.TxtConMargin, _config.ConAlpha),
             ["labels"] = nn.functional.binary_cross_entropy_with_logits(label_head.forward(visual.Concatenated.detach()), batch.Labels),
         };
@@ -98,8 +98,11 @@ public sealed class XProNetModel : nn.Module, IReportModel
         return (-(picked * mask).sum() / mask.sum().clamp_min(1)).MoveToOuterDisposeScope();
     }
 
-    private static Tensor MaskedMean(Tensor values, Tensor mask)
+    /// <summary>Mean of responses [B, N, D] over N: the positions the mask [B, N] keeps, or every position (<paramref name="overPadding"/>).</summary>
+    internal static Tensor ResponseMean(Tensor values, Tensor mask, bool overPadding)
     {
+        if (overPadding)
+            return values.mean([1]);
         using var scope = NewDisposeScope();
         var weights = mask.to_type(values.dtype).unsqueeze(-1);
         return ((values * weights).sum(1) / weights.sum(1).clamp_min(1)).MoveToOuterDisposeScope();

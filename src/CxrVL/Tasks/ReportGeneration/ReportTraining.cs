@@ -21,7 +21,7 @@ public sealed record ReportTrainingResult(TrainingResult Training, int TrainStud
 /// <summary>
 /// <c>cxrvl rrg train</c> as one library call: the word vocabulary of the training reports (saved in the run folder as
 /// <c>vocabulary.json</c>, so a checkpoint needs nothing else), labels, prototype initialisation, the shared trainer
-/// with validation loss and greedy-decoded BLEU, ROUGE-L, CIDEr-D and METEOR.
+/// with validation loss and the decoded reports' BLEU, ROUGE-L, CIDEr-D and METEOR.
 /// </summary>
 public static class ReportTraining
 {
@@ -97,13 +97,18 @@ public static class ReportTraining
     }
 
     /// <summary>
-    /// Validation: mean loss terms (teacher forcing) and greedy-decoded BLEU-1..4, ROUGE-L, CIDEr, METEOR against the
-    /// targets, with the labels of the image classifier, and XProNet's selection metric.
+    /// Validation: mean loss terms (teacher forcing) and BLEU-1..4, ROUGE-L, CIDEr, METEOR of reports decoded as the recipe
+    /// says (<see cref="DecodingConfig.ValidationStrategy"/>) against the targets, with the labels of the image
+    /// classifier, and XProNet's selection metric.
     /// </summary>
     private static IReadOnlyDictionary<string, double> Validate(IReportModel method, ReportSource source, WordVocabulary vocabulary,
                                                                 DecodingConfig decoding, MeteorScorer meteor)
     {
-        var greedy = new DecodingConfig { Strategy = DecodingStrategy.Greedy, MaxLength = decoding.MaxLength, BlockTrigrams = decoding.BlockTrigrams };
+        var validation = new DecodingConfig
+        {
+            Strategy = decoding.ValidationStrategy ?? decoding.Strategy, BeamSize = decoding.BeamSize, MaxLength = decoding.MaxLength,
+            MinLength = decoding.MinLength, BlockTrigrams = decoding.BlockTrigrams, Temperature = decoding.Temperature, BatchSize = decoding.BatchSize,
+        };
         var progress = new TrainingProgress(0, "validation", 0, 0, 1, 0, new Dictionary<string, double>());
         var (total, count) = (0.0, 0);
         var samples = new List<NlgSample>();
@@ -115,7 +120,7 @@ public static class ReportTraining
                 total += method.Loss(batch, progress).Total.ToDouble() * batch.Size;
                 count += (int)batch.Size;
                 using var context = method.Encode(batch.Images, batch.ImagePresent, null);
-                var decoded = SequenceDecoder.Decode(context, greedy);
+                var decoded = SequenceDecoder.Decode(context, validation);
                 var targets = TargetTexts(batch, vocabulary);
                 for (var i = 0; i < decoded.Count; i++)
                     samples.Add(new NlgSample(batch.StudyIds[i], vocabulary.Decode(decoded[i].Words), [targets[i]]));
@@ -160,9 +165,11 @@ public static class ReportTraining
         else
         {
             if (!File.Exists(init))
-                throw new CxrVLException($"model.prototype_init '{init}' is neither kmeans, random nor an existing file (from 'cxrvl rrg init-prototypes').");
-            using var file = CheckpointReader.Read(init);
-            values = (file.TryGetValue(PrototypeFile.Key, out var stored) ? stored : throw new CxrVLException($"'{init}' holds no '{PrototypeFile.Key}' tensor.")).clone();
+                throw new CxrVLException($"model.prototype_init '{init}' is neither kmeans, random nor an existing file (from 'cxrvl rrg init-prototypes', or XProNet's init_prototypes.pt).");
+            var stored = PrototypeFile.Read(init);
+            values = stored.to_type(model.Prototypes.dtype);
+            if (!ReferenceEquals(values, stored))
+                stored.Dispose();
             log.Info($"prototypes: loaded from {init}");
         }
         using (values)

@@ -5,6 +5,9 @@ namespace CxrVL.Training.Optimizers;
 public enum OptimizerKind
 {
     AdamW,
+
+    /// <summary>torch.optim.Adam: weight decay added to the gradient (L2), optionally amsgrad.</summary>
+    Adam,
     Sgd,
 }
 
@@ -25,6 +28,9 @@ public sealed class OptimizerConfig
 
     [Range(0d, double.MaxValue, MinimumIsExclusive = true)]
     public double Eps { get; set; } = 1e-8;
+
+    /// <summary>Adam only: keep the largest second-moment estimate (XProNet and R2Gen train with it).</summary>
+    public bool Amsgrad { get; set; }
 
     [Range(0d, double.MaxValue)]
     public double WeightDecay { get; set; }

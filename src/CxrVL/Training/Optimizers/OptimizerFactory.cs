@@ -15,6 +15,7 @@ public static partial class OptimizerFactory
         return config.Kind switch
         {
             OptimizerKind.AdamW => new AdamW(groups, config.Betas[0], config.Betas[1], config.Eps),
+            OptimizerKind.Adam => new Adam(groups, config.Betas[0], config.Betas[1], config.Eps, config.Amsgrad),
             OptimizerKind.Sgd => new Sgd(groups, config.Momentum, config.Dampening, config.Nesterov),
             _ => throw new ArgumentOutOfRangeException(nameof(config), config.Kind, null),
         };

@@ -49,19 +49,34 @@ public sealed class ScheduleConfig
     [Range(typeof(long), "1", "9223372036854775807")]
     public long StepSize { get; set; } = 1;
 
+    /// <summary>The <see cref="ScheduleKind.Step"/> interval in epochs (XProNet's StepLR steps once per epoch count); replaces <see cref="StepSize"/>.</summary>
+    [Range(1, int.MaxValue)]
+    public int? StepSizeEpochs { get; set; }
+
     [Range(0d, double.MaxValue, MinimumIsExclusive = true)]
     public double Gamma { get; set; } = 0.1;
 
-    /// <summary>This schedule for a stage of <paramref name="epochs"/> epochs: <see cref="WarmupEpochs"/> becomes a warmup fraction.</summary>
-    public ScheduleConfig ForEpochs(int epochs)
+    /// <summary>
+    /// This schedule for a stage of <paramref name="epochs"/> epochs of <paramref name="stepsPerEpoch"/> steps:
+    /// <see cref="WarmupEpochs"/> becomes a warmup fraction, <see cref="StepSizeEpochs"/> a step size in steps.
+    /// </summary>
+    public ScheduleConfig ForEpochs(int epochs, long stepsPerEpoch)
     {
-        if (WarmupEpochs is not { } warmup)
+        if (WarmupEpochs is null && StepSizeEpochs is null)
             return this;
-        if (warmup < 0 || warmup > epochs)
-            throw new CxrVLException($"schedule.warmup_epochs {warmup} does not fit in {epochs} epochs.");
         var resolved = (ScheduleConfig)MemberwiseClone();
-        resolved.WarmupFraction = warmup / epochs;
-        resolved.WarmupEpochs = null;
+        if (WarmupEpochs is { } warmup)
+        {
+            if (warmup < 0 || warmup > epochs)
+                throw new CxrVLException($"schedule.warmup_epochs {warmup} does not fit in {epochs} epochs.");
+            resolved.WarmupFraction = warmup / epochs;
+            resolved.WarmupEpochs = null;
+        }
+        if (StepSizeEpochs is { } stepEpochs)
+        {
+            resolved.StepSize = stepEpochs * stepsPerEpoch;
+            resolved.StepSizeEpochs = null;
+        }
         return resolved;
     }
 }

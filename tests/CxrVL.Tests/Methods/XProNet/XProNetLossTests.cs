@@ -33,6 +33,16 @@ public sealed class XProNetLossTests
     }
 
     [Fact]
+    public void ResponsesAverageOverRealPositionsOrOverPaddingAsTheReleasedCode()
+    {
+        // One sample, three positions of which the last is padding: real mean (1 + 3) / 2, released mean (1 + 3 + 5) / 3.
+        var responses = tensor(new double[] { 1, 10, 3, 30, 5, 50 }, [1, 3, 2]);
+        var mask = tensor(new[] { true, true, false }, [1, 3]);
+        Assert.Equal([2.0, 20.0], XProNetModel.ResponseMean(responses, mask, overPadding: false).data<double>().ToArray());
+        Assert.Equal([3.0, 30.0], XProNetModel.ResponseMean(responses, mask, overPadding: true).data<double>().ToArray());
+    }
+
+    [Fact]
     public void WordLossAveragesTheTargetLogProbabilitiesOverTheMask()
     {
         // One report: begin, word 2, end (0), padding; the padding position is outside the mask.

@@ -1,6 +1,6 @@
 """Runs torch.optim on the parameters and gradient sequence a test wrote, and prints the final parameters.
 
-Input JSON: {"optimizer": "adamw"|"sgd", "options": {...torch kwargs...},
+Input JSON: {"optimizer": "adamw"|"adam"|"sgd", "options": {...torch kwargs...},
              "groups": [{"names": [...], "lr": [per-step lr...], "weight_decay": wd}],
              "params": {name: {"shape": [...], "values": [...]}}, "grads": [{name: [...]}, ...]}
 Output JSON: {name: [final values...]}
@@ -15,7 +15,7 @@ params = {n: torch.tensor(p["values"], dtype=torch.float64).reshape(p["shape"]).
           for n, p in spec["params"].items()}
 groups = [{"params": [params[n] for n in g["names"]], "lr": g["lr"][0], "weight_decay": g["weight_decay"]}
           for g in spec["groups"]]
-kind = {"adamw": torch.optim.AdamW, "sgd": torch.optim.SGD}[spec["optimizer"]]
+kind = {"adamw": torch.optim.AdamW, "adam": torch.optim.Adam, "sgd": torch.optim.SGD}[spec["optimizer"]]
 optimizer = kind(groups, **spec["options"])
 for step, grads in enumerate(spec["grads"]):
     for group, g in zip(optimizer.param_groups, spec["groups"]):
