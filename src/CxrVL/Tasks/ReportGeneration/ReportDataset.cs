@@ -2,6 +2,7 @@ using CxrVL.Data.Loading;
 using CxrVL.Data.Manifest;
 using CxrVL.Evaluation.Labeling;
 using CxrVL.Generation;
+using CxrVL.Methods.XProNet;
 using CxrVL.Tasks.Pretraining;
 using CxrVL.Text;
 using static TorchSharp.torch;
@@ -53,7 +54,23 @@ public sealed class ReportDataset
 
     public string TargetText(ManifestRow row) => Preparer.Prepare(RawText(row));
 
+    /// <summary>Each row's labels: from <see cref="RrgDataConfig.LabelsFile"/> when set, else the labeler on the target text.</summary>
     public IReadOnlyList<float[]> Labels(IReadOnlyList<ManifestRow> rows, ChexpertLabeler labeler) =>
+        Data.LabelsFile is { } file ? LabelsFromFile(rows, file) : LabelsFromText(rows, labeler);
+
+    internal static IReadOnlyList<float[]> LabelsFromFile(IReadOnlyList<ManifestRow> rows, string file)
+    {
+        var labels = XProNetLabelFile.Read(file);
+        var missing = rows.Where(r => !labels.ContainsKey(r.StudyId)).Select(r => r.StudyId).ToList();
+        if (missing.Count > 0)
+        {
+            throw new CxrVLException($"data.labels_file '{file}' has no labels for {missing.Count} of {rows.Count} studies " +
+                                     $"(first: {string.Join(", ", missing.Take(3))}); its ids look like '{labels.Keys.First()}'.");
+        }
+        return rows.Select(r => labels[r.StudyId]).ToList();
+    }
+
+    private IReadOnlyList<float[]> LabelsFromText(IReadOnlyList<ManifestRow> rows, ChexpertLabeler labeler) =>
         rows.AsParallel().AsOrdered().WithDegreeOfParallelism(Math.Max(1, Math.Min(4, Environment.ProcessorCount)))
             .Select(r => ReportLabels.FromLabeler(labeler.Label(Preparer.Select(RawText(r))))).ToList();
 

@@ -64,7 +64,10 @@ public static class ReportTraining
         var labeler = ChexpertLabeler.FromDataRoot();
         var trainLabels = dataset.Labels(train, labeler);
         var valLabels = dataset.Labels(val, labeler);
-        run.Log.Info($"vocabulary: {vocabulary.VocabularySize - 1} words (threshold {config.Data.VocabThreshold}); labels from the CheXpert labeler on the target text");
+        run.Log.Info($"vocabulary: {vocabulary.VocabularySize - 1} words (threshold {config.Data.VocabThreshold}); labels " +
+                     (config.Data.LabelsFile is { } labelsFile ? $"from {labelsFile}" : "from the CheXpert labeler on the target text"));
+        if (trainLabels.Count > 0 && trainLabels[0].Length != config.Model.NumClasses)
+            throw new CxrVLException($"the labels have {trainLabels[0].Length} classes; model.num_classes is {config.Model.NumClasses}.");
 
         using var method = ReportGenerationMethods.Create(config.Method, config.Model, vocabulary.VocabularySize, dataset.Views);
         if (visualInit is not null)

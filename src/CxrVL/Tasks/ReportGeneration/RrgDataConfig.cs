@@ -46,6 +46,12 @@ public sealed class RrgDataConfig
     /// </summary>
     public string EvalLabels { get; set; } = "classifier";
 
+    /// <summary>
+    /// Training and validation labels from XProNet's <c>labels_14.pickle</c> (study id to 14 labels, in the file's own
+    /// class order) instead of <c>cxrvl label</c> on the target text; a study missing from the file is an error.
+    /// </summary>
+    public string? LabelsFile { get; set; }
+
     [Range(1, int.MaxValue)]
     public int Workers { get; set; } = 2;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CxrVL.Data.Manifest;
 using CxrVL.Methods.XProNet;
 using CxrVL.Tasks.ReportGeneration;
 
@@ -44,6 +45,19 @@ public sealed class XProNetReleasedFilesTests : IDisposable
             foreach (var (id, values) in written.Mixed)
                 Assert.Equal(values.Select(v => (float)v), mixed[id]);
         }
+    }
+
+    [Fact]
+    public void Data_labels_file_gives_each_study_its_row_and_names_a_missing_study()
+    {
+        var written = Write();
+        var file = Path.Combine(_directory, "labels_14.pickle");
+        ManifestRow Row(string id) => new() { Dataset = "iu-xray", SubjectId = id, StudyId = id };
+        var labels = ReportDataset.LabelsFromFile([Row("CXR7_IM-1007"), Row("CXR2_IM-1002")], file);
+        Assert.Equal(written.Labels["CXR7_IM-1007"].Select(v => (float)v), labels[0]);
+        Assert.Equal(written.Labels["CXR2_IM-1002"].Select(v => (float)v), labels[1]);
+        var error = Assert.Throws<CxrVLException>(() => ReportDataset.LabelsFromFile([Row("CXR2_IM-1002"), Row("CXR99_IM-0001")], file));
+        Assert.Contains("1 of 2 studies (first: CXR99_IM-0001)", error.Message);
     }
 
     [Fact]
