@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CxrVL.Evaluation.Labeling;
+using CxrVL.Evaluation.Nlg.Meteor;
 
 namespace CxrVL.Evaluation.Reports;
 
@@ -66,6 +67,9 @@ public static class ReportJson
     {
         ["BLEU_1..BLEU_4, ROUGE_L, CIDEr"] = "as cxrvl eval nlg (coco-caption on the texts as given; CIDEr-D document frequencies from the references of all reports, also in resamples)",
         ["CE_*"] = "clinical efficacy over the 14 observations and, with _5, the 5 main ones; micro, macro and weighted as scikit-learn; reports with an empty reference left out",
+        ["METEOR"] = "METEOR 1.5 as cxrvl eval nlg (English rank task, the score of the summed statistics, best reference per report); modules exact, stem" +
+                     (WordNetSynonyms.IsPresent(WordNetSynonyms.ResolveDirectory(null)) ? ", synonym (WordNet)" : " (no WordNet database: synonym module skipped)") +
+                     "; no paraphrase module",
         ["WORDS"] = "words per generated report",
         ["REPEATED_SENTENCES"] = "sentences per generated report that repeat an earlier sentence of it",
     };

@@ -1,11 +1,13 @@
 using CxrVL.Evaluation.Labeling;
 using CxrVL.Evaluation.Nlg;
+using CxrVL.Evaluation.Nlg.Meteor;
 
 namespace CxrVL.Evaluation.Reports;
 
 /// <summary>
-/// Scores generated reports against references with every report-generation metric (BLEU-1..4, ROUGE-L and CIDEr-D as
-/// coco-caption computes them on the texts as given, CIDEr-D's document frequencies from the references; clinical
+/// Scores generated reports against references with every report-generation metric (BLEU-1..4, ROUGE-L, CIDEr-D and
+/// METEOR as coco-caption computes them on the texts as given, CIDEr-D's document frequencies from the references,
+/// METEOR with the modules <see cref="MeteorScorer.ForEnglish"/> finds data for; clinical
 /// efficacy with the given labeler on each sample's first reference; words and repeated sentences per report) with
 /// bootstrap intervals and diversity figures, and compares two systems with paired tests.
 /// </summary>
@@ -16,7 +18,8 @@ public static class ReportScoring
         Check(samples);
         var labels = labeler.Label([.. samples.Select(s => s.References[0]), .. samples.Select(s => s.Prediction)]);
         var (referenceLabels, predictionLabels) = (labels.Take(samples.Count).ToList(), labels.Skip(samples.Count).ToList());
-        var statistics = ReportStatistics.Compute(samples, CiderD.FromReferences(samples), referenceLabels, predictionLabels, options.Uncertain);
+        var statistics = ReportStatistics.Compute(samples, CiderD.FromReferences(samples), referenceLabels, predictionLabels, options.Uncertain,
+                                                  MeteorScorer.ForEnglish(null, out _));
         return new ScoredReports(statistics.Estimate(options.Resamples, options.Seed, options.Level), Diversity(samples), statistics,
                                  referenceLabels, predictionLabels, labeler.Name, options);
     }
@@ -31,8 +34,9 @@ public static class ReportScoring
         var labels = labeler.Label([.. a.Select(s => s.References[0]), .. a.Select(s => s.Prediction), .. b.Select(s => s.Prediction)]);
         var (references, labelsA, labelsB) = (labels.Take(n).ToList(), labels.Skip(n).Take(n).ToList(), labels.Skip(2 * n).ToList());
         var cider = CiderD.FromReferences(a);
-        var statisticsA = ReportStatistics.Compute(a, cider, references, labelsA, options.Uncertain);
-        var statisticsB = ReportStatistics.Compute(b, cider, references, labelsB, options.Uncertain);
+        var meteor = MeteorScorer.ForEnglish(null, out _);
+        var statisticsA = ReportStatistics.Compute(a, cider, references, labelsA, options.Uncertain, meteor);
+        var statisticsB = ReportStatistics.Compute(b, cider, references, labelsB, options.Uncertain, meteor);
         var (scoresA, scoresB) = (statisticsA.Scores(), statisticsB.Scores());
         var intervals = PairedSignificance.DifferenceIntervals(statisticsA, statisticsB, options.Resamples, options.Seed, options.Level);
         var randomization = PairedSignificance.Randomization(statisticsA, statisticsB, options.Trials, options.Seed);

@@ -1,6 +1,7 @@
 using CxrVL.Evaluation.Classification;
 using CxrVL.Evaluation.Labeling;
 using CxrVL.Evaluation.Nlg;
+using CxrVL.Evaluation.Nlg.Meteor;
 
 namespace CxrVL.Evaluation.Reports;
 
@@ -31,8 +32,9 @@ public sealed class ReportStatistics
     /// <param name="cider">CIDEr-D with its document frequencies (the references of the whole set)</param>
     /// <param name="referenceLabels">labels of each sample's first reference</param>
     /// <param name="predictionLabels">labels of each sample's prediction</param>
+    /// <param name="meteor">METEOR's scorer, whose modules fill the row's METEOR statistics</param>
     public static ReportStatistics Compute(IReadOnlyList<NlgSample> samples, CiderD cider, IReadOnlyList<ChexpertLabels> referenceLabels,
-                                           IReadOnlyList<ChexpertLabels> predictionLabels, UncertainLabels uncertain)
+                                           IReadOnlyList<ChexpertLabels> predictionLabels, UncertainLabels uncertain, MeteorScorer meteor)
     {
         if (referenceLabels.Count != samples.Count || predictionLabels.Count != samples.Count)
             throw new ArgumentException($"{samples.Count} samples need as many reference and prediction labels ({referenceLabels.Count}, {predictionLabels.Count}).");
@@ -47,6 +49,7 @@ public sealed class ReportStatistics
             row[ReportMetrics.RougeAt] = RougeL.Score(sample.Prediction, sample.References);
             row[ReportMetrics.CiderAt] = cider.Score(sample.Prediction, sample.References);
             row[ReportMetrics.RepeatedAt] = TextDiversity.RepeatedSentences(sample.Prediction);
+            meteor.BestReference(sample.Prediction, sample.References).WriteTo(row.Slice(ReportMetrics.MeteorAt, MeteorStatistics.SpanLength), meteor.Modules);
             if (!string.IsNullOrWhiteSpace(sample.References[0]))
             {
                 row[ReportMetrics.ClinicalReportsAt] = 1;

@@ -1,5 +1,6 @@
 using CxrVL.Evaluation.Labeling;
 using CxrVL.Evaluation.Nlg;
+using CxrVL.Evaluation.Nlg.Meteor;
 using CxrVL.Evaluation.Reports;
 using CxrVL.Tests.Text;
 
@@ -101,6 +102,8 @@ public sealed class PairedSignificanceTests
         }
     }
 
+    private static readonly MeteorScorer Meteor = new(new MeteorAligner([MeteorModule.Exact, MeteorModule.Stem], null));
+
     [Fact]
     public void Statistics_score_as_the_scorers_and_clinical_efficacy_do()
     {
@@ -108,7 +111,9 @@ public sealed class PairedSignificanceTests
         var statistics = Statistics(samples, samples.Select(s => s.Prediction).ToList());
         var scores = ReportMetrics.Names.Zip(statistics.Scores()).ToDictionary(p => p.First, p => p.Second);
 
-        var nlg = NlgEvaluator.Evaluate(samples).ToDictionary();
+        // METEOR from summed rows equals the scorer's corpus value over the same samples.
+        var nlg = NlgEvaluator.Evaluate(samples, meteor: Meteor).ToDictionary();
+        Assert.InRange(nlg["METEOR"], 0.05, 0.95);
         foreach (var (name, value) in nlg)
             Assert.True(Math.Abs(value - scores[name]) < 1e-12, $"{name}: scorer {value}, statistics {scores[name]}");
         var pairs = samples.Where(s => !string.IsNullOrWhiteSpace(s.References[0]))
@@ -138,7 +143,8 @@ public sealed class PairedSignificanceTests
     {
         var withPredictions = samples.Select((s, i) => s with { Prediction = predictions[i] }).ToList();
         return ReportStatistics.Compute(withPredictions, CiderD.FromReferences(withPredictions),
-                                        Labeler.Label(samples.Select(s => s.References[0]).ToList()), Labeler.Label(predictions), UncertainLabels.Positive);
+                                        Labeler.Label(samples.Select(s => s.References[0]).ToList()), Labeler.Label(predictions), UncertainLabels.Positive,
+                                        Meteor);
     }
 
     /// <summary>|B - A| of each metric, scored from the texts with the scorers and the labeler.</summary>

@@ -114,10 +114,13 @@ public sealed class MeteorScorer
         return chunks;
     }
 
-    public double Score(MeteorStatistics s)
+    public double Score(MeteorStatistics s) => Score(s, parameters, Modules);
+
+    /// <summary>The score of statistics whose module slots follow <paramref name="modules"/>.</summary>
+    public static double Score(MeteorStatistics s, MeteorParameters parameters, IReadOnlyList<MeteorModule> modules)
     {
         var delta = parameters.Delta;
-        var weights = Modules.Select(m => parameters.ModuleWeights[m]).ToArray();
+        var weights = modules.Select(m => parameters.ModuleWeights[m]).ToArray();
         var hypothesisLength = delta * (s.HypothesisLength - s.HypothesisFunctionWords) + (1 - delta) * s.HypothesisFunctionWords;
         var referenceLength = delta * (s.ReferenceLength - s.ReferenceFunctionWords) + (1 - delta) * s.ReferenceFunctionWords;
         double hypothesisMatches = 0, referenceMatches = 0;
