@@ -1,19 +1,24 @@
 using CxrVL.Configuration;
 using CxrVL.Data.Manifest;
+using CxrVL.Generation.Decoding;
 using CxrVL.Imaging;
 using CxrVL.Methods.Encoders;
 using CxrVL.Runs;
 using CxrVL.Runtime;
 using CxrVL.Tasks.Embedding;
+using CxrVL.Tasks.Finetuning;
 using CxrVL.Tasks.Pretraining;
+using CxrVL.Tasks.ReportGeneration;
 using CxrVL.Tasks.Retrieval;
 using CxrVL.Tasks.ZeroShot;
 
 namespace CxrVL;
 
 /// <summary>
-/// The library's entry point (after ML.NET's <c>MLContext</c>): pretrain, load, embed, zero-shot and retrieve in one call
-/// each, writing the same run folders as the command line, which calls it. Nothing is printed: log lines and progress
+/// The library's entry point (after ML.NET's <c>MLContext</c>): pretrain, load, embed, zero-shot, retrieve, fine-tune, train
+/// a report generator and generate in one call each, writing the same run folders as the command line, which calls it.
+/// Each training call comes twice: into a new run folder it makes (<c>outFolder</c>), or into one the caller made (the
+/// command line, which records its command there and handles Ctrl+C and failures itself). Nothing is printed: log lines and progress
 /// arrive as <see cref="Log"/> events and each metrics line of a training run as a <see cref="Metrics"/> event, unless
 /// <see cref="Console"/> names a writer to print them to.
 /// </summary>
@@ -70,21 +75,91 @@ public sealed class CxrVLContext
         Methods.Validate(config, Runtime.Distributed.WorldSize);
         _ = ManifestInfo.ReadFor(manifest);
         using var run = RunFolder.Create(config.Name, outFolder, console: Output);
-        run.Metrics.Written += ForwardMetrics;
-        try
-        {
-            var result = Pretraining.Run(config, manifest, run, Runtime, initWeights: initWeights, cancellation: cancellation, methods: Methods);
-            return new PretrainRun(run.Path, result);
-        }
-        catch (Exception e)
-        {
-            run.Log.Fatal(e);
-            throw;
-        }
-        finally
-        {
-            run.Metrics.Written -= ForwardMetrics;
-        }
+        return LoggingFailure(run, () => Pretrain(run, config, manifest, initWeights: initWeights, cancellation: cancellation));
+    }
+
+    /// <summary>Pretrains into <paramref name="run"/>, or continues the run <paramref name="resumeFrom"/> there.</summary>
+    public PretrainRun Pretrain(RunFolder run, PretrainConfig config, string manifest, string? resumeFrom = null, string? initWeights = null,
+                                CancellationToken cancellation = default) =>
+        Forwarding(run, () => new PretrainRun(run.Path,
+            Pretraining.Run(config, manifest, run, Runtime, resumeFrom, initWeights, cancellation, Methods)));
+
+    /// <summary>
+    /// A fine-tuning recipe, as <c>cxrvl finetune --task</c> loads it: <c>configs/finetune/&lt;task&gt;.yaml</c>, then
+    /// <paramref name="overlays"/> (names under <c>configs/</c> such as <c>finetune/small</c>, or files), then overrides.
+    /// </summary>
+    public static FinetuneConfig FinetuneRecipe(FinetuneTask task, IReadOnlyList<string>? overlays = null, IEnumerable<string>? overrides = null)
+    {
+        var config = ConfigLoader.LoadAll<FinetuneConfig>(Recipes($"finetune/{task.ToString().ToLowerInvariant()}", overlays), overrides);
+        config.Task = task;
+        return config;
+    }
+
+    /// <summary>
+    /// Trains the recipe's task head (classification, segmentation, detection) on its encoder (<c>encoder.source</c>: random,
+    /// a pretraining run or a weights file) for each seed and tests it: config.yaml, split.csv, metrics.json and one
+    /// <c>seed-N/</c> folder per seed, as <c>cxrvl finetune</c> writes them. A diverged seed is listed in the result's
+    /// <see cref="FinetuneResult.Divergences"/>, not thrown.
+    /// </summary>
+    public FinetuneRun Finetune(FinetuneConfig config, string manifest, string? outFolder = null, CancellationToken cancellation = default)
+    {
+        ConfigValidator.Validate(config);
+        _ = ManifestInfo.ReadFor(manifest);
+        using var run = RunFolder.Create(config.Name, outFolder, console: Output);
+        run.WriteConfig(config);
+        return LoggingFailure(run, () => Finetune(run, config, manifest, cancellation));
+    }
+
+    /// <summary>Fine-tunes into <paramref name="run"/>, whose config.yaml the caller wrote.</summary>
+    public FinetuneRun Finetune(RunFolder run, FinetuneConfig config, string manifest, CancellationToken cancellation = default) =>
+        Forwarding(run, () => new FinetuneRun(run.Path, Finetuning.Run(config, manifest, run, Runtime, cancellation)));
+
+    /// <summary>
+    /// A report-generation recipe, as <c>cxrvl rrg train --method</c> loads it: <c>configs/rrg/&lt;method&gt;.yaml</c> (xpronet,
+    /// r2gen), then <paramref name="overlays"/> (names under <c>configs/</c> such as <c>rrg/small</c>, or files), then overrides.
+    /// </summary>
+    public static RrgConfig ReportRecipe(string method, IReadOnlyList<string>? overlays = null, IEnumerable<string>? overrides = null)
+    {
+        var config = ConfigLoader.LoadAll<RrgConfig>(Recipes($"rrg/{method.ToLowerInvariant()}", overlays), overrides);
+        config.Method = method;
+        return config;
+    }
+
+    /// <summary>
+    /// Trains a report generator (the recipe's <c>method</c>: xpronet or r2gen) into a run folder holding config.yaml,
+    /// vocabulary.json, metrics.jsonl and checkpoints/, which <see cref="Generate(string, IReadOnlyList{string}, DecodingConfig?)"/>
+    /// and <c>cxrvl generate</c> read. <paramref name="initWeights"/>: a whole released XProNet or R2Gen model to start from.
+    /// </summary>
+    public ReportTrainingRun TrainReportGenerator(RrgConfig config, string manifest, string? outFolder = null, string? initWeights = null,
+                                                  CancellationToken cancellation = default)
+    {
+        ConfigValidator.Validate(config);
+        _ = ManifestInfo.ReadFor(manifest);
+        using var run = RunFolder.Create(config.Name, outFolder, console: Output);
+        run.WriteConfig(config);
+        return LoggingFailure(run, () => TrainReportGenerator(run, config, manifest, initWeights: initWeights, cancellation: cancellation));
+    }
+
+    /// <summary>Trains a report generator into <paramref name="run"/>, or continues the run <paramref name="resumeFrom"/> there.</summary>
+    public ReportTrainingRun TrainReportGenerator(RunFolder run, RrgConfig config, string manifest, string? resumeFrom = null, string? initWeights = null,
+                                                  CancellationToken cancellation = default) =>
+        Forwarding(run, () => new ReportTrainingRun(run.Path, ReportTraining.Run(config, manifest, run, Runtime, resumeFrom, cancellation, initWeights)));
+
+    /// <summary>A trained report generator: a run folder of <see cref="TrainReportGenerator(RrgConfig, string, string?, string?, CancellationToken)"/> (its best, else last checkpoint), a checkpoint folder or a weights file in it.</summary>
+    public ReportGenerator LoadReportGenerator(string checkpoint) => ReportGenerator.Load(checkpoint, Runtime.Device);
+
+    /// <summary>
+    /// One study's report from its image files (frontal first), decoded as the run's recipe says unless
+    /// <paramref name="decoding"/> says otherwise.
+    /// </summary>
+    public string Generate(ReportGenerator generator, IReadOnlyList<string> imagePaths, DecodingConfig? decoding = null) =>
+        generator.GenerateFromFiles(imagePaths, decoding);
+
+    /// <summary>The same from a run folder or checkpoint, loaded for this one report.</summary>
+    public string Generate(string checkpoint, IReadOnlyList<string> imagePaths, DecodingConfig? decoding = null)
+    {
+        using var generator = LoadReportGenerator(checkpoint);
+        return Generate(generator, imagePaths, decoding);
     }
 
     /// <summary>
@@ -167,6 +242,36 @@ public sealed class CxrVLContext
         var texts = pairs.Rows.Select(r => r.Report?.Join(model.Config.Data.ReportSections) ?? "").ToList();
         var classOfRow = classes is null ? null : ZeroShotEvaluation.ClassesOf(pairs.Rows, classes);
         return RetrievalEvaluation.Evaluate(pairs, texts, classOfRow);
+    }
+
+    private static List<string> Recipes(string recipe, IReadOnlyList<string>? overlays) =>
+        [RecipeLocator.Resolve(recipe), .. (overlays ?? []).Select(RecipeLocator.Resolve)];
+
+    private T Forwarding<T>(RunFolder run, Func<T> work)
+    {
+        run.Metrics.Written += ForwardMetrics;
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            run.Metrics.Written -= ForwardMetrics;
+        }
+    }
+
+    /// <summary>A run this context made ends, when it fails, with the error in its log.txt.</summary>
+    private static T LoggingFailure<T>(RunFolder run, Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (Exception e)
+        {
+            run.Log.Fatal(e);
+            throw;
+        }
     }
 
     private void ForwardMetrics(object? sender, RunMetricsEventArgs line) => Metrics?.Invoke(this, line);

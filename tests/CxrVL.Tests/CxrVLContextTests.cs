@@ -78,7 +78,7 @@ public sealed class CxrVLContextTests(CovidManifest data) : IClassFixture<CovidM
         // Accuracy recomputed from the returned scores: the share of images whose best-scoring class is their own.
         var hits = Enumerable.Range(0, zeroShot.Rows.Count).Count(i =>
             Enumerable.Range(0, zeroShot.Classes.Count).MaxBy(c => zeroShot.Scores[i, c]) == zeroShot.Truth[i]);
-        Assert.Equal((double)hits / zeroShot.Rows.Count, (double)zeroShot.Metrics["accuracy"], 12);
+        Assert.Equal((double)hits / zeroShot.Rows.Count, zeroShot.Metrics.Accuracy, 12);
 
         var retrieval = cxr.Retrieve(model, data.Manifest);
         Assert.Equal(pairs.Rows.Count, retrieval.Pairs);

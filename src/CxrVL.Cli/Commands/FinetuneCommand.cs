@@ -92,7 +92,7 @@ internal sealed class FinetuneCommand : ICliCommand
         using var run = context.CreateRunFolder(config.Name, config);
         return TrainingRuns.Run(context, run, cancel =>
         {
-            var result = Finetuning.Run(config, manifest, run, context.Runtime, cancel);
+            var result = context.Library.Finetune(run, config, manifest, cancel).Result;
             // A diverged seed is a failed run, whatever the other seeds did: its error names the step and what to change.
             if (result.Divergences.Count > 0)
                 throw new CxrVLException(string.Join(" ", result.Divergences.Select(d => $"seed {d.Seed}: {d.Divergence.Message}")) +

@@ -33,7 +33,7 @@ internal sealed class GenerateCommand : ICliCommand
         command.Options.Add(MaxLength);
         return command.WithAction(context =>
         {
-            using var generator = ReportGenerator.Load(context.Get(Checkpoint)!, context.Runtime.Device);
+            using var generator = context.Library.LoadReportGenerator(context.Get(Checkpoint)!);
             var recipe = generator.Config.Decoding;
             var decoding = new DecodingConfig
             {
@@ -44,7 +44,7 @@ internal sealed class GenerateCommand : ICliCommand
                 BlockTrigrams = recipe.BlockTrigrams,
                 Temperature = recipe.Temperature,
             };
-            context.Output.WriteLine(generator.GenerateFromFiles(context.Get(Images)!, decoding));
+            context.Output.WriteLine(context.Library.Generate(generator, context.Get(Images)!, decoding));
             return 0;
         });
     }

@@ -80,7 +80,7 @@ internal sealed class PretrainCommand : ICliCommand
         var options = GlobalOptions.Read(context.ParseResult);
         RankAgreement.Ensure(ranks, string.Join('\n', ConfigLoader.ToYaml(config), options.Seed, Path.GetFullPath(manifest),
             resume is null ? "" : Path.GetFullPath(resume), context.Get(Init) ?? ""));
-        var runtime = ranks.WorldSize == 1 ? context.Runtime : TorchRuntime.Configure(options, ranks);
+        var library = ranks.WorldSize == 1 ? context.Library : new CxrVLContext(TorchRuntime.Configure(options, ranks)) { Console = context.Output };
         using var run = OpenRunFolder(context, config, resume, ranks);
         // mpirun ends the surviving ranks with SIGTERM when one rank dies: no step can finish then, so it is not a stop request.
         using var terminated = ranks.WorldSize == 1 ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ =>
@@ -90,7 +90,7 @@ internal sealed class PretrainCommand : ICliCommand
         {
             return TrainingRuns.Run(context, run, cancel =>
             {
-                Pretraining.Run(config, manifest, run, runtime, resume, context.Get(Init), cancel);
+                library.Pretrain(run, config, manifest, resume, context.Get(Init), cancel);
                 if (ranks.IsMain)
                     context.Output.WriteLine($"run folder {run.Path}");
             }, terminate: ranks.WorldSize == 1);

@@ -45,11 +45,10 @@ internal sealed class RrgTrainCommand : ICliCommand
         // Before a run folder exists: a missing manifest or info file leaves nothing behind.
         _ = ManifestInfo.ReadFor(manifest);
         var resume = context.Get(Resume);
-        var runtime = context.Runtime;
         using var run = TrainingRuns.Open(context, config.Name, config, resume);
         return TrainingRuns.Run(context, run, cancel =>
         {
-            ReportTraining.Run(config, manifest, run, runtime, resume, cancel, context.Get(Init));
+            context.Library.TrainReportGenerator(run, config, manifest, resume, context.Get(Init), cancel);
             context.Output.WriteLine($"run folder {run.Path}");
         });
     }

@@ -1,11 +1,13 @@
 using System.Text.RegularExpressions;
 using CxrVL.Data.Manifest;
+using CxrVL.Tasks.ReportGeneration;
 
 namespace CxrVL.Tests.Docs;
 
 /// <summary>
 /// docs/library.md shows the examples of <see cref="LibraryExamples"/> as compiled (no other C# on the page), and they
-/// run on the shared data: pretrain 3 steps, embed an image file and a report, zero-shot and retrieve, register a method.
+/// run on the shared data: pretrain 3 steps, embed an image file and a report, zero-shot and retrieve, fine-tune and train a
+/// report generator 2 steps each and generate, register a method.
 /// </summary>
 [Collection(TorchGlobalStateCollection.Name)]
 public sealed class LibraryDocsTests(CovidManifest data) : IClassFixture<CovidManifest>
@@ -20,7 +22,7 @@ public sealed class LibraryDocsTests(CovidManifest data) : IClassFixture<CovidMa
             .Select(m => Dedent(m.Groups["code"].Value)).ToList();
         var page = File.ReadAllText(Path.Combine(Repository, "docs", "library.md"));
         var shown = Regex.Matches(page, @"```csharp\n(?<code>.*?)\n```", RegexOptions.Singleline).Select(m => m.Groups["code"].Value).ToList();
-        Assert.Equal(4, compiled.Count);
+        Assert.Equal(6, compiled.Count);
         Assert.Equal(compiled, shown);
     }
 
@@ -37,6 +39,16 @@ public sealed class LibraryDocsTests(CovidManifest data) : IClassFixture<CovidMa
         var (zeroShot, retrieval) = LibraryExamples.Evaluate(run, data.Manifest);
         Assert.Equal(["COVID-19", "other pneumonia", "no finding"], zeroShot.Classes);
         Assert.InRange(retrieval.ImageToTextRecall[5], retrieval.ImageToTextRecall[1], retrieval.ImageToTextRecall[10]);
+
+        var finetune = LibraryExamples.Finetune(run, data.Manifest, Path.Combine(data.Directory, "docs-finetune"));
+        // One seed tested on the test split, its metrics where cxrvl finetune writes them.
+        Assert.Equal([0], finetune.Result.Seeds);
+        Assert.InRange(finetune.Result.Summary["auroc_macro"].Mean, 0, 1);
+        Assert.True(File.Exists(Path.Combine(finetune.RunPath, "seed-0", "metrics.json")));
+
+        var report = LibraryExamples.Generate(data.Manifest, image, Path.Combine(data.Directory, "docs-generate"));
+        Assert.False(string.IsNullOrWhiteSpace(report));
+        Assert.True(File.Exists(Path.Combine(data.Directory, "docs-generate", ReportTraining.VocabularyFile)));
 
         Assert.Contains("toy", LibraryExamples.Register());
     }

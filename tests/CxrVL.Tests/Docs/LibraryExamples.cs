@@ -1,5 +1,7 @@
 using CxrVL.Runtime;
+using CxrVL.Tasks.Finetuning;
 using CxrVL.Tasks.Pretraining;
+using CxrVL.Tasks.ReportGeneration;
 using CxrVL.Tasks.Retrieval;
 using CxrVL.Tasks.ZeroShot;
 using CxrVL.Tests.Methods.Toy;
@@ -50,11 +52,40 @@ internal static class LibraryExamples
         using var model = cxr.Load(runPath);
         var task = CxrVLContext.ZeroShotRecipe("zeroshot/covid-finding", ["bootstrap=0"]);
         ZeroShotResult zeroShot = cxr.ZeroShot(model, manifest, task);
-        Console.WriteLine($"zero-shot accuracy {zeroShot.Metrics["accuracy"]} on {zeroShot.Rows.Count} test images");
+        Console.WriteLine($"zero-shot accuracy {zeroShot.Metrics.Accuracy} on {zeroShot.Rows.Count} test images");
         RetrievalResult retrieval = cxr.Retrieve(model, manifest);
         Console.WriteLine($"image-to-report Recall@5 {retrieval.ImageToTextRecall[5]:0.000} over {retrieval.Pairs} pairs");
         // docs: end
         return (zeroShot, retrieval);
+    }
+
+    public static FinetuneRun Finetune(string runPath, string manifest, string outFolder)
+    {
+        // docs: finetune
+        var cxr = new CxrVLContext(new RuntimeOptions(Seed: 0));
+        // A linear probe of the pretrained image encoder for COVID-19 at CPU size (finetune/small), two steps only.
+        var config = CxrVLContext.FinetuneRecipe(FinetuneTask.Classify, ["finetune/small"],
+            ["mode=linear", "data.labels=[COVID-19]", "train.max_steps=2", "eval.bootstrap=0"]);
+        config.Encoder.Source = runPath;
+        FinetuneRun run = cxr.Finetune(config, manifest, outFolder);
+        foreach (var (metric, value) in run.Result.Summary)
+            Console.WriteLine($"{metric}: {value.Mean:0.000} over {run.Result.Seeds.Count} seed(s)");
+        // docs: end
+        return run;
+    }
+
+    public static string Generate(string manifest, string imagePath, string outFolder)
+    {
+        // docs: generate
+        var cxr = new CxrVLContext(new RuntimeOptions(Seed: 0));
+        // XProNet at CPU size on the COVID notes' imaging sentences; two steps only, so expect a generic report.
+        var config = CxrVLContext.ReportRecipe("xpronet", ["rrg/small", "rrg/covid-notes"],
+            ["train.max_steps=2", "model.prototype_init=random"]);
+        ReportTrainingRun run = cxr.TrainReportGenerator(config, manifest, outFolder);
+        string report = cxr.Generate(run.RunPath, [imagePath]);
+        Console.WriteLine(report);
+        // docs: end
+        return report;
     }
 
     public static IEnumerable<string> Register()

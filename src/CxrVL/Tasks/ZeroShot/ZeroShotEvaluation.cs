@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using CxrVL.Data.Manifest;
 using CxrVL.Evaluation.Classification;
 using CxrVL.Methods.Encoders;
@@ -10,32 +8,6 @@ using CxrVL.Tasks.Retrieval;
 using static TorchSharp.torch;
 
 namespace CxrVL.Tasks.ZeroShot;
-
-/// <summary>Per-image scores and the metrics of a zero-shot run.</summary>
-public sealed record ZeroShotResult(
-    IReadOnlyList<string> Classes,
-    IReadOnlyList<ManifestRow> Rows,
-    double[,] Scores,
-    int[] Truth,
-    int Excluded,
-    IReadOnlyDictionary<string, object> Metrics)
-{
-    /// <summary>id, true class, then one score column per class.</summary>
-    public string ScoresCsv()
-    {
-        var csv = new StringBuilder("id,truth," + string.Join(',', Classes.Select(Quote)) + "\n");
-        for (var i = 0; i < Rows.Count; i++)
-        {
-            csv.Append(Quote(Rows[i].StudyId)).Append(',').Append(Quote(Classes[Truth[i]]));
-            for (var c = 0; c < Classes.Count; c++)
-                csv.Append(',').Append(Scores[i, c].ToString("R", CultureInfo.InvariantCulture));
-            csv.Append('\n');
-        }
-        return csv.ToString();
-    }
-
-    private static string Quote(string value) => value.Contains(',') || value.Contains('"') ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
-}
 
 /// <summary>
 /// Zero-shot classification by image-prompt similarity: each class embedding is the renormalised mean of its prompts'
@@ -99,33 +71,28 @@ public static class ZeroShotEvaluation
         var predicted = MultiClassMetrics.ArgMax(scores);
         var confusion = ConfusionMatrix.Of(truth, predicted, names.Count);
         var (perClassAuroc, macroAuroc) = MultiClassMetrics.OneVsRestAuroc(scores, truth);
-        var metrics = new Dictionary<string, object>
+        // Two classes (RSNA pneumonia vs none, BioViL's protocol): also ranked by the score difference, first class positive.
+        double? byDifference = names.Count == 2
+            ? RankingMetrics.Auroc(Enumerable.Range(0, truth.Length).Select(i => scores[i, 0] - scores[i, 1]).ToArray(), truth.Select(t => t == 0).ToArray())
+            : null;
+        var (accuracyInterval, aurocInterval) = config.Bootstrap > 0 ? ZeroShotIntervals.Of(scores, truth, predicted, config.Bootstrap, seed) : (null, null);
+        var metrics = new ZeroShotMetrics
         {
-            ["images"] = kept.Length,
-            ["excluded_rows"] = imageRows.Count - kept.Length,
-            ["accuracy"] = confusion.Accuracy,
-            ["macro_f1"] = confusion.MacroF1,
-            ["macro_precision"] = confusion.MacroPrecision,
-            ["macro_recall"] = confusion.MacroRecall,
-            ["cohen_kappa"] = confusion.CohenKappa,
-            ["auroc_macro"] = macroAuroc,
-            ["auroc"] = names.Select((n, c) => (n, perClassAuroc[c])).ToDictionary(p => p.n, p => p.Item2),
-            ["class_counts"] = names.Select((n, c) => (n, truth.Count(t => t == c))).ToDictionary(p => p.n, p => p.Item2),
-            ["prompts"] = names.ToDictionary(n => n, n => prompts[n].Count),
+            Images = kept.Length,
+            ExcludedRows = imageRows.Count - kept.Length,
+            Accuracy = confusion.Accuracy,
+            MacroF1 = confusion.MacroF1,
+            MacroPrecision = confusion.MacroPrecision,
+            MacroRecall = confusion.MacroRecall,
+            CohenKappa = confusion.CohenKappa,
+            AurocMacro = macroAuroc,
+            Auroc = names.Select((n, c) => (n, perClassAuroc[c])).ToDictionary(p => p.n, p => p.Item2),
+            ClassCounts = names.Select((n, c) => (n, truth.Count(t => t == c))).ToDictionary(p => p.n, p => p.Item2),
+            Prompts = names.ToDictionary(n => n, n => prompts[n].Count),
+            AurocScoreDifference = byDifference,
+            AccuracyCi95 = accuracyInterval,
+            AurocMacroCi95 = aurocInterval,
         };
-        if (names.Count == 2)
-        {
-            // Two classes (RSNA pneumonia vs none, BioViL's protocol): rank by the score difference, first class positive.
-            var difference = Enumerable.Range(0, truth.Length).Select(i => scores[i, 0] - scores[i, 1]).ToArray();
-            metrics["auroc_score_difference"] = RankingMetrics.Auroc(difference, truth.Select(t => t == 0).ToArray());
-        }
-        if (config.Bootstrap > 0)
-        {
-            var (accuracy, auroc) = ZeroShotIntervals.Of(scores, truth, predicted, config.Bootstrap, seed);
-            metrics["accuracy_ci95"] = accuracy!;
-            if (auroc is not null)
-                metrics["auroc_macro_ci95"] = auroc;
-        }
         return new ZeroShotResult(names, rows, scores, truth, imageRows.Count - kept.Length, metrics);
     }
 }
