@@ -1,10 +1,16 @@
 using System.Text.Json.Nodes;
+using CxrVL.Configuration;
+using CxrVL.Data.Loading;
 using CxrVL.Export;
 using CxrVL.Files;
 using CxrVL.Generation.Decoding;
 using CxrVL.Imaging;
 using CxrVL.Tasks.ReportGeneration;
 using CxrVL.Tests.Cli;
+using CxrVL.Tests.Data.Builders;
+using CxrVL.Tests.Imaging;
+using CxrVL.Text;
+using CxrVL.Weights;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -15,7 +21,7 @@ namespace CxrVL.Tests.Export;
 /// TorchSharp model decodes: a tiny XProNet and a tiny R2Gen trained briefly on the real COVID-19 radiographs and notes
 /// (40 steps: they write the notes' frequent words and punctuation, the same sentence for most studies, with
 /// image-dependent probabilities), 8 test studies, the same words greedily and by beam search, and every next-word
-/// distribution along the way to 1e-4.
+/// distribution along the way to 1e-4; and an untrained two-view model of each, with and without the lateral view.
 /// </summary>
 [Collection(TorchGlobalStateCollection.Name)]
 public sealed class ReportOnnxExportParityTests(ITestOutputHelper output) : IDisposable
@@ -70,6 +76,63 @@ public sealed class ReportOnnxExportParityTests(ITestOutputHelper output) : IDis
                 Assert.True(MaxStepDifference(torchContext, onnxContext, expected) <= 1e-4);
             }
         }
+    }
+
+    [Theory]
+    [InlineData("xpronet")]
+    [InlineData("r2gen")]
+    public void TwoViewStudiesWithAMissingLateralDecodeAsTheModel(string method)
+    {
+        var run = TinyReportRun(Path.Combine(_root, $"{method}-pair"), method);
+        var export = CliRunner.Run("export", "onnx", "--checkpoint", run, "--part", "rrg", "--out", Path.Combine(run, "onnx", "rrg.onnx"));
+        Assert.True(export.Code == 0, export.Error);
+        using var torchGenerator = ReportGenerator.Load(run, CPU);
+        using var onnxGenerator = OnnxReportGenerator.Load(run);
+        Assert.Equal(2, onnxGenerator.Views);
+        using var noGrad = no_grad();
+
+        // Four studies of two real radiographs each; the second and fourth lack their lateral view (zeros, marked absent).
+        var pipeline = torchGenerator.Pipeline();
+        var paths = TestImages.Covid19(8);
+        var pixels = new float[paths.Count * pipeline.PixelCount];
+        for (var i = 0; i < paths.Count; i++)
+        {
+            if (i % 4 != 3)
+                pipeline.Load(paths[i], new TransformRandom(0), pixels.AsSpan(i * pipeline.PixelCount, pipeline.PixelCount));
+        }
+        var recipe = pipeline.Recipe;
+        using var images = tensor(pixels, [4, 2, recipe.Channels, recipe.Size, recipe.Size]);
+        using var present = tensor(new[] { true, true, true, false, true, true, true, false }, [4, 2]);
+        using var torchContext = torchGenerator.Encode(images, present);
+        using var onnxContext = onnxGenerator.Encode(images, present);
+        var decoding = new DecodingConfig { Strategy = DecodingStrategy.Greedy, MaxLength = 8, BlockTrigrams = false };
+        var expected = SequenceDecoder.Decode(torchContext, decoding);
+        var actual = SequenceDecoder.Decode(onnxContext, decoding);
+        Assert.Equal(expected.Select(r => r.Words), actual.Select(r => r.Words));
+        Assert.True(MaxStepDifference(torchContext, onnxContext, expected) <= 1e-4);
+    }
+
+    /// <summary>
+    /// An rrg run folder of an untrained two-view model (ResNet-18 at the 128 px <c>small</c> recipe, a 1-layer 32-wide
+    /// transformer) over a word vocabulary of real IU report sentences: config.yaml, vocabulary.json and one checkpoint.
+    /// </summary>
+    private static string TinyReportRun(string run, string method)
+    {
+        var config = new RrgConfig { Method = method };
+        config.Data.ImageRecipe = "small";
+        config.Data.Views = StudyViews.Pair;
+        var model = config.Model;
+        (model.VisualExtractor, model.VisualExtractorInit, model.DModel, model.DFf, model.NumHeads, model.NumLayers) = ("resnet18", null, 32, 64, 4, 1);
+        (model.RmDModel, model.RmNumHeads, model.RmNumSlots, model.DTxt, model.NumPrototypes, model.Topk) = (32, 4, 3, 8, 3, 4);
+        var checkpoint = Path.Combine(run, "checkpoints", "best");
+        Directory.CreateDirectory(checkpoint);
+        File.WriteAllText(Path.Combine(run, "config.yaml"), ConfigLoader.ToYaml(config));
+        var vocabulary = WordVocabulary.Build(IuReportTexts.FindingsSentences(64).Select(s => s.ToLowerInvariant()), 1);
+        vocabulary.Save(Path.Combine(run, ReportTraining.VocabularyFile));
+        manual_seed(5);
+        using var built = ReportGenerationMethods.Create(method, model, vocabulary.VocabularySize, views: 2);
+        SafeTensors.Write(Path.Combine(checkpoint, "model.safetensors"), StateDict.Borrow(built.Model));
+        return run;
     }
 
     /// <summary>
