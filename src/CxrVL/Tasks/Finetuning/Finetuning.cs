@@ -203,7 +203,7 @@ public static class Finetuning
             if (optimizer is not null)
                 optimizer.Frozen = optimizer.Frozen.Union(frozen).ToList();
         }
-        if (train.ValEvery == 0)
+        if (train.ValEvery == 0 && train.ValEveryEpochs == 0)
             train.ValEvery = Math.Max(1, batchesPerEpoch / train.AccumulateGradBatches);
         return train;
     }

@@ -6,7 +6,12 @@ namespace CxrVL.Tests.Evaluation.Nlg;
 
 /// <summary>
 /// A second check: an independent standard-library Python re-derivation of the coco-caption formulas
-/// (reference/nlg_reference.py) on random samples with repeated words, empty predictions and several references.
+/// (reference/nlg_reference.py) on random samples with repeated words, empty predictions and several references. It is
+/// not the vendored pycocoevalcap XProNet ships (no Debian package holds pycocoevalcap, and PyPI is out of reach here);
+/// the coco-caption conventions themselves are pinned by hand-computed cases from the published formulas: BLEU's
+/// closest-reference brevity penalty and its 1e-15 / 1e-9 smoothing (<see cref="BleuTests"/>), CIDEr-D's σ = 6 length
+/// penalty over bigram counts, clipping at the reference weights and ×10 (<see cref="CiderDTests"/>), ROUGE-L's
+/// separate maxima of precision and recall (<see cref="RougeLTests"/>), and METEOR's formula (<see cref="MeteorTests"/>).
 /// </summary>
 public sealed class NlgReferenceTests
 {
