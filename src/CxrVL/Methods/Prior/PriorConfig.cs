@@ -47,6 +47,12 @@ public sealed class PriorConfig
     /// </summary>
     public bool GumbelInEvaluation { get; set; }
 
+    /// <summary>
+    /// Average a zero-shot prompt over its [SEP] token too, as PRIOR's zero-shot does (it takes tokens [1:-1] under the
+    /// attention mask, which keeps [SEP]); false (the default) averages the sentence's own tokens, as in training.
+    /// </summary>
+    public bool ZeroShotPromptWithSep { get; set; }
+
     /// <summary>Reports with fewer sentences are left out of training (PRIOR's builder keeps 4 or more).</summary>
     public int MinSentences { get; set; } = 4;
 

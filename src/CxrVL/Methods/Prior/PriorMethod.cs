@@ -183,7 +183,7 @@ public sealed class PriorMethod : nn.Module, IPretrainingMethod, IPromptScorer
         var localLogits = new List<Tensor>();
         foreach (var prompts in classPrompts)
         {
-            var oneSentence = prompts with { SentenceIds = prompts.SentenceIds?.clamp_max(1) };
+            var oneSentence = prompts with { SentenceIds = PromptTokens(prompts) };
             var (sentences, mask) = EncodeSentences(oneSentence, null);
             var (quantised, _) = Quantise(sentences[.., ..1], mask[.., ..1]);
             var global = nn.functional.normalize(global_text_attention.forward(quantised, mask[.., ..1]), dim: -1);
@@ -192,6 +192,19 @@ public sealed class PriorMethod : nn.Module, IPretrainingMethod, IPromptScorer
         }
         var scores = stack(globalLogits, 1).softmax(1) + stack(localLogits, 1).softmax(1) * _prior.ZeroShotLocalWeight;
         return scores.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The tokens a prompt's sentence averages (sentence id 1, others 0): its own tokens, or with
+    /// <see cref="PriorConfig.ZeroShotPromptWithSep"/> every attended token after [CLS], [SEP] included, as PRIOR's zero-shot.
+    /// </summary>
+    private Tensor? PromptTokens(TextInput prompts)
+    {
+        if (!_prior.ZeroShotPromptWithSep)
+            return prompts.SentenceIds?.clamp_max(1);
+        var ids = prompts.AttentionMask.to(ScalarType.Int64).clone();
+        ids[.., 0] = 0;
+        return ids;
     }
 
     /// <summary>The query decoder's outputs for images, [B, Q, D]: the sentence prototypes it generates.</summary>

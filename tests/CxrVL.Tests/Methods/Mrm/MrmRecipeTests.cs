@@ -22,7 +22,10 @@ public sealed class MrmRecipeTests
         Assert.Equal(0.75, model.Mrm.MaskRatio);
         Assert.Equal(448, model.Mrm.TargetImageSize);
         Assert.Equal((768, 4, 6), (model.Mrm.DecoderDim, model.Mrm.DecoderDepth, model.Mrm.DecoderHeads));
+        // The MLM loss on masked positions is CxrVL's documented choice; MRM's code (labels = ids everywhere) is one --set away.
         Assert.Equal(MlmLossPositions.Masked, model.Mrm.MlmLossOn);
+        var released = PretrainRecipes.Load([RecipeLocator.Resolve("pretrain/mrm")], ["model.mrm.mlm_loss_on=all"]);
+        Assert.Equal(MlmLossPositions.All, Assert.IsType<MrmModelConfig>(released.Model).Mrm.MlmLossOn);
         Assert.Equal((6, 384, 6, 1536, 100, 30000), (config.Model.Text.Layers, config.Model.Text.Hidden, config.Model.Text.Heads,
             config.Model.Text.Intermediate, config.Model.Text.MaxLength, config.Model.Text.TrainVocabulary));
         // 4 GPUs x 32 x accum_iter 2 = 256 samples per step; lr = 1.5e-4 x 256 / 256.

@@ -61,6 +61,17 @@ public sealed class PriorZeroShotTests
         var full1 = local(1.0) - local(0.0);
         Assert.True(full1.sum([1]).allclose(ones(5), rtol: 1e-5, atol: 1e-5));
         Assert.True((local(0.5) - local(0.0)).allclose(full1 * 0.5, rtol: 1e-4, atol: 1e-6));
+        // model.prior.zero_shot_prompt_with_sep averages the prompt as PRIOR's zero-shot: tokens [1:-1] under the attention
+        // mask, which keeps [SEP] ("[CLS] atelectasis is observed [SEP]": every attended token but the first).
+        using (var withSep = Model(tokenizer, localWeight: 0.5, logitScale: null, seed: 4, promptWithSep: true))
+        {
+            var encoded = withSep.EmbedImageRegions(images0);
+            var sepPrompts = prompts.Select(p => p with { SentenceIds = p.AttentionMask.to(ScalarType.Int64) * (arange(p.AttentionMask.shape[1]) > 0).to(ScalarType.Int64) }).ToList();
+            Assert.Equal(1L, sepPrompts[0].SentenceIds!.sum().item<long>() - prompts[0].SentenceIds!.clamp_max(1).sum().item<long>());
+            var expected = model.ScoreClasses(encoded.Global, encoded.Local, sepPrompts);
+            Assert.True(withSep.ScoreClasses(encoded.Global, encoded.Local, prompts).allclose(expected, rtol: 1e-5, atol: 1e-6));
+            Assert.False(expected.allclose(first, rtol: 1e-5, atol: 1e-6));
+        }
         // In training the bank draws Gumbel noise: the same call changes (what PRIOR did at test time).
         model.train();
         Assert.False(model.ScoreClasses(images.Global, images.Local, prompts).allclose(first));
@@ -71,7 +82,8 @@ public sealed class PriorZeroShotTests
         Assert.False(noisy.ScoreClasses(noisyImages.Global, noisyImages.Local, prompts).allclose(noisy.ScoreClasses(noisyImages.Global, noisyImages.Local, prompts)));
     }
 
-    private static PriorMethod Model(ITextTokenizer tokenizer, double localWeight, double? logitScale, int seed, bool gumbelInEvaluation = false)
+    private static PriorMethod Model(ITextTokenizer tokenizer, double localWeight, double? logitScale, int seed, bool gumbelInEvaluation = false,
+                                     bool promptWithSep = false)
     {
         manual_seed(seed);
         var model = new PriorMethod(
@@ -82,6 +94,7 @@ public sealed class PriorZeroShotTests
                 Prior = new PriorConfig
                 {
                     Prototypes = 16, Queries = 4, DecoderLayers = 1, PoolHeads = 4, ZeroShotLocalWeight = localWeight, GumbelInEvaluation = gumbelInEvaluation,
+                    ZeroShotPromptWithSep = promptWithSep,
                 },
             },
             new BertConfig { VocabSize = tokenizer.VocabularySize, HiddenSize = 32, NumHiddenLayers = 1, NumAttentionHeads = 4, IntermediateSize = 64 });
