@@ -45,6 +45,7 @@ internal sealed class ExportOnnxCommand : ICliCommand
         foreach (var result in results)
             context.Output.WriteLine($"wrote {result.ModelPath} ({result.Nodes} nodes, {result.Initializers} initializers, {result.Parameters:N0} values, opset {OnnxExportNames.Opset})");
         context.Output.WriteLine($"  sidecar {results[0].SidecarPath}");
+        context.Output.WriteLine($"  model card {ModelCard.Write(generator, context.Get(Out)!)}");
         return 0;
     }
 }

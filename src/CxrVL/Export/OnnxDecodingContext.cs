@@ -33,6 +33,7 @@ internal sealed class OnnxDecodingContext(InferenceSession decoder, IReadOnlyLis
         }
     }
 
+    /// <summary>Nothing to free: the encoded rows are managed arrays and the decoder session belongs to the generator.</summary>
     public void Dispose()
     {
     }

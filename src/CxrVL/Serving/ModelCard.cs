@@ -5,6 +5,7 @@ using CxrVL.Data.Manifest;
 using CxrVL.Files;
 using CxrVL.Runs;
 using CxrVL.Tasks.Pretraining;
+using CxrVL.Tasks.ReportGeneration;
 
 namespace CxrVL.Serving;
 
@@ -47,17 +48,42 @@ public static class ModelCard
     /// <param name="usage">How the model is deployed (served, exported), one sentence.</param>
     public static string Write(string runDirectory, PretrainConfig config, string weights, string sha256, string usage)
     {
+        string[] model =
+        [
+            $"- method: `{config.Method}`; image encoder `{config.Model.Image.Backbone}` at {config.Model.Image.ImageSize} px (recipe `{config.Data.ImageRecipe}`); " +
+            $"text encoder BERT ({config.Model.Text.Layers} layers, hidden {config.Model.Text.Hidden}, pooling {config.Model.Text.Pooling.ToString().ToLowerInvariant()})",
+            $"- initial weights: image `{config.Model.Image.Init ?? "random"}`, text `{config.Model.Text.Init ?? "random"}`",
+        ];
+        return Write(runDirectory, config.Method, model, weights, sha256, usage);
+    }
+
+    /// <summary>The card of a report generator exported by <c>cxrvl export onnx --part rrg</c>, in its rrg run folder.</summary>
+    public static string Write(ReportGenerator generator, string exportedTo)
+    {
+        var config = generator.Config;
+        var model = config.Model;
+        string[] lines =
+        [
+            $"- method: `{config.Method}` (report generation); visual extractor `{model.VisualExtractor}` " +
+            $"({(model.VisualExtractorFrozen ? "frozen at" : "trained from")} `{model.VisualExtractorInit ?? "random"}`), image recipe `{config.Data.ImageRecipe}`, {generator.Views} view(s) per study",
+            $"- transformer: {model.NumLayers} encoder and decoder layers, d_model {model.DModel}, {model.NumHeads} heads; word vocabulary of {generator.Vocabulary.VocabularySize} ids",
+        ];
+        return Write(generator.RunDirectory, config.Method, lines, generator.Weights, FileHash.Sha256(generator.Weights),
+                     $"its report generator exported by `cxrvl export onnx --part rrg` to `{exportedTo}`");
+    }
+
+    private static string Write(string runDirectory, string method, IReadOnlyList<string> model, string weights, string sha256, string usage)
+    {
         var card = new StringBuilder();
-        card.AppendLine($"# Model card: {config.Method} ({Path.GetFileName(runDirectory)})").AppendLine();
+        card.AppendLine($"# Model card: {method} ({Path.GetFileName(runDirectory)})").AppendLine();
         card.AppendLine("## Intended use").AppendLine();
         card.AppendLine("Research on chest X-ray vision-language models: zero-shot scoring, retrieval and report drafting to be compared with other models. " +
                         "**Not for diagnosis or any clinical decision.** Scores are cosine similarities between an image and label prompts, not calibrated probabilities; " +
                         "a generated report is a draft of what the training reports said about similar images.").AppendLine();
         card.AppendLine($"Deployment: {usage}.").AppendLine();
         card.AppendLine("## Model").AppendLine();
-        card.AppendLine($"- method: `{config.Method}`; image encoder `{config.Model.Image.Backbone}` at {config.Model.Image.ImageSize} px (recipe `{config.Data.ImageRecipe}`); " +
-                        $"text encoder BERT ({config.Model.Text.Layers} layers, hidden {config.Model.Text.Hidden}, pooling {config.Model.Text.Pooling.ToString().ToLowerInvariant()})");
-        card.AppendLine($"- initial weights: image `{config.Model.Image.Init ?? "random"}`, text `{config.Model.Text.Init ?? "random"}`");
+        foreach (var line in model)
+            card.AppendLine(line);
         card.AppendLine($"- checkpoint: `{Path.GetRelativePath(runDirectory, weights)}`, sha256 `{sha256}`").AppendLine();
         card.AppendLine("## Training data").AppendLine();
         card.AppendLine(TrainingData(runDirectory)).AppendLine();
@@ -101,6 +127,7 @@ public static class ModelCard
             using var document = JsonDocument.Parse(File.ReadAllText(file));
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 continue;
+            var source = Path.GetRelativePath(runDirectory, file);
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 if (!property.Name.EndsWith("_ci95", StringComparison.Ordinal) || Bounds(property.Value) is not { } interval)
@@ -108,7 +135,17 @@ public static class ModelCard
                 var name = property.Name[..^5];
                 if (!document.RootElement.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.Number)
                     continue;
-                lines.Add($"| {Path.GetRelativePath(runDirectory, file)} | {name} | {Format(value.GetDouble())} | [{Format(interval.Lower)}, {Format(interval.Upper)}] |");
+                lines.Add($"| {source} | {name} | {Format(value.GetDouble())} | [{Format(interval.Lower)}, {Format(interval.Upper)}] |");
+            }
+            // rrg test and nearest write {"metrics": {"BLEU_4": {"value": v, "lower": l, "upper": u}, ...}}.
+            if (document.RootElement.TryGetProperty("metrics", out var nested) && nested.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var metric in nested.EnumerateObject())
+                {
+                    if (metric.Value.ValueKind == JsonValueKind.Object && metric.Value.TryGetProperty("value", out var value) &&
+                        value.ValueKind == JsonValueKind.Number && Bounds(metric.Value) is { } interval)
+                        lines.Add($"| {source} | {metric.Name} | {Format(value.GetDouble())} | [{Format(interval.Lower)}, {Format(interval.Upper)}] |");
+                }
             }
         }
         if (lines.Count == 0)

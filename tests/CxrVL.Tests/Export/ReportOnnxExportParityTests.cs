@@ -5,6 +5,7 @@ using CxrVL.Export;
 using CxrVL.Files;
 using CxrVL.Generation.Decoding;
 using CxrVL.Imaging;
+using CxrVL.Serving;
 using CxrVL.Tasks.ReportGeneration;
 using CxrVL.Tests.Cli;
 using CxrVL.Tests.Data.Builders;
@@ -48,8 +49,12 @@ public sealed class ReportOnnxExportParityTests(ITestOutputHelper output) : IDis
         var export = CliRunner.Run("export", "onnx", "--checkpoint", run, "--part", "rrg", "--out", Path.Combine(run, "onnx", "rrg.onnx"));
         Assert.True(export.Code == 0, export.Error);
         output.WriteLine(export.Output);
+        var card = File.ReadAllText(Path.Combine(run, ModelCard.FileName));
+        Assert.Contains($"method: `{method}` (report generation)", card);
+        Assert.Contains("Dataset `covid-chestxray`", card);
 
         using var torchGenerator = ReportGenerator.Load(run, CPU);
+        Assert.Contains($"sha256 `{FileHash.Sha256(torchGenerator.Weights)}`", card);
         using var onnxGenerator = OnnxReportGenerator.Load(run);
         using var noGrad = no_grad();
         using var images = TestStudies(manifest, torchGenerator, 8);

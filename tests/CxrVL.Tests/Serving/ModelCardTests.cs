@@ -9,8 +9,8 @@ using CxrVL.Tests.Export;
 namespace CxrVL.Tests.Serving;
 
 /// <summary>
-/// MODEL_CARD.md carries what the run folder holds and nothing else: the intervals a zero-shot evaluation wrote there (as
-/// its metrics.json states them), the manifest's dataset and licence from the run's command, and says so when an
+/// MODEL_CARD.md carries what the run folder holds and nothing else: the intervals a zero-shot evaluation or an rrg test
+/// wrote there (as its metrics.json states them), the manifest's dataset and licence from the run's command, and says so when an
 /// evaluation or the training data is not recorded.
 /// </summary>
 [Collection(TorchGlobalStateCollection.Name)]
@@ -48,5 +48,14 @@ public sealed class ModelCardTests : IDisposable
         Assert.Contains("Dataset `covid-chestxray`, 505 rows", card);
         Assert.Contains("CC BY-NC-SA 4.0", card);
         Assert.Contains("sha256 `0123`", card);
+
+        // rrg test and nearest nest each metric with its interval; a metric without one (no bootstrap) is left out.
+        var rrg = Path.Combine(run, "test-valid");
+        Directory.CreateDirectory(rrg);
+        File.WriteAllText(Path.Combine(rrg, "metrics.json"),
+            """{"split": "valid", "metrics": {"BLEU_4": {"value": 0.125, "lower": 0.0625, "upper": 0.25}, "CIDEr": {"value": 0.5, "lower": null, "upper": null}}}""");
+        card = File.ReadAllText(ModelCard.Write(run, config, weights, "0123", "a test"));
+        Assert.Contains($"| {Path.Combine("test-valid", "metrics.json")} | BLEU_4 | 0.1250 | [0.0625, 0.2500] |", card);
+        Assert.DoesNotContain("| CIDEr |", card);
     }
 }
