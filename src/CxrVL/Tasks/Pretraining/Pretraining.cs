@@ -7,6 +7,7 @@ using CxrVL.Runtime;
 using CxrVL.Tasks.Retrieval;
 using CxrVL.Text;
 using CxrVL.Training;
+using CxrVL.Training.Distributed;
 using CxrVL.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -26,6 +27,8 @@ public static class Pretraining
     {
         methods ??= PretrainingMethods.BuiltIn;
         var ranks = runtime.Distributed;
+        if (ReleasedBatch.Apply(config.Train, ranks.WorldSize) is { } batchStatement)
+            run.Log.Info(batchStatement);
         methods.Validate(config, ranks.WorldSize);
         // A whole model's weights (--init) replace the encoders' own: the recipe's architecture takes them as they are.
         if (initWeights is not null && resumeFrom is null && (config.Model.Image.Init ?? config.Model.Text.Init) is not null)
