@@ -7,7 +7,9 @@ namespace CxrVL.Text.Sections;
 /// Splits a free-text radiology report (MIMIC-CXR <c>s&lt;study&gt;.txt</c>) into sections by its upper-case
 /// headers, following the MIT-LCP MIMIC-CXR section rules: a header is an upper-case name followed by a colon at
 /// the start of a line; header names are normalized through the alias table (typos, "CONCLUSION" and
-/// "FINDINGS AND IMPRESSION" count as impression, "REASON FOR EXAM" as indication, ...); empty findings and
+/// "FINDINGS AND IMPRESSION" count as impression, "REASON FOR EXAM" as indication, ...), a header containing a main
+/// section's name is that section, and one describing the whole study ("PORTABLE CHEST", "PA AND LATERAL") is
+/// findings, as MIT-LCP's <c>section_parser</c> and PRIOR's <c>text_process</c> rule it; empty findings and
 /// impression sections are dropped; and a report with neither gets its final paragraph as <c>last_paragraph</c>.
 /// A report flattened onto one line is split at the known header names instead. The per-study manual fixes of the
 /// MIT-LCP scripts are not applied.
@@ -100,13 +102,21 @@ public static partial class ReportSectionParser
             return alias;
         // Unlisted headers that name a main section ("FINAL IMPRESSION", "PA AND LATERAL FINDINGS") are that section;
         // impression is checked first, as in "FINDINGS AND IMPRESSION".
-        foreach (var main in new[] { Impression, Findings, Indication, History, Comparison })
+        foreach (var main in MainSections)
             if (name.Contains(main, StringComparison.Ordinal))
                 return main;
-        if (name.Contains("chest", StringComparison.Ordinal) && name.Contains("view", StringComparison.Ordinal))
-            return Findings;
-        return name;
+        // Headers that describe the whole study ("PORTABLE CHEST", "PA AND LATERAL", "CHEST, PA LATERAL") head its findings.
+        return StudyDescription().IsMatch(name) ? Findings : name;
     }
+
+    // MIT-LCP's section_parser (and PRIOR's copy, text_process.normalize_section_names): the main sections a header
+    // containing their name maps to, in the order they are tried.
+    private static readonly string[] MainSections = [Impression, Findings, History, Comparison, "addendum"];
+
+    // The same scripts' p_findings: phrases that, anywhere in an otherwise unknown header, make it a findings header.
+    [GeneratedRegex("chest|portable|pa and lateral|lateral and pa|ap and lateral|lateral and ap|frontal and|two views|frontal view|pa view|ap view|one view|lateral view|bone window|frontal upright|frontal semi-upright|ribs|pa and lat",
+        RegexOptions.CultureInvariant)]
+    private static partial Regex StudyDescription();
 
     private static string Collapse(string text) => Whitespace().Replace(text, " ").Trim();
 }

@@ -37,7 +37,40 @@ public sealed class ReportSectionParserTests
     [InlineData("PORTABLE AP CHEST VIEW", "findings")]
     [InlineData("FINAL IMPRESSION", "impression")]
     [InlineData("TECHNIQUE", "technique")]
+    // MIT-LCP's section_parser / PRIOR's normalize_section_names: main sections in the order impression, findings,
+    // history, comparison, addendum; then a header describing the study (p_findings) is findings.
+    [InlineData("INDICATION/HISTORY", "history")]
+    [InlineData("ADDENDUM NOTE", "addendum")]
+    [InlineData("PORTABLE CHEST", "findings")]
+    [InlineData("CHEST", "findings")]
+    [InlineData("PA AND LATERAL", "findings")]
+    [InlineData("LATERAL AND AP", "findings")]
+    [InlineData("FRONTAL SEMI-UPRIGHT PORTABLE", "findings")]
+    [InlineData("BONE WINDOW", "findings")]
+    [InlineData("RIBS, UNILATERAL", "findings")]
+    [InlineData("PA AND LAT", "findings")]
+    [InlineData("ONE VIEW", "findings")]
+    [InlineData("PROCEDURE", "procedure")]
     public void HeaderAliasesNormalize(string header, string expected) => Assert.Equal(expected, ReportSectionParser.Normalize(header));
+
+    [Theory]
+    [InlineData("PORTABLE CHEST")]
+    [InlineData("CHEST")]
+    [InlineData("PA AND LATERAL")]
+    [InlineData("AP CHEST")]
+    public void AStudyDescriptionHeaderHeadsTheFindings(string header)
+    {
+        var report = "                                 FINAL REPORT\n" +
+                     " INDICATION:  Shortness of breath.\n \n" +
+                     $" {header}:  The lungs are clear.  No pleural effusion.\n \n" +
+                     " IMPRESSION:  No acute cardiopulmonary process.\n";
+
+        var sections = ReportSectionParser.Parse(report);
+
+        Assert.Equal("The lungs are clear. No pleural effusion.", sections.Findings);
+        Assert.Equal("No acute cardiopulmonary process.", sections.Impression);
+        Assert.Equal("Shortness of breath.", sections.Indication);
+    }
 
     [Fact]
     public void LaterSectionOfTheSameNameWinsAndEmptyFindingsIsDropped()
