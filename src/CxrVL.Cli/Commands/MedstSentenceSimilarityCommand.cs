@@ -11,13 +11,18 @@ internal sealed class MedstSentenceSimilarityCommand : ICliCommand
 
     private static readonly Option<int> Folds = new("--folds") { Description = "Folds for the accuracy threshold (chosen on the other folds).", DefaultValueFactory = _ => 10 };
 
+    private static readonly Option<bool> Released = new("--released-thresholds")
+    {
+        Description = "MedST's released accuracy: unshuffled folds, the threshold (0 to 1 by 0.005) of the fold with the best test accuracy applied to every pair (optimistic; default: thresholds chosen on training folds only).",
+    };
+
     public string Parent => "medst";
 
     public Command Create()
     {
         var command = new Command("sentence-similarity",
             "MS-CXR-T temporal sentence similarity: AUROC of the cosine similarity of the two sentences' embeddings (paraphrase vs contradiction), and k-fold accuracy with thresholds chosen on training folds only. --data is an 'ms-cxr-t' manifest.");
-        foreach (var option in new Option[] { EvaluationOptions.Checkpoint, EvaluationOptions.Untrained, EvaluationOptions.Data, EvaluationOptions.Out, Subset, Folds })
+        foreach (var option in new Option[] { EvaluationOptions.Checkpoint, EvaluationOptions.Untrained, EvaluationOptions.Data, EvaluationOptions.Out, Subset, Folds, Released })
             command.Options.Add(option);
         return command.WithAction(Run);
     }
@@ -26,7 +31,7 @@ internal sealed class MedstSentenceSimilarityCommand : ICliCommand
     {
         using var model = context.LoadModel();
         var metrics = TemporalSentenceSimilarity.Run(model, context.Get(EvaluationOptions.Data)!, context.Runtime.Device, context.Get(Subset),
-            context.Get(Folds), context.Runtime.Seed);
+            context.Get(Folds), context.Runtime.Seed, context.Get(Released));
         context.Report(metrics);
         return 0;
     }

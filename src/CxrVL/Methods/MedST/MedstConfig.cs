@@ -27,4 +27,10 @@ public sealed class MedstConfig
 
     /// <summary>Use the lateral images (multi-view MoVE input); false trains frontal-only.</summary>
     public bool Lateral { get; set; } = true;
+
+    /// <summary>
+    /// Leave the patch tokens of a missing lateral image (a zero image fed in its place) out of the local alignment, as
+    /// context and as queries. MedST's released code aligns all 392 patch tokens of every study (<c>false</c>).
+    /// </summary>
+    public bool ExcludeMissingLateralPatches { get; set; } = true;
 }

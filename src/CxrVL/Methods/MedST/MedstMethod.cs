@@ -75,7 +75,7 @@ public sealed class MedstMethod : nn.Module, IPretrainingMethod
         var textEmbedding = nn.functional.normalize(text_global.forward(text.Global), dim: -1);
         var patches = nn.functional.normalize(image_local.forward(image.Tokens[.., 1..]), dim: -1);
         var words = nn.functional.normalize(text_local.forward(text.Words), dim: -1);
-        var patchMask = multiView ? PatchMask(batch.HasLateral!, patches.shape[1]) : null;
+        var patchMask = multiView && medst.ExcludeMissingLateralPatches ? PatchMask(batch.HasLateral!, patches.shape[1]) : null;
 
         var global = ContrastiveLoss.InfoNce(imageEmbedding, textEmbedding, _config.Temperature, _config.DirectionReduction, progress.Global);
 

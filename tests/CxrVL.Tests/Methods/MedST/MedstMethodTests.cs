@@ -12,11 +12,12 @@ public sealed class MedstMethodTests
 {
     private static readonly BertConfig Text = new() { VocabSize = 40, HiddenSize = 32, NumHiddenLayers = 1, NumAttentionHeads = 2, IntermediateSize = 64 };
 
-    private static MedstMethod Create(int seed)
+    private static MedstMethod Create(int seed, bool excludeMissingLateralPatches = true)
     {
         manual_seed(seed);
         var config = new MedstModelConfig { EmbedDim = 16 };
         config.Mgca.HiddenDim = 32;
+        config.Medst.ExcludeMissingLateralPatches = excludeMissingLateralPatches;
         return new MedstMethod(config, Text, new VisionTransformerConfig { EmbedDim = 32, Depth = 4, Heads = 4, ImageSize = 32 });
     }
 
@@ -54,6 +55,27 @@ public sealed class MedstMethodTests
         Assert.All(gradients, p => Assert.True(p.parameter.grad!.isfinite().all().item<bool>(), p.name));
         foreach (var name in new[] { "word_weighting.in_proj_weight", "patch_weighting.in_proj_weight", "image_encoder.blocks.0.mlp_l.fc1.weight", "image_encoder.blocks.0.mlp.fc1.weight" })
             Assert.Contains(name, gradients.Select(p => p.name));
+    }
+
+    [Fact]
+    public void MissingLateralPatchesJoinTheLocalAlignmentOnlyAsReleased()
+    {
+        using var excluding = Create(1);
+        using var releasing = Create(1, excludeMissingLateralPatches: false);
+        using var batch = Batch(8, 8);
+
+        manual_seed(2);
+        var excluded = excluding.Loss(batch, Progress).Terms["local"].item<float>();
+        manual_seed(2);
+        var released = releasing.Loss(batch, Progress).Terms["local"].item<float>();
+        batch.HasLateral!.fill_(true);
+        manual_seed(2);
+        var allLateralExcluding = excluding.Loss(batch, Progress).Terms["local"].item<float>();
+        manual_seed(2);
+        var allLateralReleased = releasing.Loss(batch, Progress).Terms["local"].item<float>();
+
+        Assert.NotEqual(excluded, released);
+        Assert.Equal(allLateralExcluding, allLateralReleased);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CxrVL.Methods.MedST;
 using static TorchSharp.torch;
 
@@ -95,5 +96,29 @@ public sealed class TemporalCycleLossTests
         Assert.Equal(0.0, images.grad![8].abs().sum().item<double>());
         Assert.True(images.grad![..8].abs().sum().item<double>() > 0);
         Assert.True(reports.grad![..8].abs().sum().item<double>() > 0);
+    }
+
+    [Fact]
+    public void MatchesMedstsFormulaInTorchOverSeveralSequences()
+    {
+        // Three sequences of four studies, 8-d embeddings on the unit sphere as MedST's are.
+        var random = new Random(9);
+        double[][][] Sequences() => Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, 4).Select(_ =>
+        {
+            var x = Enumerable.Range(0, 8).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+            var norm = Math.Sqrt(x.Sum(e => e * e));
+            return x.Select(e => e / norm).ToArray();
+        }).ToArray()).ToArray();
+        var (images, reports) = (Sequences(), Sequences());
+        var input = Path.Combine(Directory.CreateTempSubdirectory("cxrvl-tcc-").FullName, "case.json");
+        File.WriteAllText(input, JsonSerializer.Serialize(new { u = images, v = reports }));
+
+        var reference = JsonDocument.Parse(PythonReference.Run(PythonReference.Script("Methods/MedST/reference/medst_tcc.py"), input)).RootElement;
+        Directory.Delete(Path.GetDirectoryName(input)!, recursive: true);
+        var u = tensor(images.SelectMany(s => s).SelectMany(r => r).ToArray(), [12, 8], float64);
+        var v = tensor(reports.SelectMany(s => s).SelectMany(r => r).ToArray(), [12, 8], float64);
+
+        Assert.Equal(reference.GetProperty("one_direction").GetDouble(), TemporalCycleLoss.OneDirection(u.reshape(3, 4, 8), v.reshape(3, 4, 8)).item<double>(), 10);
+        Assert.Equal(reference.GetProperty("both").GetDouble(), TemporalCycleLoss.Compute(u, v).item<double>(), 10);
     }
 }

@@ -9,19 +9,21 @@ namespace CxrVL.Methods.MedST.Temporal;
 /// <summary>
 /// MS-CXR-T temporal sentence similarity: the cosine similarity of two sentences' global text embeddings scores
 /// whether they are paraphrases (1) or contradictions (0). AUROC comes from the scores over all pairs. Accuracy is
-/// k-fold: each fold's threshold is chosen on the other folds only and applied to it, and every fold counts (MedST
-/// picks the fold with the best test accuracy, which is optimistic).
+/// k-fold: each fold's threshold is chosen on the other folds only and applied to it, and every fold counts. MedST's
+/// released protocol (<c>released: true</c>) instead picks, over unshuffled folds, the threshold (of 0, 0.005, …, 1)
+/// whose fold scored best on its test pairs and applies it to every pair, which is optimistic.
 /// </summary>
 public static class TemporalSentenceSimilarity
 {
     /// <summary><c>cxrvl medst sentence-similarity</c>: the sentence pairs of an <c>ms-cxr-t</c> manifest, scored and evaluated.</summary>
-    public static Dictionary<string, object> Run(PretrainedModel model, string manifestPath, Device device, string? subset = null, int folds = 10, int seed = 0)
+    public static Dictionary<string, object> Run(PretrainedModel model, string manifestPath, Device device, string? subset = null, int folds = 10, int seed = 0,
+                                                 bool released = false)
     {
         var rows = SelectRows(ManifestReader.Read(manifestPath), subset);
         if (rows.Count == 0)
             throw new CxrVLException($"'{manifestPath}' has no MS-CXR-T sentence pairs{(subset is null ? "" : $" in subset '{subset}'")}: build it with 'cxrvl data build ms-cxr-t'.");
         var (scores, paraphrase) = Score(model, rows, device);
-        var metrics = Evaluate(scores, paraphrase, folds, seed);
+        var metrics = released ? EvaluateAsReleased(scores, paraphrase, folds) : Evaluate(scores, paraphrase, folds, seed);
         metrics["subset"] = subset ?? "all";
         return metrics;
     }
@@ -82,6 +84,48 @@ public static class TemporalSentenceSimilarity
             ["accuracy_per_fold"] = new Dictionary<string, object> { ["mean"] = summary.Mean, ["std"] = summary.Std, ["folds"] = folds },
             ["thresholds"] = thresholds,
             ["seed"] = seed,
+        };
+    }
+
+    /// <summary>
+    /// MedST's <c>text_sim</c>: unshuffled k folds; on each fold's training pairs the first threshold of 0, 0.005, …, 1
+    /// with the best accuracy of <c>score &gt; threshold</c>; the threshold of the fold with the best test accuracy (the
+    /// first on ties) decides every pair. Scores compare in single precision, as MedST's float32 similarities do.
+    /// </summary>
+    public static Dictionary<string, object> EvaluateAsReleased(double[] scores, bool[] paraphrase, int folds = 10)
+    {
+        if (folds < 2 || folds > scores.Length)
+            throw new CxrVLException($"sentence similarity: {folds} folds do not fit {scores.Length} sentence pairs.");
+        var grid = Enumerable.Range(0, 201).Select(k => k * 0.005).ToArray();
+        double Accuracy(IEnumerable<int> pairs, double threshold) =>
+            pairs.Average(i => (float)scores[i] > (float)threshold == paraphrase[i] ? 1.0 : 0.0);
+        var (bestTest, chosen) = (0.0, 0.0);
+        for (var fold = 0; fold < folds; fold++)
+        {
+            // scikit-learn's KFold: the first (n mod k) folds hold one pair more.
+            var start = fold * (scores.Length / folds) + Math.Min(fold, scores.Length % folds);
+            var size = scores.Length / folds + (fold < scores.Length % folds ? 1 : 0);
+            var test = Enumerable.Range(start, size).ToArray();
+            var train = Enumerable.Range(0, scores.Length).Where(i => i < start || i >= start + size).ToArray();
+            var (threshold, trainAccuracy) = (0.0, 0.0);
+            foreach (var candidate in grid)
+            {
+                var accuracy = Accuracy(train, candidate);
+                if (accuracy > trainAccuracy)
+                    (threshold, trainAccuracy) = (candidate, accuracy);
+            }
+            var testAccuracy = Accuracy(test, threshold);
+            if (testAccuracy > bestTest)
+                (bestTest, chosen) = (testAccuracy, threshold);
+        }
+        return new Dictionary<string, object>
+        {
+            ["pairs"] = scores.Length,
+            ["paraphrases"] = paraphrase.Count(p => p),
+            ["auroc"] = RankingMetrics.Auroc(scores, paraphrase),
+            ["accuracy"] = Accuracy(Enumerable.Range(0, scores.Length), chosen),
+            ["threshold"] = chosen,
+            ["protocol"] = "released: the threshold of the fold with the best test accuracy, applied to every pair",
         };
     }
 }
