@@ -56,7 +56,8 @@ public sealed class MedstMethod : nn.Module, IPretrainingMethod
 
     /// <summary>medst's registration (see <c>PretrainingMethods</c>).</summary>
     public static PretrainingMethodDescriptor Descriptor { get; } =
-        PretrainingMethodDescriptor.For<MedstModelConfig>((model, text) => new MedstMethod(model, text), defaultImageRecipe: "medst");
+        PretrainingMethodDescriptor.For<MedstModelConfig>((model, text) => new MedstMethod(model, text), defaultImageRecipe: "medst",
+            defaultReportCleaner: "mgca");
 
     public int SequenceLength => _config.Medst.SequenceLength;
 

@@ -39,7 +39,8 @@ public sealed class MgcaMethod : nn.Module, IPretrainingMethod, ILocalAttentionM
 
     /// <summary>mgca's registration (see <c>PretrainingMethods</c>).</summary>
     public static PretrainingMethodDescriptor Descriptor { get; } =
-        PretrainingMethodDescriptor.For<MgcaModelConfig>((model, text) => new MgcaMethod(model, text), defaultImageRecipe: "mgca");
+        PretrainingMethodDescriptor.For<MgcaModelConfig>((model, text) => new MgcaMethod(model, text), defaultImageRecipe: "mgca",
+            defaultReportCleaner: "mgca");
 
     public nn.Module Model => this;
 

@@ -58,6 +58,7 @@ public static class Pretraining
         var reading = PairReading.Of(config.Data, methods);
         var reports = method.ReportBatcher(tokenizer, config.Model.Text.MaxLength);
         var (train, val) = (KeptBy(reports, trainFilter.Kept, config, run.Log), KeptBy(reports, valFilter.Kept, config, run.Log));
+        (train, val) = (KeptByCleaner(train, config, methods, run.Log), KeptByCleaner(val, config, methods, run.Log));
         if (train.Count == 0)
             throw new CxrVLException($"'{manifestPath}' has no image-report pair in split '{config.Data.TrainSplit}' (data.train_split) " +
                                      $"with text in sections {string.Join(", ", config.Data.ReportSections)} (data.report_sections).");
@@ -117,6 +118,21 @@ public static class Pretraining
         var kept = rows.Where(r => reports.Keeps(r.Report!.Join(config.Data.ReportSections)!)).ToList();
         if (kept.Count < rows.Count)
             log.Info($"{config.Method}: {rows.Count - kept.Count} of {rows.Count} reports left out (too few sentences for the method)");
+        return kept;
+    }
+
+    /// <summary>
+    /// The rows whose report the cleaner keeps (MGCA and MedST train on captions of at least 3 words after cleaning); the
+    /// others are counted in the log.
+    /// </summary>
+    private static IReadOnlyList<ManifestRow> KeptByCleaner(IReadOnlyList<ManifestRow> rows, PretrainConfig config, PretrainingMethods methods, RunLog log)
+    {
+        if (config.Data.Cleaner is not { } name || rows.Count == 0)
+            return rows;
+        var cleaner = methods.ReportCleaners.Create(name);
+        var kept = rows.Where(r => cleaner.Clean(r.Report!.Join(config.Data.ReportSections)!).Kept).ToList();
+        if (kept.Count < rows.Count)
+            log.Info($"{config.Method}: {rows.Count - kept.Count} of {rows.Count} reports left out (too short after '{name}' cleaning, data.cleaner)");
         return kept;
     }
 

@@ -55,6 +55,8 @@ public sealed class MedstEndToEndTests : IDisposable
         Assert.True(pretrain.Code == 0, pretrain.Error + pretrain.Output);
         var steps = MetricsLog.Read(Path.Combine(run, "metrics.jsonl")).Where(l => l.TryGetProperty("loss_temporal", out _)).ToList();
         Assert.Equal(2, steps.Count);
+        // The run records MedST's caption cleaning, so the evaluations below read text as the model was trained on.
+        Assert.Contains("cleaner: mgca", File.ReadAllText(Path.Combine(run, "config.yaml")));
         // Two sequences per batch, every sequence complete: the temporal term is active.
         Assert.All(steps, l => Assert.True(l.GetProperty("loss_temporal").GetDouble() > 0));
 
