@@ -8,22 +8,16 @@ namespace CxrVL.Training.Optimizers;
 /// v̂ = max(v̂, v) replaces v; p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
 /// </summary>
 public sealed class Adam(IReadOnlyList<ParameterGroup> groups, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, bool amsgrad = false)
-    : OptimizerBase(groups)
+    : AdamMoments(groups, beta1, beta2)
 {
-    protected override long[] StateShape(string stateName, Tensor parameter) => stateName == "step" ? [] : parameter.shape;
-
     protected override void Update(ParameterGroup group, string name, Tensor parameter, Tensor gradient)
     {
-        var step = StateTensor($"{name}.step", [], ScalarType.Int64, CPU);
-        var average = StateLike($"{name}.exp_avg", parameter);
-        var squares = StateLike($"{name}.exp_avg_sq", parameter);
-        step.add_(1);
-        var t = step.item<long>();
+        var (average, squares, biasCorrection1, correction2Root) = Advance(name, parameter);
         var lr = group.LearningRate;
 
         using var decayed = group.WeightDecay != 0 ? gradient.add(parameter, alpha: group.WeightDecay) : gradient.alias();
-        average.lerp_(decayed, 1 - beta1);
-        squares.mul_(beta2).addcmul_(decayed, decayed, value: 1 - beta2);
+        average.lerp_(decayed, 1 - Beta1);
+        squares.mul_(Beta2).addcmul_(decayed, decayed, value: 1 - Beta2);
         var second = squares;
         if (amsgrad)
         {
@@ -31,8 +25,6 @@ public sealed class Adam(IReadOnlyList<ParameterGroup> groups, double beta1 = 0.
             using var larger = second.maximum(squares);
             second.copy_(larger);
         }
-        var biasCorrection1 = 1 - Math.Pow(beta1, t);
-        var correction2Root = Math.Sqrt(1 - Math.Pow(beta2, t));
         using var denominator = second.sqrt().div_(correction2Root).add_(eps);
         parameter.addcdiv_(average, denominator, value: -lr / biasCorrection1);
     }

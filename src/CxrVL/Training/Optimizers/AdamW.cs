@@ -7,17 +7,11 @@ namespace CxrVL.Training.Optimizers;
 /// m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
 /// </summary>
 public sealed class AdamW(IReadOnlyList<ParameterGroup> groups, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8)
-    : OptimizerBase(groups)
+    : AdamMoments(groups, beta1, beta2)
 {
-    protected override long[] StateShape(string stateName, Tensor parameter) => stateName == "step" ? [] : parameter.shape;
-
     protected override void Update(ParameterGroup group, string name, Tensor parameter, Tensor gradient)
     {
-        var step = StateTensor($"{name}.step", [], ScalarType.Int64, CPU);
-        var average = StateLike($"{name}.exp_avg", parameter);
-        var squares = StateLike($"{name}.exp_avg_sq", parameter);
-        step.add_(1);
-        var t = step.item<long>();
+        var (average, squares, biasCorrection1, correction2Root) = Advance(name, parameter);
         var lr = group.LearningRate;
 
         if (group.WeightDecay != 0)
@@ -25,10 +19,8 @@ public sealed class AdamW(IReadOnlyList<ParameterGroup> groups, double beta1 = 0
         // Each pass reads or writes every value of the parameter's size, and a large model's step is bound by memory
         // traffic: lerp_ is one pass where mul_ + add_ are two, and folding sqrt(1 - beta2^t) into eps and the step
         // size, avg / (sqrt(sq) / r + eps) = r avg / (sqrt(sq) + r eps), saves dividing the root by r.
-        average.lerp_(gradient, 1 - beta1);
-        squares.mul_(beta2).addcmul_(gradient, gradient, value: 1 - beta2);
-        var biasCorrection1 = 1 - Math.Pow(beta1, t);
-        var correction2Root = Math.Sqrt(1 - Math.Pow(beta2, t));
+        average.lerp_(gradient, 1 - Beta1);
+        squares.mul_(Beta2).addcmul_(gradient, gradient, value: 1 - Beta2);
         using var denominator = squares.sqrt().add_(eps * correction2Root);
         parameter.addcdiv_(average, denominator, value: -lr * correction2Root / biasCorrection1);
     }
