@@ -43,7 +43,7 @@ public sealed class ReportOnnxExportParityTests(ITestOutputHelper output) : IDis
         var train = CliRunner.Run("rrg", "train", "--method", method, "--data", manifest, "--out", run, "--config", "rrg/small", "--config", "rrg/covid-notes",
             "--set", "model.num_layers=1", "--set", "model.d_model=32", "--set", "model.d_ff=64", "--set", "model.rm_d_model=32", "--set", "model.num_heads=4",
             "--set", "model.rm_num_heads=4", "--set", "model.d_txt=8", "--set", "model.num_prototypes=3", "--set", "model.topk=4",
-            "--set", "model.visual_extractor_frozen=true", "--set", "decoding.max_length=12", "--set", "train.batch_size=16",
+            "--set", "model.visual_extractor_frozen=true", "--set", "model.prototype_init=random", "--set", "decoding.max_length=12", "--set", "train.batch_size=16",
             "--set", "train.max_steps=40", "--set", "train.optimizer.lr=3e-3", "--set", "train.val_every=0", "--set", "train.log_every=40");
         Assert.True(train.Code == 0, train.Error + train.Output);
         var export = CliRunner.Run("export", "onnx", "--checkpoint", run, "--part", "rrg", "--out", Path.Combine(run, "onnx", "rrg.onnx"));
