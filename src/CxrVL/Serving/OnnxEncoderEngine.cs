@@ -19,6 +19,7 @@ internal sealed class OnnxEncoderEngine : IEncoderEngine
     private readonly InferenceSession _text;
     private readonly ITextTokenizer _tokenizer;
     private readonly PretrainConfig _config;
+    private readonly PairReading _reading;
 
     private OnnxEncoderEngine(InferenceSession image, InferenceSession text, ITextTokenizer tokenizer, PretrainConfig config)
     {
@@ -26,6 +27,8 @@ internal sealed class OnnxEncoderEngine : IEncoderEngine
         _text = text;
         _tokenizer = tokenizer;
         _config = config;
+        // Texts are read as the torch engine reads them: cleaned (data.cleaner), then prefixed.
+        _reading = PairReading.Of(config.Data, PretrainingMethods.BuiltIn);
         Recipe = ImageRecipes.BuiltIn.Get(config.Data.ImageRecipe);
     }
 
@@ -70,7 +73,7 @@ internal sealed class OnnxEncoderEngine : IEncoderEngine
         var parts = new List<Tensor>();
         for (var start = 0; start < texts.Count; start += TextBatch)
         {
-            var batch = texts.Skip(start).Take(TextBatch).Select(t => _config.Data.ReportPrefix + t).ToList();
+            var batch = texts.Skip(start).Take(TextBatch).Select(_reading.Text).ToList();
             var tokens = _tokenizer.EncodeBatch(batch, _config.Model.Text.MaxLength);
             long[] shape = [tokens.BatchSize, tokens.Length];
             using var ids = OrtValue.CreateTensorValueFromMemory(tokens.InputIds, shape);

@@ -58,7 +58,8 @@ public sealed class OnnxExportParityTests(ITestOutputHelper output) : IDisposabl
         var imageDiff = MaxDifference(expectedImages, imageResult[0].GetTensorDataAsSpan<float>().ToArray());
 
         var sentences = IuReportTexts.FindingsSentences(16);
-        var tokens = model.Tokenizer.EncodeBatch(sentences, model.Config.Model.Text.MaxLength);
+        // The exported text encoder takes token ids: the sentences as the model reads them (cleaned for mgca).
+        var tokens = model.Tokenizer.EncodeBatch(sentences.Select(model.Reading.Text).ToList(), model.Config.Model.Text.MaxLength);
         var expectedTexts = model.EmbedTexts(sentences, CPU).data<float>().ToArray();
         long[] textShape = [tokens.BatchSize, tokens.Length];
         using var textSession = new InferenceSession(textOnnx);

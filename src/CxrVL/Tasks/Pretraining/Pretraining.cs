@@ -58,7 +58,8 @@ public static class Pretraining
         var reading = PairReading.Of(config.Data, methods);
         var reports = method.ReportBatcher(tokenizer, config.Model.Text.MaxLength);
         var (train, val) = (KeptBy(reports, trainFilter.Kept, config, run.Log), KeptBy(reports, valFilter.Kept, config, run.Log));
-        (train, val) = (KeptByCleaner(train, config, methods, run.Log), KeptByCleaner(val, config, methods, run.Log));
+        // Validation keeps every pair, so its retrieval scores the split as `cxrvl retrieve` does.
+        train = KeptByCleaner(train, config, methods, run.Log);
         if (train.Count == 0)
             throw new CxrVLException($"'{manifestPath}' has no image-report pair in split '{config.Data.TrainSplit}' (data.train_split) " +
                                      $"with text in sections {string.Join(", ", config.Data.ReportSections)} (data.report_sections).");
@@ -122,8 +123,8 @@ public static class Pretraining
     }
 
     /// <summary>
-    /// The rows whose report the cleaner keeps (MGCA and MedST train on captions of at least 3 words after cleaning); the
-    /// others are counted in the log.
+    /// The training rows whose report the cleaner keeps (MGCA and MedST train on captions of at least 3 words after
+    /// cleaning); the others are counted in the log.
     /// </summary>
     private static IReadOnlyList<ManifestRow> KeptByCleaner(IReadOnlyList<ManifestRow> rows, PretrainConfig config, PretrainingMethods methods, RunLog log)
     {

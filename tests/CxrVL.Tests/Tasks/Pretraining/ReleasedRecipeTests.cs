@@ -16,28 +16,22 @@ public sealed class ReleasedRecipeTests
 {
     private static PretrainConfig Load(string name) => PretrainRecipes.Load([RecipeLocator.Resolve($"pretrain/{name}")]);
 
-    [Fact]
-    public void MedstStatesItsReleasedRecipe()
+    [Theory]
+    [InlineData("medst", 10)]
+    [InlineData("mgca", 72)]
+    public void MedstAndMgcaStateTheirReleasedRecipes(string recipe, int perGpu)
     {
-        var config = Load("medst");
-        var model = Assert.IsType<MedstModelConfig>(config.Model);
-        Assert.Equal(DirectionReduction.Sum, model.DirectionReduction);
+        var config = Load(recipe);
+        var direction = config.Model switch
+        {
+            MedstModelConfig medst => medst.DirectionReduction,
+            MgcaModelConfig mgca => mgca.DirectionReduction,
+            var other => throw new InvalidOperationException(other.GetType().Name),
+        };
+        Assert.Equal(DirectionReduction.Sum, direction);
         Assert.False(config.Train.Optimizer.NoDecayOnBiasAndNorm);
         Assert.Equal(0.05, config.Train.Optimizer.WeightDecay);
-        Assert.Equal((10, 2, false, false), (config.Train.Distributed.PerGpuBatch, config.Train.Distributed.Gpus,
-            config.Train.Distributed.GlobalNegatives, config.Train.Distributed.SyncBatchNorm));
-        Assert.Equal(1, config.Train.ValEveryEpochs);
-        Assert.Equal(5, config.Train.Patience);
-    }
-
-    [Fact]
-    public void MgcaStatesItsReleasedRecipe()
-    {
-        var config = Load("mgca");
-        var model = Assert.IsType<MgcaModelConfig>(config.Model);
-        Assert.Equal(DirectionReduction.Sum, model.DirectionReduction);
-        Assert.False(config.Train.Optimizer.NoDecayOnBiasAndNorm);
-        Assert.Equal((72, 2, false, false), (config.Train.Distributed.PerGpuBatch, config.Train.Distributed.Gpus,
+        Assert.Equal((perGpu, 2, false, false), (config.Train.Distributed.PerGpuBatch, config.Train.Distributed.Gpus,
             config.Train.Distributed.GlobalNegatives, config.Train.Distributed.SyncBatchNorm));
         Assert.Equal(1, config.Train.ValEveryEpochs);
         Assert.Equal(5, config.Train.Patience);
