@@ -51,6 +51,7 @@ internal sealed class MaeBenchmark : IBenchmark
         manual_seed(0);
         using var model = new Mae();
         model.train();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# trainable parameters {model.parameters().Where(p => p.requires_grad).Sum(p => p.numel())}"));
         var config = new OptimizerConfig { Kind = OptimizerKind.AdamW, Lr = 1.5e-4, Betas = [0.9, 0.95], WeightDecay = 0.05 };
         using var optimizer = OptimizerFactory.Create(config, model.named_parameters().Where(p => p.parameter.requires_grad));
         foreach (var group in optimizer.Groups)
@@ -78,12 +79,6 @@ internal sealed class MaeBenchmark : IBenchmark
     {
         private const int DecoderDim = 512;
         private readonly VisionTransformer encoder;
-        private readonly Linear decoder_embed;
-        private readonly Parameter mask_token;
-        private readonly Parameter decoder_pos_embed;
-        private readonly ModuleList<VitBlock> decoder_blocks;
-        private readonly LayerNorm decoder_norm;
-        private readonly Linear decoder_pred;
         private readonly MaeDecoder _decoder;
         private readonly int _patch;
 
@@ -93,17 +88,17 @@ internal sealed class MaeBenchmark : IBenchmark
             _patch = config.PatchSize;
             encoder = new VisionTransformer(config);
             _decoder = MaeDecoder.Create(config, config with { EmbedDim = DecoderDim, Depth = 8, Heads = 16 }, _patch * _patch * 3);
-            (decoder_embed, mask_token, decoder_pos_embed, decoder_blocks, decoder_norm, decoder_pred) = _decoder;
             using (no_grad())
-                nn.init.normal_(mask_token, std: 0.02);
+                nn.init.normal_(_decoder.MaskToken, std: 0.02);
             RegisterComponents();
+            _decoder.RegisterIn(this);
         }
 
         public override Tensor forward(Tensor images)
         {
             using var scope = NewDisposeScope();
             var encoded = encoder.ForwardMasked(images, MaskRatio);
-            var prediction = _decoder.Decode(encoded.Tokens, encoded.RestoreIndices);
+            var prediction = _decoder.Decode(encoded.Tokens, encoded.RestoreIndices, get_parameter("mask_token")!, get_parameter("decoder_pos_embed")!);
             var (n, length) = (prediction.shape[0], encoded.Mask.shape[1]);
 
             var grid = images.shape[2] / _patch;

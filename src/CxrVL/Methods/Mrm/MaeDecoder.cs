@@ -6,8 +6,9 @@ namespace CxrVL.Methods.Mrm;
 
 /// <summary>
 /// MAE's decoder (MRM's image branch): a projection of the visible tokens, mask tokens for the removed patches, fixed
-/// sin-cos positions, ViT blocks, a norm and a per-patch prediction. The parts live in the fields of the module that
-/// uses them, so their parameters keep MAE's top-level names (<c>decoder_embed</c>, <c>mask_token</c>, ...).
+/// sin-cos positions, ViT blocks, a norm and a per-patch prediction. Its parameters keep MAE's top-level names
+/// (<c>decoder_embed</c>, <c>mask_token</c>, ...) in the module that uses it: MRM holds the parts in fields of those names
+/// (their declaration order is MRM's state-dict order), other owners call <see cref="RegisterIn"/>.
 /// </summary>
 internal sealed record MaeDecoder(Linear Embed, Parameter MaskToken, Parameter PositionEmbedding, ModuleList<VitBlock> Blocks, LayerNorm Norm, Linear Prediction)
 {
@@ -21,17 +22,34 @@ internal sealed record MaeDecoder(Linear Embed, Parameter MaskToken, Parameter P
         nn.LayerNorm(decoder.EmbedDim, decoder.LayerNormEps),
         nn.Linear(decoder.EmbedDim, outputsPerPatch));
 
+    /// <summary>Registers the parts in <paramref name="owner"/> under MAE's names, after the owner's own components.</summary>
+    public void RegisterIn(nn.Module owner)
+    {
+        owner.register_module("decoder_embed", Embed);
+        owner.register_parameter("mask_token", MaskToken);
+        owner.register_parameter("decoder_pos_embed", PositionEmbedding);
+        owner.register_module("decoder_blocks", Blocks);
+        owner.register_module("decoder_norm", Norm);
+        owner.register_module("decoder_pred", Prediction);
+    }
+
     /// <summary>MAE's <c>forward_decoder</c>: mask tokens fill the removed places, the shuffle is undone, patches are predicted.</summary>
     /// <param name="latent">The encoder's tokens of the visible patches, [CLS] first.</param>
     /// <param name="restore">Each position's index in the shuffled order (<c>ids_restore</c>).</param>
-    public Tensor Decode(Tensor latent, Tensor restore)
+    /// <param name="maskToken">The owner's <c>mask_token</c> as it is now.</param>
+    /// <param name="positionEmbedding">The owner's <c>decoder_pos_embed</c> as it is now.</param>
+    /// <remarks>
+    /// The two parameters come from the owner because moving a module to another device or dtype replaces (and disposes)
+    /// its own parameters; the sub-modules are converted in place, so the ones held here stay current.
+    /// </remarks>
+    public Tensor Decode(Tensor latent, Tensor restore, Tensor maskToken, Tensor positionEmbedding)
     {
         using var scope = NewDisposeScope();
         var x = Embed.forward(latent);
         var (n, dim) = (x.shape[0], x.shape[2]);
-        var removed = MaskToken.expand(n, restore.shape[1] + 1 - x.shape[1], dim);
+        var removed = maskToken.expand(n, restore.shape[1] + 1 - x.shape[1], dim);
         var patches = cat([x[.., 1..], removed], 1).gather(1, restore.unsqueeze(-1).expand(-1, -1, dim));
-        x = cat([x[.., ..1], patches], 1) + PositionEmbedding;
+        x = cat([x[.., ..1], patches], 1) + positionEmbedding;
         foreach (var block in Blocks)
             x = block.forward(x);
         return Prediction.forward(Norm.forward(x))[.., 1..].MoveToOuterDisposeScope();

@@ -115,7 +115,7 @@ public sealed class MrmMethod : nn.Module, IPretrainingMethod
         var counted = (record.Labels != RecordMasking.IgnoreIndex).sum().clamp_min(1);
         var reportLoss = perToken.sum() / counted;
 
-        var prediction = _decoder.Decode(masked.Tokens, masked.RestoreIndices);
+        var prediction = _decoder.Decode(masked.Tokens, masked.RestoreIndices, mask_token, decoder_pos_embed);
         var target = PatchTargets.Patchify(images, TargetPatch);
         Tensor? mean = null, std = null;
         if (_config.NormPixLoss)

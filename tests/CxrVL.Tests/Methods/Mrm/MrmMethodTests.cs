@@ -4,6 +4,7 @@ using CxrVL.Models;
 using CxrVL.Tests.Models;
 using CxrVL.Training;
 using CxrVL.Weights;
+using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -51,6 +52,26 @@ public sealed class MrmMethodTests(ITestOutputHelper output) : IDisposable
         Assert.Equal([3072L, 64], state["decoder_pred.weight"].shape);
         Assert.Equal([32L, 192], state["bert_mlp.weight"].shape);
         Assert.DoesNotContain(state.Keys, k => k.Contains("pooler", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AMethodConvertedToAnotherDtypeDecodesWithItsConvertedParameters()
+    {
+        // Moving a module to a GPU or another dtype replaces its own parameters and disposes the old ones; float64 stands
+        // in for CUDA on this machine. The decoder must read MRM's mask token and positions as they are after the move.
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        var config = Config("vit_t16", 64, 32);
+        using var method = new MrmMethod(config, Text(config, 50));
+        method.eval();
+        method.to(ScalarType.Float64);
+        var (images, text) = Batch(448, 100, 50);
+        using var noGrad = no_grad();
+
+        var (imageLoss, reportLoss, details) = method.Forward(images.to(ScalarType.Float64), text);
+
+        Assert.Equal(ScalarType.Float64, details.Reconstruction.dtype);
+        Assert.True(double.IsFinite(imageLoss.item<double>()) && double.IsFinite(reportLoss.item<double>()));
     }
 
     [Fact]
