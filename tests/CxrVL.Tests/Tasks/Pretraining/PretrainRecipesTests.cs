@@ -1,4 +1,3 @@
-using System.Reflection;
 using CxrVL.Configuration;
 using CxrVL.Methods.Clip;
 using CxrVL.Methods.Encoders;
@@ -6,8 +5,8 @@ using CxrVL.Methods.Gloria;
 using CxrVL.Methods.MedST;
 using CxrVL.Methods.Mgca;
 using CxrVL.Tasks.Pretraining;
+using CxrVL.Tests.Configuration;
 using CxrVL.Tests.Cli;
-using YamlDotNet.RepresentationModel;
 
 namespace CxrVL.Tests.Tasks.Pretraining;
 
@@ -35,45 +34,8 @@ public sealed class PretrainRecipesTests : IDisposable
     public void EveryModelKeyOfEveryShippedRecipeIsReadByItsMethodsConfigType()
     {
         var methods = PretrainingMethods.BuiltIn;
-        var checkedKeys = 0;
-        foreach (var path in ShippedRecipes())
-        {
-            var tree = ConfigLoader.ReadTree(path);
-            var stated = tree.Children.TryGetValue(new YamlScalarNode("method"), out var method) ? ((YamlScalarNode)method).Value : null;
-            var readers = stated is null ? methods.Names.ToList() : [stated];
-            foreach (var reader in readers)
-                checkedKeys += AssertRead(Section(tree, "model"), methods.Get(reader).ConfigType, "model", path, reader);
-            if (Section(tree, "by_method") is { } byMethod)
-            {
-                foreach (var (name, part) in byMethod.Children)
-                {
-                    var reader = ((YamlScalarNode)name).Value!;
-                    checkedKeys += AssertRead(Section((YamlMappingNode)part, "model"), methods.Get(reader).ConfigType, "model", path, reader);
-                }
-            }
-        }
+        var checkedKeys = RecipeKeys.AssertModelKeysRead(ShippedRecipes(), methods.Names.ToList(), name => methods.Get(name).ConfigType);
         Assert.True(checkedKeys > 100, $"only {checkedKeys} keys checked");
-    }
-
-    private static YamlMappingNode? Section(YamlMappingNode node, string key) =>
-        node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? (YamlMappingNode)value : null;
-
-    private static int AssertRead(YamlMappingNode? section, Type type, string prefix, string path, string method)
-    {
-        if (section is null)
-            return 0;
-        var count = 0;
-        foreach (var (keyNode, value) in section.Children)
-        {
-            var key = ((YamlScalarNode)keyNode).Value!;
-            var name = string.Concat(key.Split('_').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
-            var property = type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance);
-            Assert.True(property?.SetMethod is { IsPublic: true }, $"{path}: {prefix}.{key} is not read by {method} ({type.Name})");
-            count++;
-            if (value is YamlMappingNode inner && property!.PropertyType.IsClass)
-                count += AssertRead(inner, property.PropertyType, $"{prefix}.{key}", path, method);
-        }
-        return count;
     }
 
     [Fact]
