@@ -118,12 +118,8 @@ public sealed class CxrVLContext
     /// A report-generation recipe, as <c>cxrvl rrg train --method</c> loads it: <c>configs/rrg/&lt;method&gt;.yaml</c> (xpronet,
     /// r2gen), then <paramref name="overlays"/> (names under <c>configs/</c> such as <c>rrg/small</c>, or files), then overrides.
     /// </summary>
-    public static RrgConfig ReportRecipe(string method, IReadOnlyList<string>? overlays = null, IEnumerable<string>? overrides = null)
-    {
-        var config = ConfigLoader.LoadAll<RrgConfig>(Recipes($"rrg/{method.ToLowerInvariant()}", overlays), overrides);
-        config.Method = method;
-        return config;
-    }
+    public static RrgConfig ReportRecipe(string method, IReadOnlyList<string>? overlays = null, IEnumerable<string>? overrides = null) =>
+        RrgRecipes.Load(Recipes($"rrg/{method.ToLowerInvariant()}", overlays), overrides, method);
 
     /// <summary>
     /// Trains a report generator (the recipe's <c>method</c>: xpronet or r2gen) into a run folder holding config.yaml,

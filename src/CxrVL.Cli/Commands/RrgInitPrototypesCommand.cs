@@ -29,7 +29,7 @@ internal sealed class RrgInitPrototypesCommand : ICliCommand
 
     private static int Run(CommandContext context)
     {
-        var config = context.LoadConfig<RrgConfig>("rrg/xpronet", overlay: true);
+        var config = RrgRecipes.Load(context.RecipePaths("rrg/xpronet", overlay: true), context.Overrides(), "xpronet");
         var summary = PrototypeInitialization.Run(config, context.Get(Data)!, context.Get(Output)!, context.Get(Checkpoint), context.Runtime);
         context.Output.WriteLine(summary);
         return 0;

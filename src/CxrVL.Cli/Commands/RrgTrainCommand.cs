@@ -39,8 +39,7 @@ internal sealed class RrgTrainCommand : ICliCommand
     private static int Run(CommandContext context)
     {
         var method = context.Get(Method)!;
-        var config = context.LoadConfig<RrgConfig>($"rrg/{method.ToLowerInvariant()}", overlay: true);
-        config.Method = method;
+        var config = RrgRecipes.Load(context.RecipePaths($"rrg/{method.ToLowerInvariant()}", overlay: true), context.Overrides(), method);
         var manifest = context.Get(Data)!;
         // Before a run folder exists: a missing manifest or info file leaves nothing behind.
         _ = ManifestInfo.ReadFor(manifest);

@@ -55,7 +55,7 @@ public sealed class OnnxReportGenerator : IReportGenerator
             if (!File.Exists(path))
                 throw new CxrVLException($"ONNX report generation needs '{path}': write it with cxrvl export onnx --checkpoint {run} --part rrg --out {Path.Combine(Path.GetDirectoryName(path)!, "rrg.onnx")}");
         }
-        var config = ConfigLoader.Load<RrgConfig>(Path.Combine(run, "config.yaml"));
+        var config = RrgRecipes.LoadRun(Path.Combine(run, "config.yaml"));
         var vocabulary = WordVocabulary.Load(Path.Combine(run, ReportTraining.VocabularyFile));
         using (var sidecar = JsonDocument.Parse(File.ReadAllText(sidecarPath)))
         {

@@ -1,3 +1,5 @@
+using CxrVL.Methods.R2Gen;
+using CxrVL.Methods.XProNet;
 using CxrVL.Tasks.ReportGeneration;
 
 namespace CxrVL.Export;
@@ -14,11 +16,10 @@ internal sealed record ReportLayout(string Method, bool Prototypes, int Heads, i
 
     public static ReportLayout Of(RrgConfig config)
     {
-        var model = config.Model;
-        return config.Method.ToLowerInvariant() switch
+        return config.Model switch
         {
-            "xpronet" => new("xpronet", true, model.NumHeads, model.DModel, model.NumLayers, model.NumClasses, model.NumPrototypes, model.Topk, 0, 0),
-            "r2gen" => new("r2gen", false, model.NumHeads, model.DModel, model.NumLayers, 0, 0, 0, model.RmNumSlots, model.RmNumHeads),
+            XProNetConfig model => new("xpronet", true, model.NumHeads, model.DModel, model.NumLayers, model.NumClasses, model.NumPrototypes, model.Topk, 0, 0),
+            R2GenConfig model => new("r2gen", false, model.NumHeads, model.DModel, model.NumLayers, 0, 0, 0, model.RmNumSlots, model.RmNumHeads),
             _ => throw new CxrVLException($"ONNX export of report generators covers xpronet and r2gen; '{config.Method}' is not exported."),
         };
     }

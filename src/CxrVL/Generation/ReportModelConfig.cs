@@ -1,11 +1,23 @@
+using CxrVL.Configuration;
+using YamlDotNet.Serialization;
+
 namespace CxrVL.Generation;
 
 /// <summary>
-/// The <c>model:</c> section of a report-generation recipe (XProNet and R2Gen share it; defaults are XProNet's IU X-Ray
-/// script, anchors §3.2 and §10.2).
+/// The <c>model:</c> section of a report-generation recipe: the visual extractor and transformer every method has
+/// (defaults are XProNet's IU X-Ray script, anchors §3.2 and §10.2). Each method owns a subclass beside its model
+/// (<c>XProNetConfig</c>, <c>R2GenConfig</c>) that adds only the keys the method reads, so a key it would ignore is an
+/// error naming the key and the method. The keys stay flat (<c>model.d_model</c>, <c>model.topk</c>), as recipes and
+/// run folders have always written them, so the shared part is this base class rather than a section of its own.
 /// </summary>
-public sealed class ReportModelConfig
+public abstract class ReportModelConfig : IOwnedConfigSection
 {
+    /// <summary>The method this section configures, as <c>--method</c> and a run's config.yaml name it.</summary>
+    [YamlIgnore]
+    public abstract string Method { get; }
+
+    string IOwnedConfigSection.Owner => $"method {Method}";
+
     /// <summary>resnet18, resnet50 or resnet101 (the seeds use ResNet-101; its last stage gives the patch features).</summary>
     public string VisualExtractor { get; set; } = "resnet101";
 
@@ -38,49 +50,4 @@ public sealed class ReportModelConfig
 
     /// <summary>Dropout after the visual projection <c>att_embed</c>.</summary>
     public double DropProbLm { get; set; } = 0.5;
-
-    /// <summary>Prototypes each query attends to in the cross-modal memory (the highest scores; the rest get no weight).</summary>
-    public int Topk { get; set; } = 15;
-
-    /// <summary>Label classes of the prototype matrix (the 14 CheXpert observations).</summary>
-    public int NumClasses { get; set; } = 14;
-
-    /// <summary>Prototypes per class.</summary>
-    public int NumPrototypes { get; set; } = 20;
-
-    /// <summary>Text part of a prototype's width (CheXbert's 768); the image part is the visual extractor's width.</summary>
-    public int DTxt { get; set; } = 768;
-
-    /// <summary>
-    /// How the prototype matrix starts: <c>kmeans</c> (per-class K-means over visual + text features of the training
-    /// split, computed when training starts), <c>random</c>, or a file written by <c>cxrvl rrg init-prototypes</c>.
-    /// </summary>
-    public string PrototypeInit { get; set; } = "kmeans";
-
-    public double ImgConMargin { get; set; } = 0.4;
-
-    public double TxtConMargin { get; set; } = 0.4;
-
-    /// <summary>Base of the target similarity alpha^(-|l_i - l_j| / |l_i + l_j|) of two samples sharing a label.</summary>
-    public double ConAlpha { get; set; } = 1.5;
-
-    /// <summary>
-    /// The contrastive losses average the memory responses over every position, padding and masked views included,
-    /// as XProNet's <c>encoder_decoder.py</c> does (<c>true</c>); the default averages over real positions only.
-    /// </summary>
-    public bool ConMeanOverPadding { get; set; }
-
-    public double ImgConWeight { get; set; } = 1.0;
-
-    public double TxtConWeight { get; set; } = 0.1;
-
-    /// <summary>Weight of the label classifier's BCE (trained on detached image features, so it does not steer the generator).</summary>
-    public double LabelWeight { get; set; } = 1.0;
-
-    /// <summary>R2Gen relational memory: slots.</summary>
-    public int RmNumSlots { get; set; } = 3;
-
-    public int RmNumHeads { get; set; } = 8;
-
-    public int RmDModel { get; set; } = 512;
 }

@@ -130,8 +130,13 @@ public sealed class RecipeValidationTests : IDisposable
         var configs = RecipeLocator.ConfigsDirectory();
         foreach (var file in Directory.GetFiles(Path.Combine(configs, "finetune"), "*.yaml", SearchOption.AllDirectories))
             ConfigLoader.LoadAll<FinetuneConfig>([Path.Combine(configs, "finetune", "classify.yaml"), file]);
+        // An rrg recipe over its method's recipe; one that states no method (a shared overlay) over each method's.
         foreach (var file in Directory.GetFiles(Path.Combine(configs, "rrg"), "*.yaml"))
-            ConfigLoader.LoadAll<RrgConfig>([Path.Combine(configs, "rrg", "xpronet.yaml"), file]);
+        {
+            var stated = MethodRecipes.Stated(ConfigLoader.ReadTree(file), file)?.Name;
+            foreach (var method in stated is null ? ReportGenerationMethods.Names : [stated])
+                RrgRecipes.Load([Path.Combine(configs, "rrg", $"{method}.yaml"), file], method: method);
+        }
         foreach (var (method, overlay) in new[] { ("clip", "small"), ("gloria", "small"), ("mgca", "small"), ("medst", "medst-small"), ("prior", "prior-small"), ("mrm", "mrm-small") })
         {
             foreach (var recipes in new[] { new[] { method }, [method, overlay] })

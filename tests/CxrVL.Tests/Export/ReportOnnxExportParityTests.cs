@@ -5,6 +5,8 @@ using CxrVL.Export;
 using CxrVL.Files;
 using CxrVL.Generation.Decoding;
 using CxrVL.Imaging;
+using CxrVL.Methods.R2Gen;
+using CxrVL.Methods.XProNet;
 using CxrVL.Serving;
 using CxrVL.Tasks.ReportGeneration;
 using CxrVL.Tests.Cli;
@@ -40,11 +42,14 @@ public sealed class ReportOnnxExportParityTests(ITestOutputHelper output) : IDis
         var build = CliRunner.Run("data", "build", "covid-chestxray", "--root", DataRoots.Dataset("covid-chestxray"), "--out", manifest);
         Assert.True(build.Code == 0, build.Error);
         var run = Path.Combine(_root, method);
-        var train = CliRunner.Run("rrg", "train", "--method", method, "--data", manifest, "--out", run, "--config", "rrg/small", "--config", "rrg/covid-notes",
-            "--set", "model.num_layers=1", "--set", "model.d_model=32", "--set", "model.d_ff=64", "--set", "model.rm_d_model=32", "--set", "model.num_heads=4",
-            "--set", "model.rm_num_heads=4", "--set", "model.d_txt=8", "--set", "model.num_prototypes=3", "--set", "model.topk=4",
-            "--set", "model.visual_extractor_frozen=true", "--set", "model.prototype_init=random", "--set", "decoding.max_length=12", "--set", "train.batch_size=16",
-            "--set", "train.max_steps=40", "--set", "train.optimizer.lr=3e-3", "--set", "train.val_every=0", "--set", "train.log_every=40");
+        // Each method's own keys: the prototypes (shape, random start) for xpronet, the relational memory's width and heads for r2gen.
+        string[] own = method == "xpronet"
+            ? ["--set", "model.d_txt=8", "--set", "model.num_prototypes=3", "--set", "model.topk=4", "--set", "model.prototype_init=random"]
+            : ["--set", "model.rm_d_model=32", "--set", "model.rm_num_heads=4"];
+        var train = CliRunner.Run(["rrg", "train", "--method", method, "--data", manifest, "--out", run, "--config", "rrg/small", "--config", "rrg/covid-notes",
+            "--set", "model.num_layers=1", "--set", "model.d_model=32", "--set", "model.d_ff=64", "--set", "model.num_heads=4", .. own,
+            "--set", "model.visual_extractor_frozen=true", "--set", "decoding.max_length=12", "--set", "train.batch_size=16",
+            "--set", "train.max_steps=40", "--set", "train.optimizer.lr=3e-3", "--set", "train.val_every=0", "--set", "train.log_every=40"]);
         Assert.True(train.Code == 0, train.Error + train.Output);
         var export = CliRunner.Run("export", "onnx", "--checkpoint", run, "--part", "rrg", "--out", Path.Combine(run, "onnx", "rrg.onnx"));
         Assert.True(export.Code == 0, export.Error);
@@ -123,19 +128,22 @@ public sealed class ReportOnnxExportParityTests(ITestOutputHelper output) : IDis
     /// </summary>
     private static string TinyReportRun(string run, string method)
     {
-        var config = new RrgConfig { Method = method };
+        var model = ReportGenerationMethods.NewConfig(method);
+        var config = new RrgConfig { Model = model };
         config.Data.ImageRecipe = "small";
         config.Data.Views = StudyViews.Pair;
-        var model = config.Model;
         (model.VisualExtractor, model.VisualExtractorInit, model.DModel, model.DFf, model.NumHeads, model.NumLayers) = ("resnet18", null, 32, 64, 4, 1);
-        (model.RmDModel, model.RmNumHeads, model.RmNumSlots, model.DTxt, model.NumPrototypes, model.Topk) = (32, 4, 3, 8, 3, 4);
+        if (model is XProNetConfig xpronet)
+            (xpronet.DTxt, xpronet.NumPrototypes, xpronet.Topk) = (8, 3, 4);
+        if (model is R2GenConfig r2gen)
+            (r2gen.RmDModel, r2gen.RmNumHeads, r2gen.RmNumSlots) = (32, 4, 3);
         var checkpoint = Path.Combine(run, "checkpoints", "best");
         Directory.CreateDirectory(checkpoint);
         File.WriteAllText(Path.Combine(run, "config.yaml"), ConfigLoader.ToYaml(config));
         var vocabulary = WordVocabulary.Build(IuReportTexts.FindingsSentences(64).Select(s => s.ToLowerInvariant()), 1);
         vocabulary.Save(Path.Combine(run, ReportTraining.VocabularyFile));
         manual_seed(5);
-        using var built = ReportGenerationMethods.Create(method, model, vocabulary.VocabularySize, views: 2);
+        using var built = ReportGenerationMethods.Create(model, vocabulary.VocabularySize, views: 2);
         SafeTensors.Write(Path.Combine(checkpoint, "model.safetensors"), StateDict.Borrow(built.Model));
         return run;
     }

@@ -12,7 +12,7 @@ public sealed class R2GenEncoderDecoder : nn.Module
     private readonly RelationalMemory rm;
     private readonly Linear logit;
 
-    public R2GenEncoderDecoder(ReportModelConfig config, int imageDim, long vocabulary) : base(nameof(R2GenEncoderDecoder))
+    public R2GenEncoderDecoder(R2GenConfig config, int imageDim, long vocabulary) : base(nameof(R2GenEncoderDecoder))
     {
         att_embed = nn.Sequential(("0", nn.Linear(imageDim, config.DModel)), ("1", nn.ReLU()), ("2", nn.Dropout(config.DropProbLm)));
         rm = new RelationalMemory(config.RmNumSlots, config.RmDModel, config.RmNumHeads, config.Dropout);

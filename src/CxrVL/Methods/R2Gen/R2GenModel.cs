@@ -17,7 +17,7 @@ public sealed class R2GenModel : nn.Module, IReportModel
     private readonly VisualExtractor visual_extractor;
     private readonly R2GenEncoderDecoder encoder_decoder;
 
-    public R2GenModel(ReportModelConfig config, long vocabulary) : base(nameof(R2GenModel))
+    public R2GenModel(R2GenConfig config, long vocabulary) : base(nameof(R2GenModel))
     {
         if (config.RmDModel != config.DModel)
             throw new CxrVLException($"model.rm_d_model ({config.RmDModel}) must equal model.d_model ({config.DModel}) for R2Gen.");

@@ -20,9 +20,9 @@ public sealed class XProNetEncoderDecoder : nn.Module
     private readonly Linear text_fuse_feature;
     private readonly ReportTransformer model;
     private readonly Linear logit;
-    private readonly ReportModelConfig _config;
+    private readonly XProNetConfig _config;
 
-    public XProNetEncoderDecoder(ReportModelConfig config, int imageDim, long vocabulary) : base(nameof(XProNetEncoderDecoder))
+    public XProNetEncoderDecoder(XProNetConfig config, int imageDim, long vocabulary) : base(nameof(XProNetEncoderDecoder))
     {
         _config = config;
         att_embed = nn.Sequential(("0", nn.Linear(imageDim, config.DModel)), ("1", nn.ReLU()), ("2", nn.Dropout(config.DropProbLm)));

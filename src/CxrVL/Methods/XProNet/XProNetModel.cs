@@ -17,9 +17,9 @@ public sealed class XProNetModel : nn.Module, IReportModel
     private readonly VisualExtractor visual_extractor;
     private readonly XProNetEncoderDecoder encoder_decoder;
     private readonly Linear label_head;
-    private readonly ReportModelConfig _config;
+    private readonly XProNetConfig _config;
 
-    public XProNetModel(ReportModelConfig config, long vocabulary, int views) : base(nameof(XProNetModel))
+    public XProNetModel(XProNetConfig config, long vocabulary, int views) : base(nameof(XProNetModel))
     {
         _config = config;
         visual_extractor = new VisualExtractor(config.VisualExtractor, config.VisualExtractorLayers, config.VisualExtractorFrozen);
@@ -29,6 +29,9 @@ public sealed class XProNetModel : nn.Module, IReportModel
     }
 
     public nn.Module Model => this;
+
+    /// <summary>The model section it was built from (its prototypes' shape and initialisation).</summary>
+    public XProNetConfig Config => _config;
 
     public int ImageFeatureDim => visual_extractor.FeatureDim;
 

@@ -45,7 +45,7 @@ internal static class QuickstartGeneration
             $"data.image_recipe={pretrain.Data.ImageRecipe}",
         };
         // From the recipe's eval section, before training, so a CheXbert recipe without its checkpoint stops the phase before its longest part.
-        var evaluation = ConfigLoader.LoadAll<RrgConfig>(phase.Recipes.Select(RecipeLocator.Resolve).ToList(), overrides).Eval;
+        var evaluation = RrgRecipes.Load(phase.Recipes.Select(RecipeLocator.Resolve).ToList(), overrides).Eval;
         using var labeler = ReportLabelers.Create(evaluation.LabelerOptions());
         // The table's values are over all scored reports; its intervals come from the paired bootstrap below.
         var scoring = evaluation.ScoringOptions(runtime.Seed) with { Resamples = 0 };
@@ -55,7 +55,7 @@ internal static class QuickstartGeneration
         var summaries = new List<string>();
         foreach (var (arm, start) in sources)
         {
-            var config = ConfigLoader.LoadAll<RrgConfig>(phase.Recipes.Select(RecipeLocator.Resolve).ToList(), [.. overrides, $"model.visual_extractor_init={start}"]);
+            var config = RrgRecipes.Load(phase.Recipes.Select(RecipeLocator.Resolve).ToList(), [.. overrides, $"model.visual_extractor_init={start}"]);
             var folder = run.File($"generate-{arm.ToString().ToLowerInvariant()}");
             ReportTrainingResult training;
             using (var generateRun = RunFolder.Create(config.Name, folder, console: run.Log.Console))

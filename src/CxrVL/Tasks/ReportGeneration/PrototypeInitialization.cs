@@ -24,20 +24,20 @@ public static class PrototypeInitialization
         var vocabulary = trained?.Vocabulary ?? WordVocabulary.Build(train.Select(dataset.TargetText), recipe.Data.VocabThreshold);
         var labels = dataset.Labels(train, ChexpertLabeler.FromDataRoot());
         var visualInit = trained is null ? ReportModelInit.ReadVisualExtractor(recipe.Model, runtime.Seed) : null;
-        using var fresh = trained is null ? ReportGenerationMethods.Create("xpronet", recipe.Model, vocabulary.VocabularySize, dataset.Views) : null;
+        using var fresh = trained is null ? ReportGenerationMethods.Create(recipe.Model, vocabulary.VocabularySize, dataset.Views) : null;
         if (visualInit is not null)
         {
             ReportModelInit.LoadVisualExtractor(fresh!, visualInit, recipe.Model.VisualExtractorInit!);
             visualInit.Module.Dispose();
         }
         var model = trained?.Model ?? fresh!;
-        if (model is not XProNetModel)
+        if (model is not XProNetModel xpronet)
             throw new CxrVLException($"'{checkpoint}' is a {recipe.Method} run; prototypes belong to xpronet.");
         model.Model.to(runtime.Device);
         var source = dataset.Source(train, labels, vocabulary, recipe.Train.BatchSize, train: false, runtime.Seed, runtime.Device);
-        using var prototypes = PrototypeInitializer.Compute(model, source, recipe.Model, vocabulary.VocabularySize, runtime.Seed);
+        using var prototypes = PrototypeInitializer.Compute(model, source, xpronet.Config, vocabulary.VocabularySize, runtime.Seed);
         PrototypeFile.Write(outputPath, prototypes);
         return $"wrote {outputPath}: protypes [{string.Join(", ", prototypes.shape)}] from {train.Count} training studies " +
-               $"({recipe.Model.NumClasses} classes x {recipe.Model.NumPrototypes} prototypes)";
+               $"({xpronet.Config.NumClasses} classes x {xpronet.Config.NumPrototypes} prototypes)";
     }
 }

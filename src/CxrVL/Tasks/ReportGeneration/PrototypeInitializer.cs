@@ -1,4 +1,5 @@
 using CxrVL.Generation;
+using CxrVL.Methods.XProNet;
 using static TorchSharp.torch;
 
 namespace CxrVL.Tasks.ReportGeneration;
@@ -13,7 +14,7 @@ namespace CxrVL.Tasks.ReportGeneration;
 /// </summary>
 public static class PrototypeInitializer
 {
-    public static Tensor Compute(IReportModel model, ReportSource source, ReportModelConfig config, long vocabulary, int seed)
+    public static Tensor Compute(IReportModel model, ReportSource source, XProNetConfig config, long vocabulary, int seed)
     {
         var visual = new List<Tensor>();
         var text = new List<Tensor>();

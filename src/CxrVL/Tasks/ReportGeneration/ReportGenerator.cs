@@ -49,10 +49,10 @@ public sealed class ReportGenerator : IReportGenerator
     {
         var weights = CheckpointStore.ResolveWeights(checkpoint);
         var runFolder = FindRunFolder(weights);
-        var config = ConfigLoader.Load<RrgConfig>(Path.Combine(runFolder, "config.yaml"));
+        var config = RrgRecipes.LoadRun(Path.Combine(runFolder, "config.yaml"));
         var vocabulary = WordVocabulary.Load(Path.Combine(runFolder, ReportTraining.VocabularyFile));
         var views = config.Data.Views == Data.Loading.StudyViews.Pair ? 2 : 1;
-        var model = ReportGenerationMethods.Create(config.Method, config.Model, vocabulary.VocabularySize, views);
+        var model = ReportGenerationMethods.Create(config.Model, vocabulary.VocabularySize, views);
         model.Model.to(device);
         using (var state = CheckpointReader.Read(weights))
             StateDictLoader.Load(model.Model, state);

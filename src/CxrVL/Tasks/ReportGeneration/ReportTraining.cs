@@ -66,10 +66,10 @@ public static class ReportTraining
         var valLabels = dataset.Labels(val, labeler);
         run.Log.Info($"vocabulary: {vocabulary.VocabularySize - 1} words (threshold {config.Data.VocabThreshold}); labels " +
                      (config.Data.LabelsFile is { } labelsFile ? $"from {labelsFile}" : "from the CheXpert labeler on the target text"));
-        if (trainLabels.Count > 0 && trainLabels[0].Length != config.Model.NumClasses)
-            throw new CxrVLException($"the labels have {trainLabels[0].Length} classes; model.num_classes is {config.Model.NumClasses}.");
+        if (config.Model is XProNetConfig xpronetConfig && trainLabels.Count > 0 && trainLabels[0].Length != xpronetConfig.NumClasses)
+            throw new CxrVLException($"the labels have {trainLabels[0].Length} classes; model.num_classes is {xpronetConfig.NumClasses}.");
 
-        using var method = ReportGenerationMethods.Create(config.Method, config.Model, vocabulary.VocabularySize, dataset.Views);
+        using var method = ReportGenerationMethods.Create(config.Model, vocabulary.VocabularySize, dataset.Views);
         if (visualInit is not null)
         {
             run.Log.Info(ReportModelInit.LoadVisualExtractor(method, visualInit, config.Model.VisualExtractorInit!));
@@ -152,7 +152,7 @@ public static class ReportTraining
     private static void InitializePrototypes(XProNetModel model, RrgConfig config, ReportDataset dataset, IReadOnlyList<Data.Manifest.ManifestRow> train,
                                              IReadOnlyList<float[]> labels, WordVocabulary vocabulary, RuntimeContext runtime, RunLog log)
     {
-        var init = config.Model.PrototypeInit;
+        var init = model.Config.PrototypeInit;
         Tensor values;
         if (init.Equals("random", StringComparison.OrdinalIgnoreCase))
         {
@@ -162,7 +162,7 @@ public static class ReportTraining
         if (init.Equals("kmeans", StringComparison.OrdinalIgnoreCase))
         {
             var source = dataset.Source(train, labels, vocabulary, config.Train.BatchSize, train: false, runtime.Seed, runtime.Device);
-            values = PrototypeInitializer.Compute(model, source, config.Model, vocabulary.VocabularySize, runtime.Seed);
+            values = PrototypeInitializer.Compute(model, source, model.Config, vocabulary.VocabularySize, runtime.Seed);
             log.Info($"prototypes: K-means per class over {train.Count} training studies");
         }
         else

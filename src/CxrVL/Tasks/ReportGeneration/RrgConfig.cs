@@ -1,5 +1,6 @@
 using CxrVL.Generation;
 using CxrVL.Generation.Decoding;
+using CxrVL.Methods.XProNet;
 using CxrVL.Training;
 
 namespace CxrVL.Tasks.ReportGeneration;
@@ -9,12 +10,13 @@ public sealed class RrgConfig
 {
     public string Name { get; set; } = "rrg";
 
-    /// <summary>xpronet or r2gen (see <see cref="ReportGenerationMethods"/>).</summary>
-    public string Method { get; set; } = "xpronet";
+    /// <summary>xpronet or r2gen (see <see cref="ReportGenerationMethods"/>): the method of the model section.</summary>
+    public string Method => Model.Method;
 
     public RrgDataConfig Data { get; set; } = new();
 
-    public ReportModelConfig Model { get; set; } = new();
+    /// <summary>The method's own section type (<see cref="ReportGenerationMethod.ConfigType"/>; <see cref="RrgRecipes"/> binds it); xpronet's when built in code.</summary>
+    public ReportModelConfig Model { get; set; } = new XProNetConfig();
 
     public DecodingConfig Decoding { get; set; } = new();
 

@@ -12,11 +12,15 @@ namespace CxrVL.Tests.Methods.XProNet;
 [Collection(TorchGlobalStateCollection.Name)]
 public sealed class XProNetModelTests
 {
-    private static ReportModelConfig Tiny() => new()
+    private static TConfig Tiny<TConfig>(TConfig config) where TConfig : ReportModelConfig
     {
-        VisualExtractor = "resnet18", DModel = 32, DFf = 32, NumHeads = 4, NumLayers = 1, NumPrototypes = 3, Topk = 2, DTxt = 8,
-        RmDModel = 32, RmNumSlots = 2, RmNumHeads = 4,
-    };
+        (config.VisualExtractor, config.DModel, config.DFf, config.NumHeads, config.NumLayers) = ("resnet18", 32, 32, 4, 1);
+        return config;
+    }
+
+    private static XProNetConfig TinyXProNet() => Tiny(new XProNetConfig { NumPrototypes = 3, Topk = 2, DTxt = 8 });
+
+    private static R2GenConfig TinyR2Gen() => Tiny(new R2GenConfig { RmDModel = 32, RmNumSlots = 2, RmNumHeads = 4 });
 
     private static ReportBatch Batch(int views, long vocabulary)
     {
@@ -38,7 +42,7 @@ public sealed class XProNetModelTests
     public void XProNetShapesLossesAndDecoding(int views)
     {
         manual_seed(0);
-        using var model = new XProNetModel(Tiny(), 10, views);
+        using var model = new XProNetModel(TinyXProNet(), 10, views);
         using var batch = Batch(views, 10);
         var (queries, queryMask) = ((XProNetEncoderDecoder)model.named_children().Single(c => c.name == "encoder_decoder").module).QueryMatrix(batch.Labels);
         // The widest sample has 2 positive classes of 3 prototypes each; the others are padded and masked.
@@ -69,7 +73,7 @@ public sealed class XProNetModelTests
     public void R2GenShapesAndDecoding()
     {
         manual_seed(1);
-        using var model = new R2GenModel(Tiny(), 10);
+        using var model = new R2GenModel(TinyR2Gen(), 10);
         using var batch = Batch(2, 10);
         var loss = model.Loss(batch, new TrainingProgress(0, "train", 0, 0, 1, 0, new Dictionary<string, double>()));
         Assert.Equal(["ce"], loss.Terms.Keys);

@@ -20,7 +20,7 @@ public sealed class ReportGenerationEndToEndTests : IDisposable
     private static readonly string[] Tiny =
     [
         "--config", "rrg/small", "--config", "rrg/covid-notes",
-        "--set", "model.num_layers=1", "--set", "model.d_model=32", "--set", "model.d_ff=32", "--set", "model.rm_d_model=32",
+        "--set", "model.num_layers=1", "--set", "model.d_model=32", "--set", "model.d_ff=32",
         "--set", "model.d_txt=8", "--set", "model.num_prototypes=2", "--set", "model.topk=2", "--set", "decoding.max_length=6",
         "--set", "train.batch_size=8",
     ];

@@ -26,7 +26,7 @@ public sealed class ReportModelInitTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static ReportModelConfig Small() => new()
+    private static XProNetConfig Small() => new()
     {
         VisualExtractor = "resnet18", DModel = 32, DFf = 32, NumHeads = 4, NumLayers = 2, NumClasses = 14, NumPrototypes = 2, DTxt = 8, Topk = 2,
     };
@@ -89,7 +89,7 @@ public sealed class ReportModelInitTests : IDisposable
     {
         foreach (var method in new[] { "xpronet", "r2gen" })
         {
-            var config = CxrVL.Configuration.ConfigLoader.Load<RrgConfig>(CxrVL.Configuration.RecipeLocator.Resolve($"rrg/{method}"));
+            var config = RrgRecipes.Load([CxrVL.Configuration.RecipeLocator.Resolve($"rrg/{method}")]);
             var error = Assert.Throws<CxrVLException>(() => ReportModelInit.ReadVisualExtractor(config.Model, seed: 0));
             Assert.StartsWith("model.visual_extractor_init: this recipe starts from torchvision's ImageNet ResNet-101", error.Message);
             Assert.Contains("'resnet101-imagenet.pth'", error.Message);

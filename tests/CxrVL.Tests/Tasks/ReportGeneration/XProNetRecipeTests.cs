@@ -13,7 +13,7 @@ namespace CxrVL.Tests.Tasks.ReportGeneration;
 public sealed class XProNetRecipeTests
 {
     private static RrgConfig Load(params string[] recipes) =>
-        ConfigLoader.LoadAll<RrgConfig>(recipes.Select(RecipeLocator.Resolve).ToList());
+        RrgRecipes.Load(recipes.Select(RecipeLocator.Resolve).ToList());
 
     [Fact]
     public void The_iu_recipe_trains_as_run_iu_xray_sh()
