@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Reflection;
+using System.Runtime.Serialization;
 using CxrVL.Files;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -271,19 +272,27 @@ public static class ConfigLoader
             ? scalar.Value ?? ""
             : throw new ConfigException($"config key '{key}' must be {expected}, not a {(node is YamlSequenceNode ? "list" : "mapping")}.");
 
+    /// <summary>
+    /// A member by its C# name, its snake_case key name or its <see cref="EnumMemberAttribute"/> name (Lightning's
+    /// <c>bf16-mixed</c>), with '-' and '_' interchangeable; the error lists the names recipes write.
+    /// </summary>
     private static object ParseEnum(Type type, string text, string key)
     {
+        var spelt = text.Replace('-', '_');
         foreach (var name in Enum.GetNames(type))
         {
-            if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase) ||
-                string.Equals(KeyName(name), text, StringComparison.OrdinalIgnoreCase))
+            if (new[] { name, KeyName(name), EnumName(type, name) }.Any(n => string.Equals(n.Replace('-', '_'), spelt, StringComparison.OrdinalIgnoreCase)))
                 return Enum.Parse(type, name);
         }
-        var names = Enum.GetNames(type).Select(KeyName).ToList();
+        var names = Enum.GetNames(type).Select(name => EnumName(type, name)).ToList();
         var suggestion = NameSuggester.Closest(text, names);
         throw new ConfigException($"config key '{key}': '{text}' is not one of {string.Join(", ", names)}." +
                                   (suggestion is null ? "" : $" Did you mean '{suggestion}'?"));
     }
+
+    /// <summary>How recipes write an enum member: its <see cref="EnumMemberAttribute"/> value, else its snake_case name.</summary>
+    public static string EnumName(Type type, string member) =>
+        type.GetField(member)?.GetCustomAttribute<EnumMemberAttribute>()?.Value ?? KeyName(member);
 
     private static object ParsePrimitive(Type type, string text, string key)
     {

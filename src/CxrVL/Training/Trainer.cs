@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using CxrVL.Precision;
+using CxrVL.Configuration;
 using CxrVL.Runs;
 using CxrVL.Runtime.Distributed;
 using CxrVL.Training.Checkpoints;
@@ -53,6 +55,7 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
             run.Log.Info($"resuming from {resumeCheckpoint} at step {state.Step}");
         }
         using var synchronised = _parallel.Attach(model);
+        run.Log.Info($"train.precision: {ConfigLoader.EnumName(typeof(TrainingPrecision), config.Precision.ToString())}", echo: config.Precision != TrainingPrecision.Fp32);
 
         var stopping = new EarlyStopping(config.MonitorGoal, config.Patience, minValidations: config.MinValidations);
         stopping.Restore(state.Best, state.EvaluationsWithoutImprovement, state.Validations);
@@ -145,7 +148,10 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
                         for (var micro = 0; micro < config.AccumulateGradBatches; micro++)
                         {
                             using var batch = batches.Next();
-                            var loss = method.Loss(batch, info);
+                            // The forward pass and the loss run in train.precision; backward follows the forward's types.
+                            LossTerms loss;
+                            using (Autocast.Enable(config.Precision))
+                                loss = method.Loss(batch, info);
                             (config.AccumulateGradBatches == 1 ? loss.Total : loss.Total / config.AccumulateGradBatches).backward();
                             foreach (var (name, term) in loss.Terms.Select(t => ("loss_" + t.Key, t.Value)).Append(("loss", loss.Total)))
                                 stepValues[name] = stepValues.GetValueOrDefault(name) + term.ToDouble() / config.AccumulateGradBatches;
@@ -299,6 +305,7 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
         model.eval();
         IReadOnlyDictionary<string, double> metrics;
         using (no_grad())
+        using (Autocast.Enable(config.Precision))
             metrics = validate();
         raw?.Restore(model);
         model.train();

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using CxrVL.Precision;
 using CxrVL.Training.Distributed;
 using CxrVL.Training.Optimizers;
 using CxrVL.Training.Schedules;
@@ -85,6 +86,13 @@ public sealed class TrainingConfig
     /// <summary>Under <c>nonfinite: skip</c>, the run still stops with the error at the first non-finite batch beyond this many.</summary>
     [Range(0, int.MaxValue)]
     public int MaxNonfiniteSkips { get; set; } = 10;
+
+    /// <summary>
+    /// The arithmetic of the forward pass and the loss: <c>fp32</c>, or <c>bf16-mixed</c> / <c>fp16-mixed</c> (products
+    /// and convolutions in 16 bits, normalisation, softmax and losses in float32, as PyTorch's autocast). Weights,
+    /// gradients, optimizer state and checkpoints stay float32 in every mode.
+    /// </summary>
+    public TrainingPrecision Precision { get; set; } = TrainingPrecision.Fp32;
 
     [Range(0d, 1d, MaximumIsExclusive = true)]
     public double? EmaDecay { get; set; }

@@ -50,6 +50,15 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Null(recipe.Temperature);
     }
 
+    [Theory]
+    [InlineData("full_finetune")]
+    [InlineData("full-finetune")]
+    [InlineData("FullFinetune")]
+    public void EnumNamesAcceptHyphensForUnderscores(string written)
+    {
+        Assert.Equal(Mode.FullFinetune, ConfigLoader.Load<Recipe>(null, [$"mode={written}"]).Mode);
+    }
+
     [Fact]
     public void OverridesWinOverTheRecipeAndParseAsYaml()
     {
