@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using CxrVL.Cli.Infrastructure;
 using CxrVL.Files;
+using CxrVL.Precision;
 using CxrVL.Runtime;
 
 namespace CxrVL.Cli.Commands;
@@ -33,12 +34,15 @@ internal sealed class EnvCommand : ICliCommand
         o.WriteLine($"OS             {report.OperatingSystem}");
         o.WriteLine($"CPU            {report.CpuModel} ({report.LogicalCores} logical cores)");
         o.WriteLine($"CPU features   {(report.CpuFeatures.Count == 0 ? "none detected" : string.Join(' ', report.CpuFeatures))}");
+        o.WriteLine($"bfloat16       {report.LowPrecision.Describe(TrainingPrecision.Bf16Mixed)}");
+        o.WriteLine($"float16        {report.LowPrecision.Describe(TrainingPrecision.Fp16Mixed)}");
         o.WriteLine($"memory         {report.TotalMemoryBytes / (1024.0 * 1024 * 1024):0.0} GiB");
         o.WriteLine($"torch threads  {report.TorchThreads} intra-op, {report.TorchInteropThreads} inter-op");
         o.WriteLine($"matrix kernels {report.MatrixKernels}");
         o.WriteLine($"conv caches    {report.ConvolutionCaches}");
         o.WriteLine($"NNPACK         {report.Nnpack}");
-        o.WriteLine($"CUDA           {(report.CudaAvailable ? $"available, {report.CudaDevices} device(s)" : "not available")}");
+        // TorchSharp reports no compute capability; libtorch runs both 16-bit types on every CUDA device it supports.
+        o.WriteLine($"CUDA           {(report.CudaAvailable ? $"available, {report.CudaDevices} device(s); bf16-mixed and fp16-mixed run on them (bfloat16 at full speed from compute capability 8.0)" : "not available")}");
         o.WriteLine($"device         {runtime.Device} (seed {runtime.Seed})");
         o.WriteLine($"data root      {report.DataRoot ?? $"not found (set {DataRoots.EnvironmentVariable})"}");
         foreach (var (name, present) in report.Datasets)

@@ -1,11 +1,12 @@
 using CxrVL.Files;
+using CxrVL.Precision;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using TorchSharp;
 
 namespace CxrVL.Runtime;
 
-/// <summary>What CxrVL runs on: versions, threads, devices, CPU features and data roots.</summary>
+/// <summary>What CxrVL runs on: versions, threads, devices, CPU features (with native bfloat16 and float16), and data roots.</summary>
 public sealed record EnvironmentReport(
     string CxrVLVersion,
     string TorchSharpVersion,
@@ -19,6 +20,7 @@ public sealed record EnvironmentReport(
     bool CudaAvailable,
     int CudaDevices,
     IReadOnlyList<string> CpuFeatures,
+    LowPrecisionSupport LowPrecision,
     long TotalMemoryBytes,
     string? DataRoot,
     IReadOnlyDictionary<string, bool> Datasets,
@@ -46,6 +48,7 @@ public sealed record EnvironmentReport(
             cuda,
             cuda ? torch.cuda.device_count() : 0,
             DetectCpuFeatures(),
+            LowPrecisionSupport.Detect(),
             GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
             dataRoot,
             datasets,
