@@ -1,3 +1,5 @@
+using CxrVL.Configuration;
+
 namespace CxrVL.Precision;
 
 /// <summary>The precision a run computes in, given what its recipe asks for and what the hardware does natively.</summary>
@@ -22,11 +24,5 @@ public sealed record PrecisionChoice(TrainingPrecision Requested, TrainingPrecis
     }
 
     /// <summary>The recipe's name of a precision (<c>fp32</c>, <c>bf16-mixed</c>, <c>fp16-mixed</c>).</summary>
-    public static string Name(TrainingPrecision precision) => precision switch
-    {
-        TrainingPrecision.Fp32 => "fp32",
-        TrainingPrecision.Bf16Mixed => "bf16-mixed",
-        TrainingPrecision.Fp16Mixed => "fp16-mixed",
-        _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, null),
-    };
+    public static string Name(TrainingPrecision precision) => ConfigLoader.EnumName(typeof(TrainingPrecision), precision.ToString());
 }

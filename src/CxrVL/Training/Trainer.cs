@@ -20,10 +20,12 @@ namespace CxrVL.Training;
 /// budgets, atomic checkpoints and exact resume, per-step metrics and a progress display. A NaN or infinite loss or
 /// gradient norm stops the run (<see cref="TrainingDivergedException"/>) or drops the batch (<c>train.nonfinite</c>).
 /// Under <c>mpirun</c> each rank runs this loop on its shard of every batch; <paramref name="ranks"/> averages the
-/// gradients, every stop is agreed by all ranks, and only rank 0 saves.
+/// gradients, every stop is agreed by all ranks, and only rank 0 saves. Under <c>fp16-mixed</c> a <see cref="GradScaler"/>
+/// scales the loss and skips the optimizer steps whose float16 gradients overflowed.
 /// </summary>
+/// <param name="cpu">What the CPU computes natively (tests pass a simulated one); null detects it.</param>
 public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int seed, TextWriter? output = null,
-                                    IDistributedContext? ranks = null)
+                                    IDistributedContext? ranks = null, LowPrecisionSupport? cpu = null)
     where TBatch : IDisposable
 {
     private readonly CheckpointStore _store = new(run.CheckpointsPath);
@@ -55,7 +57,11 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
             run.Log.Info($"resuming from {resumeCheckpoint} at step {state.Step}");
         }
         using var synchronised = _parallel.Attach(model);
-        run.Log.Info($"train.precision: {ConfigLoader.EnumName(typeof(TrainingPrecision), config.Precision.ToString())}", echo: config.Precision != TrainingPrecision.Fp32);
+        var precision = PrecisionChoice.Resolve(config.Precision, config.PrecisionFallback, cpu ?? LowPrecisionSupport.Detect(),
+                                                onCpu: model.parameters().FirstOrDefault()?.device.type is null or DeviceType.CPU);
+        run.Log.Info(precision.Notice ?? $"train.precision: {PrecisionChoice.Name(precision.Effective)}", echo: precision.Effective != TrainingPrecision.Fp32 || precision.Notice is not null);
+        // A resumed run continues its saved scale; a run resumed in another precision starts one.
+        var scaler = precision.Effective == TrainingPrecision.Fp16Mixed ? new GradScaler(config.GradScaler, state.GradScaler) : null;
 
         var stopping = new EarlyStopping(config.MonitorGoal, config.Patience, minValidations: config.MinValidations);
         stopping.Restore(state.Best, state.EvaluationsWithoutImprovement, state.Validations);
@@ -96,6 +102,7 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
             EvaluationsWithoutImprovement = stopping.EvaluationsWithoutImprovement,
             Validations = stopping.Evaluations,
             NonfiniteSkipped = skipped,
+            GradScaler = scaler?.State,
             ElapsedSeconds = Elapsed(),
             TorchRngState = TorchRngState(),
             Seed = seed,
@@ -150,20 +157,44 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
                             using var batch = batches.Next();
                             // The forward pass and the loss run in train.precision; backward follows the forward's types.
                             LossTerms loss;
-                            using (Autocast.Enable(config.Precision))
+                            using (Autocast.Enable(precision.Effective))
                                 loss = method.Loss(batch, info);
-                            (config.AccumulateGradBatches == 1 ? loss.Total : loss.Total / config.AccumulateGradBatches).backward();
+                            var share = config.AccumulateGradBatches == 1 ? loss.Total : loss.Total / config.AccumulateGradBatches;
+                            (scaler?.ScaleLoss(share) ?? share).backward();
                             foreach (var (name, term) in loss.Terms.Select(t => ("loss_" + t.Key, t.Value)).Append(("loss", loss.Total)))
                                 stepValues[name] = stepValues.GetValueOrDefault(name) + term.ToDouble() / config.AccumulateGradBatches;
                         }
                         _parallel.AverageGradients(trained, window);
                         var losses = _parallel.MeanOverRanks(stepValues);
                         var nonfinite = losses.Where(l => !double.IsFinite(l.Value)).ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);
+                        // Under fp16-mixed, gradients that overflowed float16 are the scaler's business (a finite loss, every rank's
+                        // gradients averaged alike); a non-finite loss is not, as under fp32: no scale can repair the forward pass.
+                        var overflowed = nonfinite.Count == 0 && scaler is not null && scaler.UnscaleFindsNonfinite(trained);
                         // A non-finite loss already decides; otherwise the norm (which clipping measures anyway) is one pass over the gradients.
-                        double? gradNorm = nonfinite.Count > 0 ? null
+                        double? gradNorm = nonfinite.Count > 0 || overflowed ? null
                             : config.ClipGradNorm is { } maxNorm ? nn.utils.clip_grad_norm_(trained, maxNorm) : GradientNorm.Of(trained);
-                        var finite = nonfinite.Count == 0 && double.IsFinite(gradNorm!.Value);
-                        if (_parallel.AnyRank(!finite))
+                        var finite = nonfinite.Count == 0 && (overflowed || double.IsFinite(gradNorm!.Value));
+                        if (overflowed)
+                        {
+                            // As torch.cuda.amp.GradScaler: no optimizer step, a lower scale. As Lightning: the step still counts
+                            // (the schedule moves on) and what follows a step runs; the forward was finite, so buffers stay.
+                            optimizer.ZeroGrad();
+                            var before = scaler!.Scale;
+                            scaler.Update(foundNonfinite: true);
+                            foreach (var (name, value) in losses)
+                                window.Add(name, value);
+                            run.Log.Info(string.Create(CultureInfo.InvariantCulture, $"step {step + 1}: float16 gradients overflowed, optimizer step skipped, loss scale {before:g} -> {scaler.Scale:g}"), echo: false);
+                            if (scaler.Collapsed)
+                            {
+                                divergence = new TrainingDivergence(step + 1, stage.Name, nonfinite, null, lastGood, skipped, null)
+                                {
+                                    CollapsedScale = (scaler.Scale, config.GradScaler.MinScale, scaler.ConsecutiveSkips),
+                                };
+                                Stop(TrainingOutcome.Diverged, $"diverged at step {step + 1}");
+                                break;
+                            }
+                        }
+                        else if (_parallel.AnyRank(!finite))
                         {
                             optimizer.ZeroGrad();
                             var found = new TrainingDivergence(step + 1, stage.Name, nonfinite, gradNorm, lastGood, skipped,
@@ -189,6 +220,7 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
                             window.Add("grad_norm", gradNorm!.Value);
                             optimizer.Step();
                             optimizer.ZeroGrad();
+                            scaler?.Update(foundNonfinite: false);
                         }
                     }
                     // A dropped batch made no optimizer step: nothing follows one (momentum encoders, queues, the average).
@@ -204,12 +236,12 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
 
                     var finished = stageStep == stage.Steps && stageIndex == plan.Count - 1;
                     if (step % Math.Max(1, config.LogEvery) == 0 || finished)
-                        LogStep(window, step, stage, batches.Epoch, lr, Elapsed(), config.Nonfinite == NonfiniteAction.Skip ? skipped : null, progress);
+                        LogStep(window, step, stage, batches.Epoch, lr, Elapsed(), config.Nonfinite == NonfiniteAction.Skip ? skipped : null, scaler, progress);
                     progress.Advance();
 
                     if (validate is not null && (finished || (validationInterval > 0 && step % validationInterval == 0)))
                     {
-                        lastValidation = Validate(model, average, validate, step);
+                        lastValidation = Validate(model, average, validate, step, precision.Effective);
                         var value = lastValidation.TryGetValue(config.Monitor, out var v)
                             ? v
                             : throw new CxrVLException($"train.monitor '{config.Monitor}' is not among the validation metrics: {string.Join(", ", lastValidation.Keys)}.");
@@ -274,7 +306,9 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
         _parallel.Ranks.IsMain ? _store.Save(name, model, optimizer, average, state) : Path.Combine(_store.Directory, name);
 
     /// <param name="skipped">Batches dropped so far (<c>nonfinite_skipped</c>), under <c>train.nonfinite: skip</c>.</param>
-    private void LogStep(MetricWindow window, long step, PlannedStage stage, int epoch, double lr, double elapsed, int? skipped, IProgressTracker progress)
+    /// <param name="scaler">Under fp16-mixed: the current <c>loss_scale</c> and the steps skipped so far for overflowing gradients (<c>overflow_skipped</c>).</param>
+    private void LogStep(MetricWindow window, long step, PlannedStage stage, int epoch, double lr, double elapsed, int? skipped, GradScaler? scaler,
+                         IProgressTracker progress)
     {
         var values = new Dictionary<string, object?>
         {
@@ -287,6 +321,11 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
             values[name] = mean;
         if (skipped is { } count)
             values["nonfinite_skipped"] = count;
+        if (scaler is not null)
+        {
+            values["loss_scale"] = (double)scaler.Scale;
+            values["overflow_skipped"] = scaler.SkippedSteps;
+        }
         values["samples_per_s"] = window.SamplesPerSecond;
         values["rss_mb"] = Environment.WorkingSet / (1024.0 * 1024.0);
         // The managed part of the resident set (the rest is libtorch, OpenCV and glibc's heaps).
@@ -297,7 +336,8 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
         window.Clear();
     }
 
-    private IReadOnlyDictionary<string, double> Validate(nn.Module model, WeightAverage? average, Func<IReadOnlyDictionary<string, double>> validate, long step)
+    private IReadOnlyDictionary<string, double> Validate(nn.Module model, WeightAverage? average, Func<IReadOnlyDictionary<string, double>> validate, long step,
+                                                         TrainingPrecision precision)
     {
         // With EMA, validation and the best checkpoint use the averaged weights; training continues from the raw ones.
         using var raw = average is null ? null : new ModelSnapshot(model);
@@ -305,7 +345,7 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
         model.eval();
         IReadOnlyDictionary<string, double> metrics;
         using (no_grad())
-        using (Autocast.Enable(config.Precision))
+        using (Autocast.Enable(precision))
             metrics = validate();
         raw?.Restore(model);
         model.train();

@@ -1,3 +1,5 @@
+using CxrVL.Precision;
+
 namespace CxrVL.Training;
 
 /// <summary>Where a run stands, saved with every checkpoint (<c>trainer.json</c>) so that a resume continues exactly.</summary>
@@ -23,6 +25,9 @@ public sealed record TrainerState
 
     /// <summary>Batches dropped so far under <c>train.nonfinite: skip</c>, which <c>train.max_nonfinite_skips</c> limits.</summary>
     public int NonfiniteSkipped { get; init; }
+
+    /// <summary>fp16-mixed's loss scale, its run of good steps and its skipped steps; null in the other precisions.</summary>
+    public GradScalerState? GradScaler { get; init; }
 
     public double ElapsedSeconds { get; init; }
 

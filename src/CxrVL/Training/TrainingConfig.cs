@@ -94,6 +94,15 @@ public sealed class TrainingConfig
     /// </summary>
     public TrainingPrecision Precision { get; set; } = TrainingPrecision.Fp32;
 
+    /// <summary>
+    /// What <c>bf16-mixed</c> or <c>fp16-mixed</c> does on a CPU without that native arithmetic (<c>cxrvl env</c> tells):
+    /// <c>run</c> trains in it anyway, slower than fp32, after one log line; <c>fp32</c> trains in float32 instead. GPUs always run it.
+    /// </summary>
+    public PrecisionFallback PrecisionFallback { get; set; } = PrecisionFallback.Run;
+
+    /// <summary>fp16-mixed's dynamic loss scaling (torch.cuda.amp.GradScaler's rules and defaults); unused in the other precisions.</summary>
+    public GradScalerConfig GradScaler { get; set; } = new();
+
     [Range(0d, 1d, MaximumIsExclusive = true)]
     public double? EmaDecay { get; set; }
 

@@ -21,9 +21,17 @@ public sealed record TrainingDivergence(
     int Skipped,
     int? SkipLimit)
 {
-    /// <summary>What was not finite: "loss_box = NaN, loss = NaN", or the gradient norm.</summary>
+    /// <summary>
+    /// Under fp16-mixed: the loss scale that fell below <c>train.grad_scaler.min_scale</c>, that floor, and the steps in a
+    /// row whose gradients overflowed; null otherwise.
+    /// </summary>
+    public (float Scale, double Floor, int Steps)? CollapsedScale { get; init; }
+
+    /// <summary>What was not finite: "loss_box = NaN, loss = NaN", the gradient norm, or the fp16 loss scale that collapsed.</summary>
     public string What =>
-        NonfiniteTerms.Count > 0
+        CollapsedScale is var (scale, floor, steps)
+            ? $"the fp16 loss scale fell to {Number(scale)}, below train.grad_scaler.min_scale={Number(floor)}, after {steps} steps in a row with infinite or NaN gradients"
+            : NonfiniteTerms.Count > 0
             ? string.Join(", ", NonfiniteTerms.Select(t => $"{t.Key} = {Number(t.Value)}"))
             : GradientNorm is { } norm
                 ? $"the gradient norm is {Number(norm)} while every loss term is finite"
@@ -36,8 +44,10 @@ public sealed record TrainingDivergence(
         (LastGoodCheckpoint is { } checkpoint
             ? $" The last good checkpoint is '{checkpoint}'; nothing was saved after it."
             : " No checkpoint was written before it.") +
-        " Check the data of that step, lower train.optimizer.lr or set train.clip_grad_norm" +
-        (SkipLimit is null ? ", or set train.nonfinite=skip to drop such batches." : ", or raise train.max_nonfinite_skips.");
+        (CollapsedScale is not null
+            ? " Check the data of those steps, lower train.optimizer.lr, or train in bf16-mixed, whose range is float32's."
+            : " Check the data of that step, lower train.optimizer.lr or set train.clip_grad_norm" +
+              (SkipLimit is null ? ", or set train.nonfinite=skip to drop such batches." : ", or raise train.max_nonfinite_skips."));
 
     private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 }
