@@ -1,9 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using CxrVL.Cli.Infrastructure;
+using CxrVL.Configuration;
 using CxrVL.Files;
 using CxrVL.Precision;
 using CxrVL.Runtime;
+using CxrVL.Training;
+using TorchSharp;
 
 namespace CxrVL.Cli.Commands;
 
@@ -44,6 +47,7 @@ internal sealed class EnvCommand : ICliCommand
         // TorchSharp reports no compute capability; libtorch runs both 16-bit types on every CUDA device it supports.
         o.WriteLine($"CUDA           {(report.CudaAvailable ? $"available, {report.CudaDevices} device(s); bf16-mixed and fp16-mixed run on them (bfloat16 at full speed from compute capability 8.0)" : "not available")}");
         o.WriteLine($"device         {runtime.Device} (seed {runtime.Seed})");
+        WriteRecipePrecisions(o, report.LowPrecision, onCpu: runtime.Device.type == DeviceType.CPU);
         o.WriteLine($"data root      {report.DataRoot ?? $"not found (set {DataRoots.EnvironmentVariable})"}");
         foreach (var (name, present) in report.Datasets)
             o.WriteLine($"  {name,-18} {(present ? "present" : "missing")}");
@@ -62,5 +66,19 @@ internal sealed class EnvCommand : ICliCommand
         var passed = result.Passed && convolutions.Passed;
         o.WriteLine($"self-check     {(passed ? "passed" : "FAILED")}");
         return passed ? 0 : 1;
+    }
+
+    /// <summary>The precision each shipped training recipe asks for, and what it does on this machine.</summary>
+    private static void WriteRecipePrecisions(TextWriter o, LowPrecisionSupport cpu, bool onCpu)
+    {
+        o.WriteLine("precision      each training recipe's train.precision, and what it does here:");
+        foreach (var (recipe, choice) in RecipePrecisions.Of(RecipeLocator.ConfigsDirectory(), cpu, onCpu))
+        {
+            var requested = PrecisionChoice.Name(choice.Requested);
+            var here = choice.Notice is null ? ""
+                : choice.Effective != choice.Requested ? $" -> {PrecisionChoice.Name(choice.Effective)} (not native here; train.precision_fallback: fp32)"
+                : " (not native here: runs, slower than fp32)";
+            o.WriteLine($"  {recipe,-26} {requested}{here}");
+        }
     }
 }

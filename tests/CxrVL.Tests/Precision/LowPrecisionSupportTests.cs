@@ -93,7 +93,14 @@ public sealed class LowPrecisionSupportTests
         else
             Assert.StartsWith("bfloat16       not native on the CPU", real);
 
-        var simulated = Env(simulate: true).Split('\n').Single(l => l.StartsWith("bfloat16 ", StringComparison.Ordinal));
-        Assert.StartsWith("bfloat16       not native on the CPU (hidden by CXRVL_SIMULATE_NO_BF16=1): bf16-mixed runs, but expect it slower than fp32", simulated);
+        var simulated = Env(simulate: true).Split('\n');
+        Assert.StartsWith("bfloat16       not native on the CPU (hidden by CXRVL_SIMULATE_NO_BF16=1): bf16-mixed runs, but expect it slower than fp32",
+                          simulated.Single(l => l.StartsWith("bfloat16 ", StringComparison.Ordinal)));
+        // One line for every training recipe shipped.
+        var configs = CxrVL.Configuration.RecipeLocator.ConfigsDirectory();
+        var recipes = new[] { "pretrain", "finetune", "rrg" }.Sum(f => Directory.GetFiles(Path.Combine(configs, f), "*.yaml", SearchOption.AllDirectories).Length);
+        Assert.Equal(recipes, simulated.Count(l => l.StartsWith("  pretrain/", StringComparison.Ordinal) || l.StartsWith("  finetune/", StringComparison.Ordinal) ||
+                                                   l.StartsWith("  rrg/", StringComparison.Ordinal)));
+        Assert.Contains(simulated, l => l.StartsWith("  pretrain/clip ", StringComparison.Ordinal));
     }
 }
