@@ -1,3 +1,5 @@
+using CxrVL.Precision;
+using CxrVL.Models.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -9,7 +11,7 @@ namespace CxrVL.Generation;
 /// </summary>
 public sealed class MultiHeadedAttention : nn.Module
 {
-    private readonly ModuleList<Linear> linears;
+    private readonly ModuleList<AutocastLinear> linears;
     private readonly Dropout dropout;
     private readonly int _heads;
     private readonly long _headDim;
@@ -20,7 +22,7 @@ public sealed class MultiHeadedAttention : nn.Module
             throw new CxrVLException($"model.d_model ({dModel}) must be a multiple of model.num_heads ({heads}).");
         _heads = heads;
         _headDim = dModel / heads;
-        linears = new ModuleList<Linear>(Enumerable.Range(0, 4).Select(_ => nn.Linear(dModel, dModel)).ToArray());
+        linears = new ModuleList<AutocastLinear>(Enumerable.Range(0, 4).Select(_ => new AutocastLinear(dModel, dModel)).ToArray());
         dropout = nn.Dropout(dropoutRate);
         RegisterComponents();
     }
@@ -31,11 +33,11 @@ public sealed class MultiHeadedAttention : nn.Module
         var q = Split(linears[0].forward(query));
         var k = Split(linears[1].forward(key));
         var v = Split(linears[2].forward(value));
-        var scores = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(_headDim);
+        var scores = Autocast.MatMul(q, k.transpose(-2, -1)) / Math.Sqrt(_headDim);
         if (mask is not null)
             scores = scores.masked_fill(mask.unsqueeze(1).eq(0), float.NegativeInfinity);
-        var attention = dropout.forward(scores.softmax(-1));
-        var mixed = attention.matmul(v).transpose(1, 2).contiguous().view(query.shape[0], -1, _heads * _headDim);
+        var attention = dropout.forward(Autocast.Softmax(scores, -1));
+        var mixed = Autocast.MatMul(attention, v).transpose(1, 2).contiguous().view(query.shape[0], -1, _heads * _headDim);
         return linears[3].forward(mixed).MoveToOuterDisposeScope();
     }
 

@@ -1,3 +1,5 @@
+using CxrVL.Precision;
+using CxrVL.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,10 +14,10 @@ namespace CxrVL.Models;
 public sealed class AttentionPool2d : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter positional_embedding;
-    private readonly Linear k_proj;
-    private readonly Linear q_proj;
-    private readonly Linear v_proj;
-    private readonly Linear c_proj;
+    private readonly AutocastLinear k_proj;
+    private readonly AutocastLinear q_proj;
+    private readonly AutocastLinear v_proj;
+    private readonly AutocastLinear c_proj;
     private readonly int _heads;
 
     public AttentionPool2d(int channels, AttentionPoolConfig config) : base(nameof(AttentionPool2d))
@@ -25,10 +27,10 @@ public sealed class AttentionPool2d : nn.Module<Tensor, Tensor>
         _heads = config.Heads;
         var positions = config.SpatialSize * config.SpatialSize + 1;
         positional_embedding = new Parameter(randn(positions, channels) / Math.Sqrt(channels));
-        k_proj = nn.Linear(channels, channels);
-        q_proj = nn.Linear(channels, channels);
-        v_proj = nn.Linear(channels, channels);
-        c_proj = nn.Linear(channels, config.OutputDim ?? channels);
+        k_proj = new AutocastLinear(channels, channels);
+        q_proj = new AutocastLinear(channels, channels);
+        v_proj = new AutocastLinear(channels, channels);
+        c_proj = new AutocastLinear(channels, config.OutputDim ?? channels);
         RegisterComponents();
     }
 
@@ -48,8 +50,8 @@ public sealed class AttentionPool2d : nn.Module<Tensor, Tensor>
         var query = q_proj.forward(tokens[.., ..1]).view(n, 1, _heads, headDim).transpose(1, 2);
         var key = k_proj.forward(tokens).view(n, -1, _heads, headDim).transpose(1, 2);
         var value = v_proj.forward(tokens).view(n, -1, _heads, headDim).transpose(1, 2);
-        var weights = (matmul(query, key.transpose(-2, -1)) / Math.Sqrt(headDim)).softmax(-1);
-        var pooled = matmul(weights, value).transpose(1, 2).reshape(n, c);
+        var weights = Autocast.Softmax(Autocast.MatMul(query, key.transpose(-2, -1)) / Math.Sqrt(headDim), -1);
+        var pooled = Autocast.MatMul(weights, value).transpose(1, 2).reshape(n, c);
         return c_proj.forward(pooled).MoveToOuterDisposeScope();
     }
 }

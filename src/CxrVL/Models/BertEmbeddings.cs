@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,7 +11,7 @@ internal sealed class BertEmbeddings : nn.Module<BertInput, Tensor>
     private readonly Embedding word_embeddings;
     private readonly Embedding position_embeddings;
     private readonly Embedding token_type_embeddings;
-    private readonly LayerNorm LayerNorm;
+    private readonly AutocastLayerNorm LayerNorm;
     private readonly Dropout dropout;
     private readonly int _maxPositions;
 
@@ -19,7 +20,7 @@ internal sealed class BertEmbeddings : nn.Module<BertInput, Tensor>
         word_embeddings = nn.Embedding(config.VocabSize, config.HiddenSize, padding_idx: config.PadTokenId);
         position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize);
         token_type_embeddings = nn.Embedding(config.TypeVocabSize, config.HiddenSize);
-        LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        LayerNorm = new AutocastLayerNorm(config.HiddenSize, config.LayerNormEps);
         dropout = nn.Dropout(config.HiddenDropoutProb);
         _maxPositions = config.MaxPositionEmbeddings;
         RegisterComponents();

@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,12 +8,12 @@ namespace CxrVL.Models;
 /// <summary>Hugging Face's <c>BertIntermediate</c>: <c>dense</c> to the intermediate size, then the activation.</summary>
 internal sealed class BertIntermediate : nn.Module<Tensor, Tensor>
 {
-    private readonly Linear dense;
+    private readonly AutocastLinear dense;
     private readonly string _activation;
 
     public BertIntermediate(BertConfig config) : base(nameof(BertIntermediate))
     {
-        dense = nn.Linear(config.HiddenSize, config.IntermediateSize);
+        dense = new AutocastLinear(config.HiddenSize, config.IntermediateSize);
         _activation = config.HiddenAct;
         RegisterComponents();
     }

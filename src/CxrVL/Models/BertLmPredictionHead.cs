@@ -1,3 +1,4 @@
+using CxrVL.Precision;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -24,6 +25,6 @@ internal sealed class BertLmPredictionHead : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor states, Tensor wordEmbeddings)
     {
         using var scope = NewDisposeScope();
-        return nn.functional.linear(transform.forward(states), wordEmbeddings, bias).MoveToOuterDisposeScope();
+        return Autocast.Linear(transform.forward(states), wordEmbeddings, bias).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -91,7 +92,7 @@ public sealed class BertModel : nn.Module<BertInput, BertEncoding>
         {
             switch (module)
             {
-                case Linear linear:
+                case AutocastLinear linear:
                     nn.init.normal_(linear.weight, std: Config.InitializerRange);
                     if (linear.bias is not null)
                         nn.init.zeros_(linear.bias);

@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,11 +8,11 @@ namespace CxrVL.Models;
 /// <summary>Hugging Face's <c>BertPooler</c>: tanh(<c>dense</c>(first token)).</summary>
 internal sealed class BertPooler : nn.Module<Tensor, Tensor>
 {
-    private readonly Linear dense;
+    private readonly AutocastLinear dense;
 
     public BertPooler(BertConfig config) : base(nameof(BertPooler))
     {
-        dense = nn.Linear(config.HiddenSize, config.HiddenSize);
+        dense = new AutocastLinear(config.HiddenSize, config.HiddenSize);
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,14 +8,14 @@ namespace CxrVL.Models;
 /// <summary>Hugging Face's <c>BertPredictionHeadTransform</c>: <c>dense</c>, activation, <c>LayerNorm</c>.</summary>
 internal sealed class BertPredictionHeadTransform : nn.Module<Tensor, Tensor>
 {
-    private readonly Linear dense;
-    private readonly LayerNorm LayerNorm;
+    private readonly AutocastLinear dense;
+    private readonly AutocastLayerNorm LayerNorm;
     private readonly string _activation;
 
     public BertPredictionHeadTransform(BertConfig config) : base(nameof(BertPredictionHeadTransform))
     {
-        dense = nn.Linear(config.HiddenSize, config.HiddenSize);
-        LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        dense = new AutocastLinear(config.HiddenSize, config.HiddenSize);
+        LayerNorm = new AutocastLayerNorm(config.HiddenSize, config.LayerNormEps);
         _activation = config.HiddenAct;
         RegisterComponents();
     }

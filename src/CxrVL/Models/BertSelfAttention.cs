@@ -1,3 +1,5 @@
+using CxrVL.Precision;
+using CxrVL.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,18 +12,18 @@ namespace CxrVL.Models;
 /// </summary>
 internal sealed class BertSelfAttention : nn.Module
 {
-    private readonly Linear query;
-    private readonly Linear key;
-    private readonly Linear value;
+    private readonly AutocastLinear query;
+    private readonly AutocastLinear key;
+    private readonly AutocastLinear value;
     private readonly Dropout dropout;
     private readonly int _heads;
     private readonly int _headDim;
 
     public BertSelfAttention(BertConfig config) : base(nameof(BertSelfAttention))
     {
-        query = nn.Linear(config.HiddenSize, config.HiddenSize);
-        key = nn.Linear(config.HiddenSize, config.HiddenSize);
-        value = nn.Linear(config.HiddenSize, config.HiddenSize);
+        query = new AutocastLinear(config.HiddenSize, config.HiddenSize);
+        key = new AutocastLinear(config.HiddenSize, config.HiddenSize);
+        value = new AutocastLinear(config.HiddenSize, config.HiddenSize);
         dropout = nn.Dropout(config.AttentionProbsDropoutProb);
         _heads = config.NumAttentionHeads;
         _headDim = config.HeadDim;
@@ -35,11 +37,11 @@ internal sealed class BertSelfAttention : nn.Module
         var q = SplitHeads(query.forward(states));
         var k = SplitHeads(key.forward(source));
         var v = SplitHeads(value.forward(source));
-        var scores = matmul(q, k.transpose(-1, -2)) / Math.Sqrt(_headDim);
+        var scores = Autocast.MatMul(q, k.transpose(-1, -2)) / Math.Sqrt(_headDim);
         if (additiveMask is not null)
             scores = scores + additiveMask;
-        var weights = scores.softmax(-1);
-        var context = matmul(dropout.forward(weights), v).transpose(1, 2);
+        var weights = Autocast.Softmax(scores, -1);
+        var context = Autocast.MatMul(dropout.forward(weights), v).transpose(1, 2);
         context = context.reshape(context.shape[0], context.shape[1], _heads * _headDim);
         return (context.MoveToOuterDisposeScope(), weights.MoveToOuterDisposeScope());
     }

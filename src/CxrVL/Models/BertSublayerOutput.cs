@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,14 +11,14 @@ namespace CxrVL.Models;
 /// </summary>
 internal sealed class BertSublayerOutput : nn.Module<Tensor, Tensor, Tensor>
 {
-    private readonly Linear dense;
-    private readonly LayerNorm LayerNorm;
+    private readonly AutocastLinear dense;
+    private readonly AutocastLayerNorm LayerNorm;
     private readonly Dropout dropout;
 
     public BertSublayerOutput(BertConfig config, int inputSize) : base(nameof(BertSublayerOutput))
     {
-        dense = nn.Linear(inputSize, config.HiddenSize);
-        LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        dense = new AutocastLinear(inputSize, config.HiddenSize);
+        LayerNorm = new AutocastLayerNorm(config.HiddenSize, config.LayerNormEps);
         dropout = nn.Dropout(config.HiddenDropoutProb);
         RegisterComponents();
     }

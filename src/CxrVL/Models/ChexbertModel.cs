@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using CxrVL.Weights;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -18,7 +19,7 @@ public sealed class ChexbertModel : nn.Module<BertInput, ChexbertLogits>
 
     private readonly BertModel bert;
     private readonly Dropout dropout;
-    private readonly ModuleList<Linear> linear_heads;
+    private readonly ModuleList<AutocastLinear> linear_heads;
 
     public ChexbertModel() : this(BertBaseUncasedConfig)
     {
@@ -28,10 +29,10 @@ public sealed class ChexbertModel : nn.Module<BertInput, ChexbertLogits>
     {
         bert = new BertModel(config with { AddPoolingLayer = true });
         dropout = nn.Dropout(0.1);
-        linear_heads = new ModuleList<Linear>();
+        linear_heads = new ModuleList<AutocastLinear>();
         for (var i = 0; i < FourWayHeads; i++)
-            linear_heads.Add(nn.Linear(config.HiddenSize, 4));
-        linear_heads.Add(nn.Linear(config.HiddenSize, 2));
+            linear_heads.Add(new AutocastLinear(config.HiddenSize, 4));
+        linear_heads.Add(new AutocastLinear(config.HiddenSize, 2));
         RegisterComponents();
     }
 

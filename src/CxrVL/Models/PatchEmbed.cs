@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,15 +8,15 @@ namespace CxrVL.Models;
 /// <summary>timm's <c>PatchEmbed</c>: a strided convolution <c>proj</c>, then the grid flattened row-major to tokens.</summary>
 internal sealed class PatchEmbed : nn.Module<Tensor, Tensor>
 {
-    private readonly Conv2d proj;
+    private readonly AutocastConv2d proj;
 
     public PatchEmbed(VisionTransformerConfig config) : base(nameof(PatchEmbed))
     {
-        proj = nn.Conv2d(config.InputChannels, config.EmbedDim, config.PatchSize, stride: config.PatchSize);
+        proj = new AutocastConv2d(config.InputChannels, config.EmbedDim, config.PatchSize, stride: config.PatchSize);
         RegisterComponents();
     }
 
-    public Conv2d Projection => proj;
+    public AutocastConv2d Projection => proj;
 
     /// <summary>[N, C, H, W] -> [N, (H/p)·(W/p), D].</summary>
     public override Tensor forward(Tensor images)

@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,7 +11,7 @@ namespace CxrVL.Models;
 /// </summary>
 public sealed class ResNet : nn.Module<Tensor, ResNetFeatures>
 {
-    private readonly Conv2d conv1;
+    private readonly AutocastConv2d conv1;
     private readonly BatchNormalization bn1;
     private readonly MaxPool2d maxpool;
     private readonly Sequential layer1;
@@ -18,7 +19,7 @@ public sealed class ResNet : nn.Module<Tensor, ResNetFeatures>
     private readonly Sequential layer3;
     private readonly Sequential layer4;
     private readonly AttentionPool2d? attnpool;
-    private readonly Linear? fc;
+    private readonly AutocastLinear? fc;
     private bool _fused;
     private bool _channelsLast;
 
@@ -28,7 +29,7 @@ public sealed class ResNet : nn.Module<Tensor, ResNetFeatures>
         if (config.BlocksPerStage.Count != 4)
             throw new CxrVLException($"a ResNet has 4 stages; the config lists {config.BlocksPerStage.Count}.");
         var width = config.BaseWidth;
-        conv1 = nn.Conv2d(config.InputChannels, width, 7, stride: 2, padding: 3, bias: false);
+        conv1 = new AutocastConv2d(config.InputChannels, width, 7, stride: 2, padding: 3, bias: false);
         bn1 = BatchNormalization.TwoDimensional(width, config.BatchNormEps, config.BatchNormMomentum);
         maxpool = nn.MaxPool2d(3, stride: 2, padding: 1);
 
@@ -51,7 +52,7 @@ public sealed class ResNet : nn.Module<Tensor, ResNetFeatures>
         if (config.AttentionPool is { } pool)
             attnpool = new AttentionPool2d(config.FeatureChannels, pool);
         if (config.Classes is { } classes)
-            fc = nn.Linear(attnpool?.OutputDim ?? config.FeatureChannels, classes);
+            fc = new AutocastLinear(attnpool?.OutputDim ?? config.FeatureChannels, classes);
         RegisterComponents();
         InitializeLikeTorchvision();
     }
@@ -113,12 +114,12 @@ public sealed class ResNet : nn.Module<Tensor, ResNetFeatures>
     public void ToChannelsLast()
     {
         using var noGrad = no_grad();
-        foreach (var conv in modules().OfType<Conv2d>())
+        foreach (var conv in modules().OfType<AutocastConv2d>())
             conv.weight = new Parameter(ChannelsLast.Convert(conv.weight), conv.weight.requires_grad);
         _channelsLast = true;
     }
 
-    internal static void Fuse(Conv2d conv, BatchNormalization norm)
+    internal static void Fuse(AutocastConv2d conv, BatchNormalization norm)
     {
         using var noGrad = no_grad();
         var (weight, bias) = nn.utils.fuse_conv_bn_weights(conv.weight, conv.bias, norm.running_mean!, norm.running_var!,
@@ -135,7 +136,7 @@ public sealed class ResNet : nn.Module<Tensor, ResNetFeatures>
         {
             switch (module)
             {
-                case Conv2d conv:
+                case AutocastConv2d conv:
                     nn.init.kaiming_normal_(conv.weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
                     break;
                 case BatchNormalization norm:

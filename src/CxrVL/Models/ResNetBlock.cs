@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,11 +11,11 @@ namespace CxrVL.Models;
 /// </summary>
 internal sealed class ResNetBlock : nn.Module<Tensor, Tensor>
 {
-    private readonly Conv2d conv1;
+    private readonly AutocastConv2d conv1;
     private readonly BatchNormalization bn1;
-    private readonly Conv2d conv2;
+    private readonly AutocastConv2d conv2;
     private readonly BatchNormalization bn2;
-    private readonly Conv2d? conv3;
+    private readonly AutocastConv2d? conv3;
     private readonly BatchNormalization? bn3;
     private readonly Sequential? downsample;
     private bool _fused;
@@ -25,23 +26,23 @@ internal sealed class ResNetBlock : nn.Module<Tensor, Tensor>
         BatchNormalization Norm(long channels) => BatchNormalization.TwoDimensional(channels, config.BatchNormEps, config.BatchNormMomentum);
         if (config.Bottleneck)
         {
-            conv1 = nn.Conv2d(inChannels, width, 1, bias: false);
+            conv1 = new AutocastConv2d(inChannels, width, 1, bias: false);
             bn1 = Norm(width);
-            conv2 = nn.Conv2d(width, width, 3, stride: stride, padding: 1, bias: false);
+            conv2 = new AutocastConv2d(width, width, 3, stride: stride, padding: 1, bias: false);
             bn2 = Norm(width);
-            conv3 = nn.Conv2d(width, outChannels, 1, bias: false);
+            conv3 = new AutocastConv2d(width, outChannels, 1, bias: false);
             bn3 = Norm(outChannels);
             // torchvision's zero_init_residual is off by default: the last BN keeps weight 1.
         }
         else
         {
-            conv1 = nn.Conv2d(inChannels, width, 3, stride: stride, padding: 1, bias: false);
+            conv1 = new AutocastConv2d(inChannels, width, 3, stride: stride, padding: 1, bias: false);
             bn1 = Norm(width);
-            conv2 = nn.Conv2d(width, width, 3, padding: 1, bias: false);
+            conv2 = new AutocastConv2d(width, width, 3, padding: 1, bias: false);
             bn2 = Norm(width);
         }
         if (stride != 1 || inChannels != outChannels)
-            downsample = nn.Sequential(nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), Norm(outChannels));
+            downsample = nn.Sequential(new AutocastConv2d(inChannels, outChannels, 1, stride: stride, bias: false), Norm(outChannels));
         RegisterComponents();
     }
 
@@ -68,7 +69,7 @@ internal sealed class ResNetBlock : nn.Module<Tensor, Tensor>
         if (conv3 is not null)
             ResNet.Fuse(conv3, bn3!);
         if (downsample is not null)
-            ResNet.Fuse((Conv2d)downsample[0], (BatchNormalization)downsample[1]);
+            ResNet.Fuse((AutocastConv2d)downsample[0], (BatchNormalization)downsample[1]);
         _fused = true;
     }
 }

@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -17,9 +18,9 @@ public sealed class VisionTransformer : nn.Module<Tensor, VitFeatures>
     private readonly Parameter pos_embed;
     private readonly Dropout pos_drop;
     private readonly ModuleList<VitBlock> blocks;
-    private readonly LayerNorm? norm;
-    private readonly LayerNorm? fc_norm;
-    private readonly Linear? head;
+    private readonly AutocastLayerNorm? norm;
+    private readonly AutocastLayerNorm? fc_norm;
+    private readonly AutocastLinear? head;
 
     public VisionTransformer(VisionTransformerConfig config) : base(nameof(VisionTransformer))
     {
@@ -37,11 +38,11 @@ public sealed class VisionTransformer : nn.Module<Tensor, VitFeatures>
         blocks = nn.ModuleList(Enumerable.Range(0, config.Depth)
             .Select(i => new VitBlock(config, config.Depth > 1 ? config.DropPathRate * i / (config.Depth - 1) : config.DropPathRate)).ToArray());
         if (config.Pooling == VitPooling.Average)
-            fc_norm = nn.LayerNorm(dim, config.LayerNormEps);
+            fc_norm = new AutocastLayerNorm(dim, config.LayerNormEps);
         else
-            norm = nn.LayerNorm(dim, config.LayerNormEps);
+            norm = new AutocastLayerNorm(dim, config.LayerNormEps);
         if (config.Classes is { } classes)
-            head = nn.Linear(dim, classes);
+            head = new AutocastLinear(dim, classes);
         RegisterComponents();
         InitializeLikeTimm();
     }
@@ -188,7 +189,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, VitFeatures>
         nn.init.normal_(cls_token, std: 1e-6);
         foreach (var module in modules())
         {
-            if (module is Linear linear)
+            if (module is AutocastLinear linear)
             {
                 TruncatedNormal.Fill(linear.weight, std: 0.02);
                 if (linear.bias is not null)

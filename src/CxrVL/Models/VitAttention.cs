@@ -1,3 +1,5 @@
+using CxrVL.Precision;
+using CxrVL.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,8 +9,8 @@ namespace CxrVL.Models;
 /// <summary>timm's <c>Attention</c>: one fused <c>qkv</c> projection (rows q, k, v) and the output <c>proj</c>.</summary>
 internal sealed class VitAttention : nn.Module<Tensor, Tensor>
 {
-    private readonly Linear qkv;
-    private readonly Linear proj;
+    private readonly AutocastLinear qkv;
+    private readonly AutocastLinear proj;
     private readonly int _heads;
 
     public VitAttention(VisionTransformerConfig config) : base(nameof(VitAttention))
@@ -16,8 +18,8 @@ internal sealed class VitAttention : nn.Module<Tensor, Tensor>
         if (config.EmbedDim % config.Heads != 0)
             throw new CxrVLException($"ViT: width {config.EmbedDim} does not split into {config.Heads} heads.");
         _heads = config.Heads;
-        qkv = nn.Linear(config.EmbedDim, 3L * config.EmbedDim, hasBias: config.QkvBias);
-        proj = nn.Linear(config.EmbedDim, config.EmbedDim);
+        qkv = new AutocastLinear(config.EmbedDim, 3L * config.EmbedDim, hasBias: config.QkvBias);
+        proj = new AutocastLinear(config.EmbedDim, config.EmbedDim);
         RegisterComponents();
     }
 
@@ -29,7 +31,8 @@ internal sealed class VitAttention : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var (n, length, dim) = (tokens.shape[0], tokens.shape[1], tokens.shape[2]);
         var parts = qkv.forward(tokens).view(n, length, 3, _heads, dim / _heads).permute(2, 0, 3, 1, 4);
-        var attended = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2], keyBias);
+        // Under autocast the projections are already in the low type; the additive mask must match it.
+        var attended = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2], keyBias is null ? null : Autocast.Lower(keyBias));
         return proj.forward(attended.transpose(1, 2).reshape(n, length, dim)).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,24 +12,24 @@ namespace CxrVL.Models;
 /// </summary>
 internal sealed class VitBlock : nn.Module<Tensor, Tensor>
 {
-    private readonly LayerNorm norm1;
+    private readonly AutocastLayerNorm norm1;
     private readonly VitAttention attn;
-    private readonly LayerNorm norm2;
+    private readonly AutocastLayerNorm norm2;
     private readonly VitMlp mlp;
-    private readonly LayerNorm? norm2_l;
+    private readonly AutocastLayerNorm? norm2_l;
     private readonly VitMlp? mlp_l;
     private readonly double _dropPath;
 
     public VitBlock(VisionTransformerConfig config, double dropPath = 0) : base(nameof(VitBlock))
     {
         _dropPath = dropPath;
-        norm1 = nn.LayerNorm(config.EmbedDim, config.LayerNormEps);
+        norm1 = new AutocastLayerNorm(config.EmbedDim, config.LayerNormEps);
         attn = new VitAttention(config);
-        norm2 = nn.LayerNorm(config.EmbedDim, config.LayerNormEps);
+        norm2 = new AutocastLayerNorm(config.EmbedDim, config.LayerNormEps);
         mlp = new VitMlp(config);
         if (config.LateralExperts)
         {
-            norm2_l = nn.LayerNorm(config.EmbedDim, config.LayerNormEps);
+            norm2_l = new AutocastLayerNorm(config.EmbedDim, config.LayerNormEps);
             mlp_l = new VitMlp(config);
         }
         RegisterComponents();

@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,14 +8,14 @@ namespace CxrVL.Models;
 /// <summary>timm's <c>Mlp</c>: <c>fc1</c>, exact GELU, <c>fc2</c>.</summary>
 internal sealed class VitMlp : nn.Module<Tensor, Tensor>
 {
-    private readonly Linear fc1;
-    private readonly Linear fc2;
+    private readonly AutocastLinear fc1;
+    private readonly AutocastLinear fc2;
     private readonly Dropout drop;
 
     public VitMlp(VisionTransformerConfig config) : base(nameof(VitMlp))
     {
-        fc1 = nn.Linear(config.EmbedDim, config.MlpHiddenDim);
-        fc2 = nn.Linear(config.MlpHiddenDim, config.EmbedDim);
+        fc1 = new AutocastLinear(config.EmbedDim, config.MlpHiddenDim);
+        fc2 = new AutocastLinear(config.MlpHiddenDim, config.EmbedDim);
         drop = nn.Dropout(config.DropRate);
         RegisterComponents();
     }

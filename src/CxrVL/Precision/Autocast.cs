@@ -41,9 +41,27 @@ public static class Autocast
             ? tensor.to_type(low)
             : tensor;
 
+    /// <summary>float32 for the low-precision types, else the type itself.</summary>
+    public static ScalarType Float32Type(ScalarType type) => type is ScalarType.BFloat16 or ScalarType.Float16 ? ScalarType.Float32 : type;
+
     /// <summary>The tensor in float32 when it is in a low precision (for normalisation, softmax, reductions, losses); else itself.</summary>
-    public static Tensor Float32(Tensor tensor) =>
-        tensor.dtype is ScalarType.BFloat16 or ScalarType.Float16 ? tensor.to_type(ScalarType.Float32) : tensor;
+    public static Tensor Float32(Tensor tensor) => tensor.dtype == Float32Type(tensor.dtype) ? tensor : tensor.to_type(ScalarType.Float32);
+
+    /// <summary>
+    /// <c>matmul</c> as autocast runs it: both operands in the scope's low precision (so a float32 softmax output meets a
+    /// bfloat16 value tensor without a type error); outside a scope, the plain product.
+    /// </summary>
+    public static Tensor MatMul(Tensor left, Tensor right) => matmul(Lower(left), Lower(right));
+
+    /// <summary><c>linear</c> as autocast runs it: input, weight and bias in the scope's low precision; outside a scope, the plain product.</summary>
+    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias) =>
+        nn.functional.linear(Lower(input), Lower(weight), bias is null ? null : Lower(bias));
+
+    /// <summary>Softmax over <paramref name="dim"/>, computed in float32 inside a scope (output float32), as is outside one.</summary>
+    public static Tensor Softmax(Tensor logits, long dim) => (IsEnabled ? Float32(logits) : logits).softmax(dim);
+
+    /// <summary>Log-softmax over <paramref name="dim"/>, computed in float32 inside a scope (output float32), as is outside one.</summary>
+    public static Tensor LogSoftmax(Tensor logits, long dim) => (IsEnabled ? Float32(logits) : logits).log_softmax(dim);
 
     private sealed class Scope : IDisposable
     {

@@ -1,3 +1,4 @@
+using CxrVL.Precision;
 using CxrVL.Training.Distributed;
 using static TorchSharp.torch;
 
@@ -16,6 +17,8 @@ public static class ContrastiveLoss
                                  GlobalBatch? global = null)
     {
         using var scope = NewDisposeScope();
+        // Losses run in float32 under autocast too.
+        (images, texts, scale) = (Autocast.Float32(images), Autocast.Float32(texts), Autocast.Float32(scale));
         var (imageUnits, textUnits) = (nn.functional.normalize(images, dim: -1), nn.functional.normalize(texts, dim: -1));
         Tensor imageToText, textToImage;
         if (global is { IsDistributed: true })
@@ -39,7 +42,7 @@ public static class ContrastiveLoss
     public static Tensor InfoNce(Tensor images, Tensor texts, double temperature, DirectionReduction reduction = DirectionReduction.Mean,
                                  GlobalBatch? global = null)
     {
-        using var scale = tensor(1.0 / temperature, dtype: images.dtype, device: images.device);
+        using var scale = tensor(1.0 / temperature, dtype: Autocast.Float32Type(images.dtype), device: images.device);
         return InfoNce(images, texts, scale, reduction, global);
     }
 }

@@ -1,3 +1,4 @@
+using CxrVL.Precision;
 using static TorchSharp.torch;
 
 namespace CxrVL.Methods.Alignment;
@@ -20,6 +21,8 @@ public static class GloriaLocalLoss
                                          double gamma3 = 10, DirectionReduction reduction = DirectionReduction.Mean)
     {
         using var scope = NewDisposeScope();
+        // Losses run in float32 under autocast too.
+        (words, regions) = (Autocast.Float32(words), Autocast.Float32(regions));
         var batch = words.shape[0];
         var invalid = wordMask.logical_not();
         // scores[i, j, t, r]: word t of report j against region r of image i.

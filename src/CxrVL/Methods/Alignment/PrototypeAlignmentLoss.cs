@@ -1,3 +1,4 @@
+using CxrVL.Precision;
 using CxrVL.Training.Distributed;
 using static TorchSharp.torch;
 
@@ -16,6 +17,8 @@ public static class PrototypeAlignmentLoss
                                  GlobalBatch? global = null)
     {
         using var scope = NewDisposeScope();
+        // Losses run in float32 under autocast too.
+        (imageScores, textScores) = (Autocast.Float32(imageScores), Autocast.Float32(textScores));
         var imageCodes = SinkhornKnopp.Codes(imageScores, epsilon, iterations, global);
         var textCodes = SinkhornKnopp.Codes(textScores, epsilon, iterations, global);
         var imageLogProbabilities = nn.functional.log_softmax(imageScores / temperature, 1);

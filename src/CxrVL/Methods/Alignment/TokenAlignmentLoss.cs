@@ -1,3 +1,4 @@
+using CxrVL.Precision;
 using static TorchSharp.torch;
 
 namespace CxrVL.Methods.Alignment;
@@ -19,6 +20,8 @@ public static class TokenAlignmentLoss
                                  Tensor? queryMask = null, Tensor? contextMask = null)
     {
         using var scope = NewDisposeScope();
+        // Losses run in float32 under autocast too.
+        (queries, context, weights) = (Autocast.Float32(queries), Autocast.Float32(context), Autocast.Float32(weights));
         var (batch, tokens) = (queries.shape[0], queries.shape[1]);
         var attended = Attend(queries, context, temperature, contextMask);
 
@@ -51,6 +54,7 @@ public static class TokenAlignmentLoss
     public static Tensor Attend(Tensor queries, Tensor context, double temperature, Tensor? contextMask = null)
     {
         using var scope = NewDisposeScope();
+        (queries, context) = (Autocast.Float32(queries), Autocast.Float32(context));
         var attention = queries.matmul(context.transpose(1, 2)) / temperature;
         if (contextMask is not null)
             attention = attention.masked_fill(contextMask.logical_not().unsqueeze(1), double.NegativeInfinity);

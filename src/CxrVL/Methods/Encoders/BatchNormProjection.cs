@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using CxrVL.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -16,10 +17,10 @@ public sealed class BatchNormProjection : nn.Module<Tensor, Tensor>
     public BatchNormProjection(int input, int hidden, int output) : base(nameof(BatchNormProjection))
     {
         head = nn.Sequential(
-            ("0", nn.Linear(input, hidden)),
+            ("0", new AutocastLinear(input, hidden)),
             ("1", BatchNormalization.OneDimensional(hidden)),
             ("2", nn.ReLU(inplace: true)),
-            ("3", nn.Linear(hidden, output)),
+            ("3", new AutocastLinear(hidden, output)),
             ("4", BatchNormalization.OneDimensional(output, affine: false)));
         RegisterComponents();
     }

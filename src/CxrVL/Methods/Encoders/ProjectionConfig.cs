@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using static TorchSharp.torch;
 
 namespace CxrVL.Methods.Encoders;
@@ -16,8 +17,8 @@ public sealed class ProjectionConfig
     /// </summary>
     public nn.Module<Tensor, Tensor> Create(int input, int output) => Kind switch
     {
-        ProjectionKind.Linear => nn.Linear(input, output, hasBias: false),
-        ProjectionKind.Mlp => nn.Sequential(("0", nn.Linear(input, Hidden)), ("1", nn.ReLU()), ("2", nn.Linear(Hidden, output))),
+        ProjectionKind.Linear => new AutocastLinear(input, output, hasBias: false),
+        ProjectionKind.Mlp => nn.Sequential(("0", new AutocastLinear(input, Hidden)), ("1", nn.ReLU()), ("2", new AutocastLinear(Hidden, output))),
         ProjectionKind.BatchNorm => new BatchNormProjection(input, Hidden, output),
         _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, null),
     };

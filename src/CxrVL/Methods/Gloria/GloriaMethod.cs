@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using CxrVL.Methods.Alignment;
 using CxrVL.Methods.Encoders;
 using CxrVL.Models;
@@ -15,9 +16,9 @@ public sealed class GloriaMethod : nn.Module, IPretrainingMethod, ILocalAttentio
 {
     private readonly ImageEncoder image_encoder;
     private readonly TextEncoder text_encoder;
-    private readonly Linear global_embedder;
-    private readonly Conv1d local_embedder;
-    private readonly Linear text_embedder;
+    private readonly AutocastLinear global_embedder;
+    private readonly AutocastConv1d local_embedder;
+    private readonly AutocastLinear text_embedder;
     private readonly GloriaModelConfig _config;
 
     public GloriaMethod(GloriaModelConfig config, BertConfig text) : base(nameof(GloriaMethod))
@@ -25,9 +26,9 @@ public sealed class GloriaMethod : nn.Module, IPretrainingMethod, ILocalAttentio
         _config = config;
         image_encoder = new ImageEncoder(config.Image);
         text_encoder = new TextEncoder(text, config.Text.Pooling);
-        global_embedder = nn.Linear(image_encoder.GlobalDim, config.EmbedDim);
-        local_embedder = nn.Conv1d(image_encoder.LocalDim, config.EmbedDim, 1, bias: false);
-        text_embedder = nn.Linear(text_encoder.Dim, config.EmbedDim);
+        global_embedder = new AutocastLinear(image_encoder.GlobalDim, config.EmbedDim);
+        local_embedder = new AutocastConv1d(image_encoder.LocalDim, config.EmbedDim, 1, bias: false);
+        text_embedder = new AutocastLinear(text_encoder.Dim, config.EmbedDim);
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using CxrVL.Precision;
 using static TorchSharp.torch;
 
 namespace CxrVL.Methods.MedST;
@@ -19,6 +20,8 @@ public static class TemporalCycleLoss
     public static Tensor OneDirection(Tensor source, Tensor target, double temperature = 0.1, double varianceLambda = 0.001, double huberDelta = 2)
     {
         using var scope = NewDisposeScope();
+        // Losses run in float32 under autocast too.
+        (source, target) = (Autocast.Float32(source), Autocast.Float32(target));
         var length = source.shape[1];
         var forward = Similarity(source, target, temperature);
         var identity = eye(length, dtype: source.dtype, device: source.device);

@@ -1,3 +1,5 @@
+using CxrVL.Precision;
+using CxrVL.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,7 +16,7 @@ public sealed class TokenWeighting : nn.Module<Tensor, Tensor?, Tensor>
 {
     private readonly Parameter in_proj_weight;
     private readonly Parameter in_proj_bias;
-    private readonly Linear out_proj;
+    private readonly AutocastLinear out_proj;
     private readonly int _dim;
 
     public TokenWeighting(int dim) : base(nameof(TokenWeighting))
@@ -22,7 +24,7 @@ public sealed class TokenWeighting : nn.Module<Tensor, Tensor?, Tensor>
         _dim = dim;
         in_proj_weight = new Parameter(empty(3L * dim, dim));
         in_proj_bias = new Parameter(zeros(3L * dim));
-        out_proj = nn.Linear(dim, dim);
+        out_proj = new AutocastLinear(dim, dim);
         RegisterComponents();
         // As nn.MultiheadAttention: Xavier-uniform input projection, zero biases.
         using var noGrad = no_grad();
@@ -39,11 +41,11 @@ public sealed class TokenWeighting : nn.Module<Tensor, Tensor?, Tensor>
         var query = mask is null
             ? tokens.mean([1], keepdim: true)
             : (tokens * mask.unsqueeze(-1)).sum(1, keepdim: true) / mask.sum(1, keepdim: true).unsqueeze(-1).clamp_min(1);
-        var q = nn.functional.linear(query, in_proj_weight[.._dim], in_proj_bias[.._dim]);
-        var k = nn.functional.linear(tokens, in_proj_weight[_dim..(2 * _dim)], in_proj_bias[_dim..(2 * _dim)]);
-        var logits = q.matmul(k.transpose(1, 2)).squeeze(1) / Math.Sqrt(_dim);
+        var q = Autocast.Linear(query, in_proj_weight[.._dim], in_proj_bias[.._dim]);
+        var k = Autocast.Linear(tokens, in_proj_weight[_dim..(2 * _dim)], in_proj_bias[_dim..(2 * _dim)]);
+        var logits = Autocast.MatMul(q, k.transpose(1, 2)).squeeze(1) / Math.Sqrt(_dim);
         if (mask is not null)
             logits = logits.masked_fill(mask.logical_not(), double.NegativeInfinity);
-        return nn.functional.softmax(logits, -1).MoveToOuterDisposeScope();
+        return Autocast.Softmax(logits, -1).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,5 @@
+using CxrVL.Precision;
+using CxrVL.Models.Layers;
 using CxrVL.Methods.Alignment;
 using CxrVL.Methods.Encoders;
 using CxrVL.Models;
@@ -20,7 +22,7 @@ public sealed class MgcaMethod : nn.Module, IPretrainingMethod, ILocalAttentionM
     private readonly BatchNormProjection image_local;
     private readonly BatchNormProjection text_global;
     private readonly BatchNormProjection text_local;
-    private readonly Linear prototype_layer;
+    private readonly AutocastLinear prototype_layer;
     private readonly MgcaModelConfig _config;
 
     public MgcaMethod(MgcaModelConfig config, BertConfig text) : base(nameof(MgcaMethod))
@@ -33,7 +35,7 @@ public sealed class MgcaMethod : nn.Module, IPretrainingMethod, ILocalAttentionM
         image_local = new BatchNormProjection(image_encoder.LocalDim, hidden, dim);
         text_global = new BatchNormProjection(text_encoder.Dim, hidden, dim);
         text_local = new BatchNormProjection(text_encoder.Dim, hidden, dim);
-        prototype_layer = nn.Linear(dim, config.Mgca.Prototypes, hasBias: false);
+        prototype_layer = new AutocastLinear(dim, config.Mgca.Prototypes, hasBias: false);
         RegisterComponents();
     }
 
@@ -69,7 +71,8 @@ public sealed class MgcaMethod : nn.Module, IPretrainingMethod, ILocalAttentionM
         using (no_grad())
             prototype_layer.weight!.copy_(nn.functional.normalize(prototype_layer.weight!, dim: 1));
         var prototypes = progress.Epoch < mgca.FreezePrototypesEpochs ? prototype_layer.weight!.detach() : prototype_layer.weight!;
-        var prototype = PrototypeAlignmentLoss.Compute(imageEmbedding.matmul(prototypes.t()), textEmbedding.matmul(prototypes.t()),
+        // The prototype scores feed a loss (Sinkhorn and a cross-entropy): float32, under autocast too.
+        var prototype = PrototypeAlignmentLoss.Compute(Autocast.Float32(imageEmbedding).matmul(prototypes.t()), Autocast.Float32(textEmbedding).matmul(prototypes.t()),
             mgca.Epsilon, mgca.SinkhornIterations, mgca.PrototypeTemperature, progress.Global);
 
         return LossTerms.Weighted(new Dictionary<string, Tensor>
@@ -87,7 +90,7 @@ public sealed class MgcaMethod : nn.Module, IPretrainingMethod, ILocalAttentionM
         var patches = nn.functional.normalize(image_local.forward(image_encoder.forward(batch.Images).Local), dim: -1);
         var text = text_encoder.forward(batch.Text);
         var words = nn.functional.normalize(text_local.forward(text.Words), dim: -1);
-        var attention = nn.functional.softmax(words.matmul(patches.transpose(1, 2)) / _config.Mgca.LocalTemperature, -1);
+        var attention = Autocast.Softmax(Autocast.MatMul(words, patches.transpose(1, 2)) / _config.Mgca.LocalTemperature, -1);
         return WordAttention.MeanOverWords(attention, text.WordMask).MoveToOuterDisposeScope();
     }
 

@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using CxrVL.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,17 +11,17 @@ namespace CxrVL.Methods.Mrm;
 /// (<c>decoder_embed</c>, <c>mask_token</c>, ...) in the module that uses it: MRM holds the parts in fields of those names
 /// (their declaration order is MRM's state-dict order), other owners call <see cref="RegisterIn"/>.
 /// </summary>
-internal sealed record MaeDecoder(Linear Embed, Parameter MaskToken, Parameter PositionEmbedding, ModuleList<VitBlock> Blocks, LayerNorm Norm, Linear Prediction)
+internal sealed record MaeDecoder(AutocastLinear Embed, Parameter MaskToken, Parameter PositionEmbedding, ModuleList<VitBlock> Blocks, AutocastLayerNorm Norm, AutocastLinear Prediction)
 {
     /// <summary>The parts, created in MAE's order (what a seeded initialisation draws depends on it); the mask token starts at zero.</summary>
     /// <param name="outputsPerPatch">Values predicted per encoder patch (pixels of the target patch times channels).</param>
     public static MaeDecoder Create(VisionTransformerConfig encoder, VisionTransformerConfig decoder, long outputsPerPatch) => new(
-        nn.Linear(encoder.EmbedDim, decoder.EmbedDim),
+        new AutocastLinear(encoder.EmbedDim, decoder.EmbedDim),
         new Parameter(zeros(1, 1, decoder.EmbedDim)),
         new Parameter(PositionEmbeddings.SinCos2d(decoder.EmbedDim, encoder.GridSize, 1), requires_grad: false),
         nn.ModuleList(Enumerable.Range(0, decoder.Depth).Select(_ => new VitBlock(decoder)).ToArray()),
-        nn.LayerNorm(decoder.EmbedDim, decoder.LayerNormEps),
-        nn.Linear(decoder.EmbedDim, outputsPerPatch));
+        new AutocastLayerNorm(decoder.EmbedDim, decoder.LayerNormEps),
+        new AutocastLinear(decoder.EmbedDim, outputsPerPatch));
 
     /// <summary>Registers the parts in <paramref name="owner"/> under MAE's names, after the owner's own components.</summary>
     public void RegisterIn(nn.Module owner)

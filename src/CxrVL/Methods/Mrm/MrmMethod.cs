@@ -1,3 +1,5 @@
+using CxrVL.Precision;
+using CxrVL.Models.Layers;
 using CxrVL.Methods.Encoders;
 using CxrVL.Models;
 using CxrVL.Training;
@@ -20,14 +22,14 @@ namespace CxrVL.Methods.Mrm;
 public sealed class MrmMethod : nn.Module, IPretrainingMethod
 {
     private readonly VisionTransformer encoder;
-    private readonly Linear decoder_embed;
+    private readonly AutocastLinear decoder_embed;
     private readonly Parameter mask_token;
     private readonly Parameter decoder_pos_embed;
     private readonly ModuleList<VitBlock> decoder_blocks;
-    private readonly LayerNorm decoder_norm;
-    private readonly Linear decoder_pred;
+    private readonly AutocastLayerNorm decoder_norm;
+    private readonly AutocastLinear decoder_pred;
     private readonly MrmReportEncoder bert_encoder;
-    private readonly Linear bert_mlp;
+    private readonly AutocastLinear bert_mlp;
     private readonly MrmConfig _config;
     private readonly MaeDecoder _decoder;
 
@@ -54,7 +56,7 @@ public sealed class MrmMethod : nn.Module, IPretrainingMethod
         // MRM's report model has exactly max_length positions and no pooler.
         var report = text with { MaxPositionEmbeddings = config.Text.MaxLength, AddPoolingLayer = false };
         bert_encoder = new MrmReportEncoder(report);
-        bert_mlp = nn.Linear(vit.EmbedDim, report.HiddenSize);
+        bert_mlp = new AutocastLinear(vit.EmbedDim, report.HiddenSize);
         VocabularySize = report.VocabSize;
         RegisterComponents();
         InitializeLikeMrm();
@@ -109,7 +111,8 @@ public sealed class MrmMethod : nn.Module, IPretrainingMethod
             AttentionMask = text.AttentionMask,
             EmbeddingOffset = latent,
         }).Logits;
-        var perToken = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), record.Labels.reshape(-1),
+        // Losses in float32 under autocast too.
+        var perToken = nn.functional.cross_entropy(Autocast.Float32(logits).reshape(-1, logits.shape[2]), record.Labels.reshape(-1),
                                                    ignore_index: RecordMasking.IgnoreIndex, reduction: nn.Reduction.None);
         // Mean over the counted positions; a batch with none (every report empty) contributes zero, not NaN.
         var counted = (record.Labels != RecordMasking.IgnoreIndex).sum().clamp_min(1);
@@ -120,7 +123,7 @@ public sealed class MrmMethod : nn.Module, IPretrainingMethod
         Tensor? mean = null, std = null;
         if (_config.NormPixLoss)
             (target, mean, std) = PatchTargets.Normalise(target);
-        var perPatch = (prediction - target).square().mean([-1]);
+        var perPatch = (Autocast.Float32(prediction) - target).square().mean([-1]);
         var imageLoss = (perPatch * masked.Mask).sum() / masked.Mask.sum();
 
         var shown = mean is null ? prediction : prediction * std! + mean;
@@ -178,12 +181,12 @@ public sealed class MrmMethod : nn.Module, IPretrainingMethod
         {
             switch (module)
             {
-                case Linear linear:
+                case AutocastLinear linear:
                     nn.init.xavier_uniform_(linear.weight);
                     if (linear.bias is not null)
                         nn.init.zeros_(linear.bias);
                     break;
-                case LayerNorm norm:
+                case AutocastLayerNorm norm:
                     nn.init.ones_(norm.weight);
                     nn.init.zeros_(norm.bias);
                     break;

@@ -1,3 +1,5 @@
+using CxrVL.Precision;
+using CxrVL.Models.Layers;
 using CxrVL.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -31,7 +33,7 @@ public sealed class ImageDecoder : nn.Module<Tensor, Tensor, Tensor>
             _sizes[i] = (long)mapSize << (i + 1);
             channels = next;
         }
-        output_head = nn.Sequential(("0", nn.Conv2d(channels, outChannels, 3, padding: 1)));
+        output_head = nn.Sequential(("0", new AutocastConv2d(channels, outChannels, 3, padding: 1)));
         RegisterComponents();
     }
 
@@ -51,11 +53,11 @@ public sealed class ImageDecoder : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         if (image.shape[2] != reconstruction.shape[2] || image.shape[3] != reconstruction.shape[3])
             image = nn.functional.interpolate(image, [reconstruction.shape[2], reconstruction.shape[3]], mode: InterpolationMode.Bilinear, align_corners: true);
-        return nn.functional.l1_loss(reconstruction, image).MoveToOuterDisposeScope();
+        return nn.functional.l1_loss(Autocast.Float32(reconstruction), image).MoveToOuterDisposeScope();
     }
 
     private static Sequential ConvBnRelu(long input, long output) => nn.Sequential(
-        ("0", nn.Conv2d(input, output, 3, padding: 1, bias: false)),
+        ("0", new AutocastConv2d(input, output, 3, padding: 1, bias: false)),
         ("1", BatchNormalization.TwoDimensional(output)),
         ("2", nn.ReLU()));
 }

@@ -1,3 +1,5 @@
+using CxrVL.Precision;
+using CxrVL.Models.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -17,22 +19,22 @@ public sealed record CrossAttention(Tensor TextToImage, Tensor TextToImageAttent
 /// </summary>
 public sealed class LocalCrossAttention : nn.Module
 {
-    private readonly Linear query1;
-    private readonly Linear key1;
-    private readonly Linear value1;
-    private readonly Linear query2;
-    private readonly Linear key2;
-    private readonly Linear value2;
+    private readonly AutocastLinear query1;
+    private readonly AutocastLinear key1;
+    private readonly AutocastLinear value1;
+    private readonly AutocastLinear query2;
+    private readonly AutocastLinear key2;
+    private readonly AutocastLinear value2;
     private readonly double _scale;
 
     public LocalCrossAttention(int dim) : base(nameof(LocalCrossAttention))
     {
-        query1 = nn.Linear(dim, dim);
-        key1 = nn.Linear(dim, dim);
-        value1 = nn.Linear(dim, dim);
-        query2 = nn.Linear(dim, dim);
-        key2 = nn.Linear(dim, dim);
-        value2 = nn.Linear(dim, dim);
+        query1 = new AutocastLinear(dim, dim);
+        key1 = new AutocastLinear(dim, dim);
+        value1 = new AutocastLinear(dim, dim);
+        query2 = new AutocastLinear(dim, dim);
+        key2 = new AutocastLinear(dim, dim);
+        value2 = new AutocastLinear(dim, dim);
         _scale = 1 / Math.Sqrt(dim);
         RegisterComponents();
     }
@@ -43,11 +45,11 @@ public sealed class LocalCrossAttention : nn.Module
     public CrossAttention Forward(Tensor image, Tensor sentences, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        var imageToTextAttention = (matmul(query2.forward(sentences), key1.forward(image).transpose(1, 2)) * _scale).sigmoid();
-        var imageToText = matmul(imageToTextAttention, value1.forward(image));
-        var textToImageAttention = (matmul(query1.forward(image), key2.forward(sentences).transpose(1, 2)) * _scale).sigmoid()
+        var imageToTextAttention = (Autocast.MatMul(query2.forward(sentences), key1.forward(image).transpose(1, 2)) * _scale).sigmoid();
+        var imageToText = Autocast.MatMul(imageToTextAttention, value1.forward(image));
+        var textToImageAttention = (Autocast.MatMul(query1.forward(image), key2.forward(sentences).transpose(1, 2)) * _scale).sigmoid()
                                    * mask.to_type(image.dtype).unsqueeze(1);
-        var textToImage = matmul(textToImageAttention, value2.forward(sentences));
+        var textToImage = Autocast.MatMul(textToImageAttention, value2.forward(sentences));
         var result = new CrossAttention(textToImage, textToImageAttention, imageToText, imageToTextAttention);
         foreach (var t in new[] { textToImage, textToImageAttention, imageToText, imageToTextAttention })
             t.MoveToOuterDisposeScope();
@@ -61,8 +63,8 @@ public sealed class LocalCrossAttention : nn.Module
     public Tensor MeanAttention(Tensor image, Tensor prompts)
     {
         using var scope = NewDisposeScope();
-        var imageToText = (matmul(key1.forward(image), query2.forward(prompts).t()) * _scale).sigmoid().mean([1]);
-        var textToImage = (matmul(query1.forward(image), key2.forward(prompts).t()) * _scale).sigmoid().mean([1]);
+        var imageToText = (Autocast.MatMul(key1.forward(image), query2.forward(prompts).t()) * _scale).sigmoid().mean([1]);
+        var textToImage = (Autocast.MatMul(query1.forward(image), key2.forward(prompts).t()) * _scale).sigmoid().mean([1]);
         return ((imageToText + textToImage) / 2).MoveToOuterDisposeScope();
     }
 }

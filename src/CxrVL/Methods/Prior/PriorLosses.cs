@@ -1,3 +1,4 @@
+using CxrVL.Precision;
 using static TorchSharp.torch;
 
 namespace CxrVL.Methods.Prior;
@@ -12,8 +13,9 @@ public static class PriorLosses
     public static Tensor SimSiam(Tensor x, Tensor y, Func<Tensor, Tensor> predictor)
     {
         using var scope = NewDisposeScope();
-        var xy = nn.functional.cosine_similarity(predictor(x), y.detach(), dim: -1).mean();
-        var yx = nn.functional.cosine_similarity(predictor(y), x.detach(), dim: -1).mean();
+        // Losses run in float32 under autocast too.
+        var xy = nn.functional.cosine_similarity(Autocast.Float32(predictor(x)), Autocast.Float32(y).detach(), dim: -1).mean();
+        var yx = nn.functional.cosine_similarity(Autocast.Float32(predictor(y)), Autocast.Float32(x).detach(), dim: -1).mean();
         return (-(xy + yx) * 0.5).MoveToOuterDisposeScope();
     }
 
@@ -24,6 +26,8 @@ public static class PriorLosses
     public static Tensor IntraReportInfoNce(Tensor sentences, Tensor contexts, Tensor mask, Tensor scale)
     {
         using var scope = NewDisposeScope();
+        // Losses run in float32 under autocast too.
+        (sentences, contexts, scale) = (Autocast.Float32(sentences), Autocast.Float32(contexts), Autocast.Float32(scale));
         var a = nn.functional.normalize(sentences, dim: -1);
         var b = nn.functional.normalize(contexts, dim: -1);
         var valid = mask.to_type(sentences.dtype);
@@ -45,7 +49,7 @@ public static class PriorLosses
     /// (zeros) included as PRIOR counts them, averaged over the batch.
     /// </summary>
     public static Tensor SentencePrototypeGeneration(Tensor matched, Tensor prototypes) =>
-        nn.functional.l1_loss(matched, prototypes);
+        nn.functional.l1_loss(Autocast.Float32(matched), Autocast.Float32(prototypes));
 
     /// <summary>
     /// Decoder outputs [B, Q, D] reordered so that slot j holds the output matched to target j (<paramref name="assignment"/>

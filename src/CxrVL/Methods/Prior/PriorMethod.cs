@@ -1,3 +1,5 @@
+using CxrVL.Precision;
+using CxrVL.Models.Layers;
 using CxrVL.Methods.Alignment;
 using CxrVL.Methods.Encoders;
 using CxrVL.Models;
@@ -24,10 +26,10 @@ public sealed class PriorMethod : nn.Module, IPretrainingMethod, IPromptScorer
     private readonly PriorImageEncoder image_encoder;
     private readonly PriorTextEncoder text_encoder;
     private readonly SentenceAttentionPool global_text_attention;
-    private readonly Linear global_image_projection;
-    private readonly Linear local_image_projection;
-    private readonly Linear global_text_projection;
-    private readonly Linear local_text_projection;
+    private readonly AutocastLinear global_image_projection;
+    private readonly AutocastLinear local_image_projection;
+    private readonly AutocastLinear global_text_projection;
+    private readonly AutocastLinear local_text_projection;
     private readonly Sequential predictor;
     private readonly BertModel sentence_decoder;
     private readonly Parameter prototype_queries;
@@ -50,11 +52,11 @@ public sealed class PriorMethod : nn.Module, IPretrainingMethod, IPromptScorer
         image_encoder = new PriorImageEncoder(config.Image, _prior);
         text_encoder = new PriorTextEncoder(text);
         global_text_attention = new SentenceAttentionPool(_dim, _prior.PoolHeads);
-        global_image_projection = nn.Linear(image_encoder.Width, _dim);
-        local_image_projection = nn.Linear(image_encoder.Width, _dim);
-        global_text_projection = nn.Linear(text.HiddenSize, _dim);
-        local_text_projection = nn.Linear(text.HiddenSize, _dim);
-        predictor = nn.Sequential(("0", nn.Linear(_dim, _dim / 2)), ("1", nn.ReLU()), ("2", nn.Linear(_dim / 2, _dim)));
+        global_image_projection = new AutocastLinear(image_encoder.Width, _dim);
+        local_image_projection = new AutocastLinear(image_encoder.Width, _dim);
+        global_text_projection = new AutocastLinear(text.HiddenSize, _dim);
+        local_text_projection = new AutocastLinear(text.HiddenSize, _dim);
+        predictor = nn.Sequential(("0", new AutocastLinear(_dim, _dim / 2)), ("1", nn.ReLU()), ("2", new AutocastLinear(_dim / 2, _dim)));
         sentence_decoder = new BertModel(text with
         {
             NumHiddenLayers = _prior.DecoderLayers,
@@ -187,10 +189,10 @@ public sealed class PriorMethod : nn.Module, IPretrainingMethod, IPromptScorer
             var (sentences, mask) = EncodeSentences(oneSentence, null);
             var (quantised, _) = Quantise(sentences[.., ..1], mask[.., ..1]);
             var global = nn.functional.normalize(global_text_attention.forward(quantised, mask[.., ..1]), dim: -1);
-            globalLogits.Add((images.matmul(global.t()) * logit_scale).max(1).values);
+            globalLogits.Add((Autocast.Float32(images).matmul(Autocast.Float32(global).t()) * logit_scale).max(1).values);
             localLogits.Add(local_cross_attention.MeanAttention(regions, quantised[.., 0]).mean([1]));
         }
-        var scores = stack(globalLogits, 1).softmax(1) + stack(localLogits, 1).softmax(1) * _prior.ZeroShotLocalWeight;
+        var scores = stack(globalLogits, 1).softmax(1) + Autocast.Float32(stack(localLogits, 1)).softmax(1) * _prior.ZeroShotLocalWeight;
         return scores.MoveToOuterDisposeScope();
     }
 
@@ -239,7 +241,9 @@ public sealed class PriorMethod : nn.Module, IPretrainingMethod, IPromptScorer
     private (Tensor Quantised, BankQuery Query) Quantise(Tensor sentences, Tensor mask)
     {
         var query = sentence_bank.Query(Select(sentences, mask));
-        var quantised = zeros_like(sentences).masked_scatter(mask.unsqueeze(-1).expand_as(sentences), query.Output);
+        // Under autocast the bank's product is 16-bit; the scatter needs one type.
+        var output = query.Output.to_type(sentences.dtype);
+        var quantised = zeros_like(sentences).masked_scatter(mask.unsqueeze(-1).expand_as(sentences), output);
         return (quantised, query);
     }
 
@@ -268,6 +272,6 @@ public sealed class PriorMethod : nn.Module, IPretrainingMethod, IPromptScorer
         nn.init.normal_(global_text_projection.weight, std: Math.Pow(textWidth, -0.5));
         nn.init.normal_(local_image_projection.weight, std: Math.Pow(imageWidth, -0.5));
         nn.init.normal_(local_text_projection.weight, std: Math.Pow(textWidth, -0.5));
-        nn.init.normal_(((Linear)predictor[0]).weight, std: Math.Pow(_dim, -0.5));
+        nn.init.normal_(((AutocastLinear)predictor[0]).weight, std: Math.Pow(_dim, -0.5));
     }
 }

@@ -1,3 +1,5 @@
+using CxrVL.Precision;
+using CxrVL.Models.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,20 +12,20 @@ namespace CxrVL.Methods.Prior;
 /// </summary>
 public sealed class SentenceAttentionPool : nn.Module<Tensor, Tensor, Tensor>
 {
-    private readonly Linear k_proj;
-    private readonly Linear q_proj;
-    private readonly Linear v_proj;
-    private readonly Linear c_proj;
+    private readonly AutocastLinear k_proj;
+    private readonly AutocastLinear q_proj;
+    private readonly AutocastLinear v_proj;
+    private readonly AutocastLinear c_proj;
     private readonly int _heads;
 
     public SentenceAttentionPool(int dim, int heads) : base(nameof(SentenceAttentionPool))
     {
         if (dim % heads != 0)
             throw new CxrVLException($"sentence attention pool: width {dim} does not split into {heads} heads (model.prior.pool_heads).");
-        k_proj = nn.Linear(dim, dim);
-        q_proj = nn.Linear(dim, dim);
-        v_proj = nn.Linear(dim, dim);
-        c_proj = nn.Linear(dim, dim);
+        k_proj = new AutocastLinear(dim, dim);
+        q_proj = new AutocastLinear(dim, dim);
+        v_proj = new AutocastLinear(dim, dim);
+        c_proj = new AutocastLinear(dim, dim);
         _heads = heads;
         RegisterComponents();
     }
@@ -41,8 +43,8 @@ public sealed class SentenceAttentionPool : nn.Module<Tensor, Tensor, Tensor>
         var key = k_proj.forward(tokens).view(batch, -1, _heads, headDim).transpose(1, 2);
         var value = v_proj.forward(tokens).view(batch, -1, _heads, headDim).transpose(1, 2);
         var keep = cat([ones([batch, 1], ScalarType.Bool, mask.device), mask], 1)[.., TensorIndex.None, TensorIndex.None, ..];
-        var scores = (matmul(query, key.transpose(-2, -1)) / Math.Sqrt(headDim)).masked_fill(keep.logical_not(), double.NegativeInfinity);
-        var pooled = matmul(scores.softmax(-1), value).transpose(1, 2).reshape(batch, dim);
+        var scores = (Autocast.MatMul(query, key.transpose(-2, -1)) / Math.Sqrt(headDim)).masked_fill(keep.logical_not(), double.NegativeInfinity);
+        var pooled = Autocast.MatMul(Autocast.Softmax(scores, -1), value).transpose(1, 2).reshape(batch, dim);
         return c_proj.forward(pooled).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using CxrVL.Precision;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -32,16 +33,16 @@ public sealed class SentencePrototypeBank : nn.Module
     public BankQuery Query(Tensor sentences)
     {
         using var scope = NewDisposeScope();
-        var distances = sentences.matmul(embed.weight!.t());
+        var distances = Autocast.MatMul(sentences, embed.weight!.t());
         var logits = distances;
         if (training || _gumbelInEvaluation)
         {
             // Gumbel(0, 1) noise as torch's gumbel_softmax draws it.
             logits = distances - empty_like(distances).exponential_().log();
         }
-        var weights = (logits / _temperature).softmax(1);
-        var output = weights.matmul(embed.weight!);
-        var loss = (output - sentences).abs().mean();
+        var weights = Autocast.Softmax(logits / _temperature, 1);
+        var output = Autocast.MatMul(weights, embed.weight!);
+        var loss = (Autocast.Float32(output) - Autocast.Float32(sentences)).abs().mean();
         var result = new BankQuery(output, loss, weights.argmax(1), distances);
         foreach (var t in new[] { output, loss, result.Index, distances })
             t.MoveToOuterDisposeScope();
@@ -67,8 +68,9 @@ public sealed class SentencePrototypeBank : nn.Module
     public Tensor KlLoss(Tensor predicted, Tensor targetDistances)
     {
         using var scope = NewDisposeScope();
-        var logPredicted = predicted.matmul(embed.weight!.t()).log_softmax(-1);
-        var logTarget = targetDistances.log_softmax(-1);
+        // A loss: float32 throughout, under autocast too.
+        var logPredicted = Autocast.Float32(predicted).matmul(Autocast.Float32(embed.weight!).t()).log_softmax(-1);
+        var logTarget = Autocast.Float32(targetDistances).log_softmax(-1);
         var kl = (logTarget.exp() * (logTarget - logPredicted)).sum() / predicted.shape[0];
         return kl.MoveToOuterDisposeScope();
     }

@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using CxrVL.Generation;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -40,8 +41,8 @@ public sealed class ConditionalLayerNorm : SequenceNorm
 
     private static Sequential Mlp(int input, int dModel)
     {
-        var first = nn.Linear(input, dModel);
-        var second = nn.Linear(dModel, dModel);
+        var first = new AutocastLinear(input, dModel);
+        var second = new AutocastLinear(dModel, dModel);
         using (no_grad())
         {
             foreach (var linear in new[] { first, second })

@@ -1,3 +1,5 @@
+using CxrVL.Precision;
+using CxrVL.Models.Layers;
 using CxrVL.Generation;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,14 +12,14 @@ public sealed class R2GenEncoderDecoder : nn.Module
     private readonly Sequential att_embed;
     private readonly ReportTransformer model;
     private readonly RelationalMemory rm;
-    private readonly Linear logit;
+    private readonly AutocastLinear logit;
 
     public R2GenEncoderDecoder(R2GenConfig config, int imageDim, long vocabulary) : base(nameof(R2GenEncoderDecoder))
     {
-        att_embed = nn.Sequential(("0", nn.Linear(imageDim, config.DModel)), ("1", nn.ReLU()), ("2", nn.Dropout(config.DropProbLm)));
+        att_embed = nn.Sequential(("0", new AutocastLinear(imageDim, config.DModel)), ("1", nn.ReLU()), ("2", nn.Dropout(config.DropProbLm)));
         rm = new RelationalMemory(config.RmNumSlots, config.RmDModel, config.RmNumHeads, config.Dropout);
         model = new ReportTransformer(config, vocabulary, () => new ConditionalLayerNorm(config.DModel, rm.StateDim), sourcePositions: false);
-        logit = nn.Linear(config.DModel, vocabulary);
+        logit = new AutocastLinear(config.DModel, vocabulary);
         RegisterComponents();
     }
 
@@ -30,6 +32,6 @@ public sealed class R2GenEncoderDecoder : nn.Module
         var embedded = model.EmbedTargets(inputs);
         var states = rm.forward(embedded);
         var output = model.Decode(embedded, memory, patchMask.unsqueeze(1), ReportTransformer.TargetMask(inputs), states);
-        return logit.forward(output).log_softmax(-1).MoveToOuterDisposeScope();
+        return Autocast.LogSoftmax(logit.forward(output), -1).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using CxrVL.Generation;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -13,8 +14,8 @@ public sealed class RelationalMemory : nn.Module
 {
     private readonly MultiHeadedAttention attn;
     private readonly Sequential mlp;
-    private readonly Linear W;
-    private readonly Linear U;
+    private readonly AutocastLinear W;
+    private readonly AutocastLinear U;
     private readonly int _slots;
     private readonly int _dim;
 
@@ -23,9 +24,9 @@ public sealed class RelationalMemory : nn.Module
         _slots = slots;
         _dim = dModel;
         attn = new MultiHeadedAttention(heads, dModel, dropout);
-        mlp = nn.Sequential(("0", nn.Linear(dModel, dModel)), ("1", nn.ReLU()), ("2", nn.Linear(dModel, dModel)), ("3", nn.ReLU()));
-        W = nn.Linear(dModel, 2 * dModel);
-        U = nn.Linear(dModel, 2 * dModel);
+        mlp = nn.Sequential(("0", new AutocastLinear(dModel, dModel)), ("1", nn.ReLU()), ("2", new AutocastLinear(dModel, dModel)), ("3", nn.ReLU()));
+        W = new AutocastLinear(dModel, 2 * dModel);
+        U = new AutocastLinear(dModel, 2 * dModel);
         RegisterComponents();
     }
 

@@ -1,3 +1,5 @@
+using CxrVL.Precision;
+using CxrVL.Models.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,7 +12,7 @@ namespace CxrVL.Methods.XProNet;
 /// </summary>
 public sealed class CrossModalMemory : nn.Module
 {
-    private readonly ModuleList<Linear> linears;
+    private readonly ModuleList<AutocastLinear> linears;
     private readonly Dropout dropout;
     private readonly int _heads;
     private readonly long _headDim;
@@ -25,7 +27,7 @@ public sealed class CrossModalMemory : nn.Module
         _heads = heads;
         _headDim = dModel / heads;
         _topk = topk;
-        linears = new ModuleList<Linear>(Enumerable.Range(0, 4).Select(_ => nn.Linear(dModel, dModel)).ToArray());
+        linears = new ModuleList<AutocastLinear>(Enumerable.Range(0, 4).Select(_ => new AutocastLinear(dModel, dModel)).ToArray());
         dropout = nn.Dropout(dropoutRate);
         RegisterComponents();
     }
@@ -39,13 +41,13 @@ public sealed class CrossModalMemory : nn.Module
         var q = Split(linears[0].forward(features));
         var k = Split(linears[1].forward(prototypes));
         var v = Split(linears[2].forward(prototypes));
-        var scores = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(_headDim);
+        var scores = Autocast.MatMul(q, k.transpose(-2, -1)) / Math.Sqrt(_headDim);
         scores = scores.masked_fill(mask.logical_not().unsqueeze(1).unsqueeze(1), float.NegativeInfinity);
         var kept = (int)Math.Min(_topk, scores.shape[^1]);
         var top = scores.topk(kept, dim: -1).indexes;
         var selected = zeros_like(scores, ScalarType.Bool).scatter_(-1, top, ones_like(top, ScalarType.Bool));
-        var weights = dropout.forward(scores.masked_fill(selected.logical_not(), float.NegativeInfinity).softmax(-1));
-        var mixed = weights.matmul(v).transpose(1, 2).contiguous().view(features.shape[0], -1, _heads * _headDim);
+        var weights = dropout.forward(Autocast.Softmax(scores.masked_fill(selected.logical_not(), float.NegativeInfinity), -1));
+        var mixed = Autocast.MatMul(weights, v).transpose(1, 2).contiguous().view(features.shape[0], -1, _heads * _headDim);
         return linears[3].forward(mixed).MoveToOuterDisposeScope();
     }
 

@@ -1,3 +1,4 @@
+using CxrVL.Precision;
 using static TorchSharp.torch;
 
 namespace CxrVL.Methods.XProNet;
@@ -15,6 +16,8 @@ public static class MultiLabelContrastiveLoss
     public static Tensor Compute(Tensor features, Tensor labels, double margin = 0.4, double alpha = 1.5)
     {
         using var scope = NewDisposeScope();
+        // Losses run in float32 under autocast too.
+        features = Autocast.Float32(features);
         var b = features.shape[0];
         var normalized = nn.functional.normalize(features, dim: 1);
         var cosine = normalized.matmul(normalized.t());

@@ -1,3 +1,5 @@
+using CxrVL.Precision;
+using CxrVL.Models.Layers;
 using CxrVL.Generation;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,25 +16,25 @@ public sealed class XProNetEncoderDecoder : nn.Module
 {
     private readonly Sequential att_embed;
     private readonly Parameter protypes;
-    private readonly Linear dim_reduction;
+    private readonly AutocastLinear dim_reduction;
     private readonly CrossModalMemory cmn;
-    private readonly Linear fuse_feature;
-    private readonly Linear text_fuse_feature;
+    private readonly AutocastLinear fuse_feature;
+    private readonly AutocastLinear text_fuse_feature;
     private readonly ReportTransformer model;
-    private readonly Linear logit;
+    private readonly AutocastLinear logit;
     private readonly XProNetConfig _config;
 
     public XProNetEncoderDecoder(XProNetConfig config, int imageDim, long vocabulary) : base(nameof(XProNetEncoderDecoder))
     {
         _config = config;
-        att_embed = nn.Sequential(("0", nn.Linear(imageDim, config.DModel)), ("1", nn.ReLU()), ("2", nn.Dropout(config.DropProbLm)));
+        att_embed = nn.Sequential(("0", new AutocastLinear(imageDim, config.DModel)), ("1", nn.ReLU()), ("2", nn.Dropout(config.DropProbLm)));
         protypes = nn.Parameter(empty(config.NumClasses * config.NumPrototypes, imageDim + config.DTxt));
-        dim_reduction = nn.Linear(imageDim + config.DTxt, config.DModel);
+        dim_reduction = new AutocastLinear(imageDim + config.DTxt, config.DModel);
         cmn = new CrossModalMemory(config.NumHeads, config.DModel, config.Topk, config.Dropout);
-        fuse_feature = nn.Linear(2 * config.DModel, config.DModel);
-        text_fuse_feature = nn.Linear(2 * config.DModel, config.DModel);
+        fuse_feature = new AutocastLinear(2 * config.DModel, config.DModel);
+        text_fuse_feature = new AutocastLinear(2 * config.DModel, config.DModel);
         model = new ReportTransformer(config, vocabulary);
-        logit = nn.Linear(config.DModel, vocabulary);
+        logit = new AutocastLinear(config.DModel, vocabulary);
         RegisterComponents();
         using var noGrad = no_grad();
         nn.init.normal_(protypes, 0, 0.02);
@@ -78,7 +80,7 @@ public sealed class XProNetEncoderDecoder : nn.Module
         var responses = cmn.forward(embedded, queries, queryMask);
         var fused = text_fuse_feature.forward(cat([embedded, responses], 2));
         var output = model.Decode(fused, memory, patchMask.unsqueeze(1), ReportTransformer.TargetMask(inputs));
-        var logProbs = logit.forward(output).log_softmax(-1);
+        var logProbs = Autocast.LogSoftmax(logit.forward(output), -1);
         return (logProbs.MoveToOuterDisposeScope(), responses.MoveToOuterDisposeScope());
     }
 }

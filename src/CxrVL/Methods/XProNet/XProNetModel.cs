@@ -1,3 +1,5 @@
+using CxrVL.Precision;
+using CxrVL.Models.Layers;
 using CxrVL.Generation;
 using CxrVL.Generation.Decoding;
 using CxrVL.Training;
@@ -16,7 +18,7 @@ public sealed class XProNetModel : nn.Module, IReportModel
 {
     private readonly VisualExtractor visual_extractor;
     private readonly XProNetEncoderDecoder encoder_decoder;
-    private readonly Linear label_head;
+    private readonly AutocastLinear label_head;
     private readonly XProNetConfig _config;
 
     public XProNetModel(XProNetConfig config, long vocabulary, int views) : base(nameof(XProNetModel))
@@ -24,7 +26,7 @@ public sealed class XProNetModel : nn.Module, IReportModel
         _config = config;
         visual_extractor = new VisualExtractor(config.VisualExtractor, config.VisualExtractorLayers, config.VisualExtractorFrozen);
         encoder_decoder = new XProNetEncoderDecoder(config, visual_extractor.FeatureDim, vocabulary);
-        label_head = nn.Linear(visual_extractor.FeatureDim * views, config.NumClasses);
+        label_head = new AutocastLinear(visual_extractor.FeatureDim * views, config.NumClasses);
         RegisterComponents();
     }
 
@@ -52,7 +54,7 @@ public sealed class XProNetModel : nn.Module, IReportModel
                                                              _config.ImgConMargin, _config.ConAlpha),
             ["txt_con"] = MultiLabelContrastiveLoss.Compute(ResponseMean(textResponses, batch.TargetMask[.., ..^1], _config.ConMeanOverPadding), batch.Labels,
                                                              _config.TxtConMargin, _config.ConAlpha),
-            ["labels"] = nn.functional.binary_cross_entropy_with_logits(label_head.forward(visual.Concatenated.detach()), batch.Labels),
+            ["labels"] = nn.functional.binary_cross_entropy_with_logits(Autocast.Float32(label_head.forward(visual.Concatenated.detach())), batch.Labels),
         };
         var weights = new Dictionary<string, double>
         {

@@ -1,3 +1,5 @@
+using CxrVL.Precision;
+using CxrVL.Models.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,22 +14,22 @@ public sealed class FcosHead : nn.Module<(IReadOnlyList<Tensor> Levels, IReadOnl
 {
     private readonly Sequential cls_tower;
     private readonly Sequential bbox_tower;
-    private readonly Conv2d cls_logits;
-    private readonly Conv2d bbox_pred;
-    private readonly Conv2d centerness;
+    private readonly AutocastConv2d cls_logits;
+    private readonly AutocastConv2d bbox_pred;
+    private readonly AutocastConv2d centerness;
     private readonly Parameter scales;
 
     public FcosHead(int channels, int classes, int levels, int towerConvs) : base(nameof(FcosHead))
     {
         cls_tower = nn.Sequential(Enumerable.Range(0, towerConvs).Select(i => ($"{i}", (nn.Module<Tensor, Tensor>)ConvBlocks.ConvGnRelu(channels, channels))).ToArray());
         bbox_tower = nn.Sequential(Enumerable.Range(0, towerConvs).Select(i => ($"{i}", (nn.Module<Tensor, Tensor>)ConvBlocks.ConvGnRelu(channels, channels))).ToArray());
-        cls_logits = nn.Conv2d(channels, classes, 3, padding: 1);
-        bbox_pred = nn.Conv2d(channels, 4, 3, padding: 1);
-        centerness = nn.Conv2d(channels, 1, 3, padding: 1);
+        cls_logits = new AutocastConv2d(channels, classes, 3, padding: 1);
+        bbox_pred = new AutocastConv2d(channels, 4, 3, padding: 1);
+        centerness = new AutocastConv2d(channels, 1, 3, padding: 1);
         scales = nn.Parameter(ones(levels));
         RegisterComponents();
         using var noGrad = no_grad();
-        foreach (var conv in modules().OfType<Conv2d>())
+        foreach (var conv in modules().OfType<AutocastConv2d>())
         {
             nn.init.normal_(conv.weight, std: 0.01);
             if (conv.bias is not null)
@@ -47,11 +49,12 @@ public sealed class FcosHead : nn.Module<(IReadOnlyList<Tensor> Levels, IReadOnl
             var (b, h, w) = (x.shape[0], x.shape[2], x.shape[3]);
             var clsFeatures = cls_tower.forward(x);
             var boxFeatures = bbox_tower.forward(x);
-            classes.Add(cls_logits.forward(clsFeatures).permute(0, 2, 3, 1).reshape(b, h * w, -1));
+            // The outputs leave in float32 (under autocast the convolutions are 16-bit): the exp and the losses need the range.
+            classes.Add(Autocast.Float32(cls_logits.forward(clsFeatures)).permute(0, 2, 3, 1).reshape(b, h * w, -1));
             // exp of a clamped value keeps early training from overflowing.
-            var distance = (scales[l] * bbox_pred.forward(boxFeatures)).clamp(max: 12).exp() * strides[l];
+            var distance = (scales[l] * Autocast.Float32(bbox_pred.forward(boxFeatures))).clamp(max: 12).exp() * strides[l];
             distances.Add(distance.permute(0, 2, 3, 1).reshape(b, h * w, 4));
-            centers.Add(centerness.forward(boxFeatures).reshape(b, h * w));
+            centers.Add(Autocast.Float32(centerness.forward(boxFeatures)).reshape(b, h * w));
             var ys = (arange(h, float32, x.device) * strides[l] + strides[l] / 2.0f);
             var xs = (arange(w, float32, x.device) * strides[l] + strides[l] / 2.0f);
             var grid = meshgrid([ys, xs], indexing: "ij");

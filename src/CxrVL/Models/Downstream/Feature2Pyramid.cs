@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,17 +11,17 @@ namespace CxrVL.Models.Downstream;
 public sealed class Feature2Pyramid : nn.Module<IReadOnlyList<Tensor>, IReadOnlyList<Tensor>>
 {
     private readonly Sequential fpn1;
-    private readonly ConvTranspose2d fpn2;
+    private readonly AutocastConvTranspose2d fpn2;
     private readonly MaxPool2d fpn4;
 
     public Feature2Pyramid(int dim) : base(nameof(Feature2Pyramid))
     {
         fpn1 = nn.Sequential(
-            ("0", nn.ConvTranspose2d(dim, dim, 2, stride: 2)),
+            ("0", new AutocastConvTranspose2d(dim, dim, 2, stride: 2)),
             ("1", BatchNormalization.TwoDimensional(dim)),
             ("2", nn.GELU()),
-            ("3", nn.ConvTranspose2d(dim, dim, 2, stride: 2)));
-        fpn2 = nn.ConvTranspose2d(dim, dim, 2, stride: 2);
+            ("3", new AutocastConvTranspose2d(dim, dim, 2, stride: 2)));
+        fpn2 = new AutocastConvTranspose2d(dim, dim, 2, stride: 2);
         fpn4 = nn.MaxPool2d(2, stride: 2);
         RegisterComponents();
     }

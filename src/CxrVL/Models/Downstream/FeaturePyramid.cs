@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -6,13 +7,13 @@ namespace CxrVL.Models.Downstream;
 /// <summary>A feature pyramid network: 1x1 laterals to a common width, top-down nearest upsampling and sum, 3x3 outputs.</summary>
 public sealed class FeaturePyramid : nn.Module<IReadOnlyList<Tensor>, IReadOnlyList<Tensor>>
 {
-    private readonly ModuleList<Conv2d> lateral;
-    private readonly ModuleList<Conv2d> output;
+    private readonly ModuleList<AutocastConv2d> lateral;
+    private readonly ModuleList<AutocastConv2d> output;
 
     public FeaturePyramid(IReadOnlyList<int> inputChannels, int channels) : base(nameof(FeaturePyramid))
     {
-        lateral = nn.ModuleList(inputChannels.Select(c => nn.Conv2d(c, channels, 1)).ToArray());
-        output = nn.ModuleList(inputChannels.Select(_ => nn.Conv2d(channels, channels, 3, padding: 1)).ToArray());
+        lateral = nn.ModuleList(inputChannels.Select(c => new AutocastConv2d(c, channels, 1)).ToArray());
+        output = nn.ModuleList(inputChannels.Select(_ => new AutocastConv2d(channels, channels, 3, padding: 1)).ToArray());
         RegisterComponents();
     }
 

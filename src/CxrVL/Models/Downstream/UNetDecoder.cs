@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,7 +12,7 @@ namespace CxrVL.Models.Downstream;
 public sealed class UNetDecoder : nn.Module<IReadOnlyList<Tensor>, Tensor>
 {
     private readonly ModuleList<Sequential> blocks;
-    private readonly Conv2d segmentation_head;
+    private readonly AutocastConv2d segmentation_head;
 
     /// <param name="encoderChannels">Channels of the stem and layer1..layer4 maps.</param>
     /// <param name="decoderChannels">Output channels of the five blocks, deepest first.</param>
@@ -30,7 +31,7 @@ public sealed class UNetDecoder : nn.Module<IReadOnlyList<Tensor>, Tensor>
             input = decoderChannels[i];
         }
         blocks = nn.ModuleList(list.ToArray());
-        segmentation_head = nn.Conv2d(input, classes, 3, padding: 1);
+        segmentation_head = new AutocastConv2d(input, classes, 3, padding: 1);
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -17,7 +18,7 @@ public sealed class UperNetHead : nn.Module<IReadOnlyList<Tensor>, Tensor>
     private readonly ModuleList<Sequential> fpn_convs;
     private readonly Sequential fpn_bottleneck;
     private readonly Dropout2d dropout;
-    private readonly Conv2d conv_seg;
+    private readonly AutocastConv2d conv_seg;
 
     public UperNetHead(IReadOnlyList<int> inputChannels, int channels, int classes, double dropout = 0.1) : base(nameof(UperNetHead))
     {
@@ -28,7 +29,7 @@ public sealed class UperNetHead : nn.Module<IReadOnlyList<Tensor>, Tensor>
         fpn_convs = nn.ModuleList(inputChannels.SkipLast(1).Select(_ => ConvBlocks.ConvBnRelu(channels, channels, 3)).ToArray());
         fpn_bottleneck = ConvBlocks.ConvBnRelu(inputChannels.Count * channels, channels, 3);
         this.dropout = nn.Dropout2d(dropout);
-        conv_seg = nn.Conv2d(channels, classes, 1);
+        conv_seg = new AutocastConv2d(channels, classes, 1);
         RegisterComponents();
     }
 

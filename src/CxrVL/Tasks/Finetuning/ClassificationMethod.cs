@@ -1,3 +1,5 @@
+using CxrVL.Precision;
+using CxrVL.Models.Layers;
 using CxrVL.Data.Loading;
 using CxrVL.Models;
 using CxrVL.Training;
@@ -14,7 +16,7 @@ public sealed class ClassificationMethod : nn.Module, ITrainingMethod<StudyBatch
 {
     private readonly nn.Module encoder;
     private readonly Dropout dropout;
-    private readonly Linear head;
+    private readonly AutocastLinear head;
     private readonly EncoderTraining _training;
 
     /// <param name="headInitStd">see <see cref="FinetuneHeadConfig.InitStd"/></param>
@@ -25,7 +27,7 @@ public sealed class ClassificationMethod : nn.Module, ITrainingMethod<StudyBatch
         MultiClass = multiClass;
         encoder = training.Features.Encoder;
         dropout = nn.Dropout(dropoutRate);
-        head = nn.Linear(training.Features.PooledDim, classes);
+        head = new AutocastLinear(training.Features.PooledDim, classes);
         if (headInitStd is { } std)
         {
             TruncatedNormal.Fill(head.weight!, std: std);
@@ -37,7 +39,7 @@ public sealed class ClassificationMethod : nn.Module, ITrainingMethod<StudyBatch
 
     public bool MultiClass { get; }
 
-    public Linear Head => head;
+    public AutocastLinear Head => head;
 
     public nn.Module Model => this;
 
@@ -49,7 +51,8 @@ public sealed class ClassificationMethod : nn.Module, ITrainingMethod<StudyBatch
     {
         using var scope = NewDisposeScope();
         var pooled = _training.Run(f => f.Pooled(images));
-        return head.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();
+        // Logits leave in float32 (under autocast the head's product is 16-bit): probabilities and losses are float32.
+        return Autocast.Float32(head.forward(dropout.forward(pooled))).MoveToOuterDisposeScope();
     }
 
     /// <summary>Class probabilities [B, K]: sigmoids (multi-label) or the softmax (multi-class).</summary>

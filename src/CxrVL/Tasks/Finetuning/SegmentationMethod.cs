@@ -1,3 +1,4 @@
+using CxrVL.Precision;
 using CxrVL.Data.Loading;
 using CxrVL.Models.Downstream;
 using CxrVL.Training;
@@ -49,7 +50,8 @@ public sealed class SegmentationMethod : nn.Module, ITrainingMethod<StudyBatch>
     {
         using var scope = NewDisposeScope();
         var maps = _training.Run(f => f.Maps(images));
-        var logits = decoder is not null ? decoder.forward(maps) : head!.forward(neck!.forward(maps));
+        // Logits leave in float32 (under autocast the decoder's convolutions are 16-bit): probabilities and losses are float32.
+        var logits = Autocast.Float32(decoder is not null ? decoder.forward(maps) : head!.forward(neck!.forward(maps)));
         if (logits.shape[2] != images.shape[2] || logits.shape[3] != images.shape[3])
             logits = nn.functional.interpolate(logits, size: [images.shape[2], images.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false);
         return logits.MoveToOuterDisposeScope();

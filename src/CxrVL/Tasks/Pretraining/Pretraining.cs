@@ -1,3 +1,4 @@
+using CxrVL.Precision;
 using CxrVL.Data.Loading;
 using CxrVL.Data.Manifest;
 using CxrVL.Files;
@@ -161,8 +162,9 @@ public static class Pretraining
                     count += (int)batch.Size;
                     if (!method.EmbedsTexts)
                         continue;
-                    images.Add(method.EmbedImages(batch.Images).MoveToOuterDisposeScope());
-                    texts.Add(method.EmbedTexts(batch.Text).MoveToOuterDisposeScope());
+                    // Under a mixed train.precision the embeddings may be 16-bit; retrieval scores float32 ones.
+                    images.Add(Autocast.Float32(method.EmbedImages(batch.Images)).MoveToOuterDisposeScope());
+                    texts.Add(Autocast.Float32(method.EmbedTexts(batch.Text)).MoveToOuterDisposeScope());
                     embedded.AddRange(batch.Rows.Select(i => rows[i]));
                 }
             }

@@ -1,3 +1,5 @@
+using Xunit.Abstractions;
+using CxrVL.Tests.Precision;
 using CxrVL.Methods.Encoders;
 using CxrVL.Methods.MedST;
 using CxrVL.Models;
@@ -8,7 +10,7 @@ using static TorchSharp.torch;
 namespace CxrVL.Tests.Methods.MedST;
 
 [Collection(TorchGlobalStateCollection.Name)]
-public sealed class MedstMethodTests
+public sealed class MedstMethodTests(ITestOutputHelper output)
 {
     private static readonly BertConfig Text = new() { VocabSize = 40, HiddenSize = 32, NumHiddenLayers = 1, NumAttentionHeads = 2, IntermediateSize = 64 };
 
@@ -55,6 +57,20 @@ public sealed class MedstMethodTests
         Assert.All(gradients, p => Assert.True(p.parameter.grad!.isfinite().all().item<bool>(), p.name));
         foreach (var name in new[] { "word_weighting.in_proj_weight", "patch_weighting.in_proj_weight", "image_encoder.blocks.0.mlp_l.fc1.weight", "image_encoder.blocks.0.mlp.fc1.weight" })
             Assert.Contains(name, gradients.Select(p => p.name));
+    }
+
+    [Fact]
+    public void BfloatMixedStepIsCloseToTheFloat32One()
+    {
+        manual_seed(4);
+        using var method = Create(1);
+        using var batch = Batch(8, 8);
+
+        var outcome = MixedPrecisionCheck.Compare(method, () => method.Loss(batch, Progress));
+
+        output.WriteLine($"medst: float32 {outcome.Float32Loss:0.00000}, bf16-mixed {outcome.MixedLoss:0.00000}, gradient cosine {outcome.GradientCosine:0.0000}");
+        Assert.Equal(outcome.Float32Loss, outcome.MixedLoss, outcome.Float32Loss * 0.02);
+        Assert.True(outcome.GradientCosine > 0.98, $"gradient cosine {outcome.GradientCosine}");
     }
 
     [Fact]

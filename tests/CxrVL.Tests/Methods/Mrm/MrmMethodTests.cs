@@ -1,3 +1,4 @@
+using CxrVL.Tests.Precision;
 using CxrVL.Methods.Encoders;
 using CxrVL.Methods.Mrm;
 using CxrVL.Models;
@@ -72,6 +73,27 @@ public sealed class MrmMethodTests(ITestOutputHelper output) : IDisposable
 
         Assert.Equal(ScalarType.Float64, details.Reconstruction.dtype);
         Assert.True(double.IsFinite(imageLoss.item<double>()) && double.IsFinite(reportLoss.item<double>()));
+    }
+
+    [Fact]
+    public void BfloatMixedStepIsCloseToTheFloat32One()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(2);
+        var config = Config("vit_t16", 64, 32);
+        config.Image.ImageSize = 64;
+        config.Text.MaxLength = 16;
+        config.Mrm.TargetImageSize = 128;
+        using var method = new MrmMethod(config, Text(config, 30));
+        var (images, text) = Batch(128, 16, 30);
+        var progress = new TrainingProgress(0, "train", 0, 0, 1, 0, new Dictionary<string, double>());
+        method.train();
+
+        var outcome = MixedPrecisionCheck.Compare(method, () => method.Loss(new AlignmentBatch(images.alias(), text, [0, 1]), progress));
+
+        output.WriteLine($"mrm: float32 {outcome.Float32Loss:0.00000}, bf16-mixed {outcome.MixedLoss:0.00000}, gradient cosine {outcome.GradientCosine:0.0000}");
+        Assert.Equal(outcome.Float32Loss, outcome.MixedLoss, outcome.Float32Loss * 0.02);
+        Assert.True(outcome.GradientCosine > 0.98, $"gradient cosine {outcome.GradientCosine}");
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Xunit.Abstractions;
+using CxrVL.Tests.Precision;
 using CxrVL.Methods.Encoders;
 using CxrVL.Methods.Prior;
 using CxrVL.Models;
@@ -11,7 +13,7 @@ namespace CxrVL.Tests.Methods.Prior;
 /// tokens, 16 queries, 512 prototypes) with a batch of 2 and one layer per BERT (depth changes no shape).
 /// </summary>
 [Collection(TorchGlobalStateCollection.Name)]
-public sealed class PriorStepTests
+public sealed class PriorStepTests(ITestOutputHelper output)
 {
     private const int Batch = 2, Length = 256, Dim = 768;
 
@@ -95,6 +97,20 @@ public sealed class PriorStepTests
             Assert.Contains(name, learning);
         // PRIOR creates global_text_projection and the text pooler but never uses them.
         Assert.DoesNotContain("global_text_projection.weight", learning);
+    }
+
+    [Fact]
+    public void BfloatMixedStepOfTheLastStageIsCloseToTheFloat32One()
+    {
+        using var model = Model();
+        model.train();
+        using var batch = Reports();
+
+        var outcome = MixedPrecisionCheck.Compare(model, () => LossTerms.Weighted(model.Forward(batch, 3).Terms));
+
+        output.WriteLine($"prior: float32 {outcome.Float32Loss:0.00000}, bf16-mixed {outcome.MixedLoss:0.00000}, gradient cosine {outcome.GradientCosine:0.0000}");
+        Assert.Equal(outcome.Float32Loss, outcome.MixedLoss, Math.Abs(outcome.Float32Loss) * 0.02);
+        Assert.True(outcome.GradientCosine > 0.98, $"gradient cosine {outcome.GradientCosine}");
     }
 
     [Fact]

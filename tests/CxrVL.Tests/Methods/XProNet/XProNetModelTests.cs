@@ -1,3 +1,5 @@
+using Xunit.Abstractions;
+using CxrVL.Tests.Precision;
 using CxrVL.Generation;
 using CxrVL.Generation.Decoding;
 using CxrVL.Methods.R2Gen;
@@ -10,7 +12,7 @@ using static TorchSharp.torch;
 namespace CxrVL.Tests.Methods.XProNet;
 
 [Collection(TorchGlobalStateCollection.Name)]
-public sealed class XProNetModelTests
+public sealed class XProNetModelTests(ITestOutputHelper output)
 {
     private static TConfig Tiny<TConfig>(TConfig config) where TConfig : ReportModelConfig
     {
@@ -84,6 +86,24 @@ public sealed class XProNetModelTests
         using var context = model.Encode(batch.Images, batch.ImagePresent, null);
         var reports = SequenceDecoder.Decode(context, new DecodingConfig { MaxLength = 4 });
         Assert.Equal(3, reports.Count);
+    }
+
+    [Theory]
+    [InlineData("xpronet")]
+    [InlineData("r2gen")]
+    public void BfloatMixedStepIsCloseToTheFloat32One(string name)
+    {
+        manual_seed(0);
+        IReportModel model = name == "xpronet" ? new XProNetModel(TinyXProNet(), 10, 2) : new R2GenModel(TinyR2Gen(), 10);
+        using var batch = Batch(2, 10);
+        var progress = new TrainingProgress(0, "train", 0, 0, 1, 0, new Dictionary<string, double>());
+
+        var outcome = MixedPrecisionCheck.Compare((nn.Module)model, () => model.Loss(batch, progress));
+        ((nn.Module)model).Dispose();
+
+        output.WriteLine($"{name}: float32 {outcome.Float32Loss:0.00000}, bf16-mixed {outcome.MixedLoss:0.00000}, gradient cosine {outcome.GradientCosine:0.0000}");
+        Assert.Equal(outcome.Float32Loss, outcome.MixedLoss, outcome.Float32Loss * 0.02);
+        Assert.True(outcome.GradientCosine > 0.98, $"gradient cosine {outcome.GradientCosine}");
     }
 
     [Fact]
