@@ -3,6 +3,7 @@ using CxrVL.Data.Manifest;
 using CxrVL.Generation.Decoding;
 using CxrVL.Imaging;
 using CxrVL.Methods.Encoders;
+using CxrVL.Precision;
 using CxrVL.Runs;
 using CxrVL.Runtime;
 using CxrVL.Tasks.Embedding;
@@ -142,7 +143,9 @@ public sealed class CxrVLContext
         Forwarding(run, () => new ReportTrainingRun(run.Path, ReportTraining.Run(config, manifest, run, Runtime, resumeFrom, cancellation, initWeights)));
 
     /// <summary>A trained report generator: a run folder of <see cref="TrainReportGenerator(RrgConfig, string, string?, string?, CancellationToken)"/> (its best, else last checkpoint), a checkpoint folder or a weights file in it.</summary>
-    public ReportGenerator LoadReportGenerator(string checkpoint) => ReportGenerator.Load(checkpoint, Runtime.Device);
+    /// <param name="precision">Decode in <see cref="TrainingPrecision.Bf16Mixed"/> (bfloat16 products) or float32.</param>
+    public ReportGenerator LoadReportGenerator(string checkpoint, TrainingPrecision precision = TrainingPrecision.Fp32) =>
+        ReportGenerator.Load(checkpoint, Runtime.Device, precision);
 
     /// <summary>
     /// One study's report from its image files (frontal first), decoded as the run's recipe says unless
@@ -161,15 +164,19 @@ public sealed class CxrVLContext
     /// <summary>
     /// A trained model: a run folder (its best, else last checkpoint), a checkpoint folder or a weights file in a run
     /// folder. <paramref name="untrained"/>: its architecture with fresh weights from the seed, the baseline to compare with.
+    /// <paramref name="precision"/>: <see cref="TrainingPrecision.Bf16Mixed"/> runs its forward passes with bfloat16 products
+    /// (embeddings and scores still float32), as <c>--precision bf16</c> does.
     /// </summary>
-    public PretrainedModel Load(string checkpoint, bool untrained = false)
+    public PretrainedModel Load(string checkpoint, bool untrained = false, TrainingPrecision precision = TrainingPrecision.Fp32)
     {
-        var model = PretrainedModel.Load(checkpoint, Runtime.Device, Methods);
+        var model = PretrainedModel.Load(checkpoint, Runtime.Device, Methods, precision);
         if (!untrained)
             return model;
         var (config, runDirectory) = (model.Config, model.RunDirectory);
         model.Dispose();
-        return PretrainedModel.Untrained(config, Runtime.Device, Runtime.Seed, runDirectory, Methods);
+        var fresh = PretrainedModel.Untrained(config, Runtime.Device, Runtime.Seed, runDirectory, Methods);
+        fresh.Precision = precision;
+        return fresh;
     }
 
     /// <summary>The l2-normalised embedding of one image file, as the model's recipe reads it.</summary>

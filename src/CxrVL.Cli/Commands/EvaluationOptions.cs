@@ -42,13 +42,13 @@ internal static class EvaluationOptions
 
     public static Command AddEvaluationOptions(this Command command)
     {
-        foreach (var option in new Option[] { Checkpoint, Untrained, Data, Split, Out, SkipBad })
+        foreach (var option in new Option[] { Checkpoint, Untrained, Data, Split, Out, SkipBad, InferencePrecisionOption.Option })
             command.Options.Add(option);
         return command;
     }
 
     public static PretrainedModel LoadModel(this CommandContext context) =>
-        context.Library.Load(context.Get(Checkpoint)!, untrained: context.Get(Untrained));
+        context.Library.Load(context.Get(Checkpoint)!, untrained: context.Get(Untrained), InferencePrecisionOption.Get(context));
 
     /// <summary>With <c>--attention-maps N</c>, writes N heat-map overlays into <c>--out</c>/attention and says where.</summary>
     public static void WriteAttentionMaps(this CommandContext context, PretrainedModel model)

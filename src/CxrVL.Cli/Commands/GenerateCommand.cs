@@ -31,9 +31,10 @@ internal sealed class GenerateCommand : ICliCommand
         command.Options.Add(Strategy);
         command.Options.Add(Beam);
         command.Options.Add(MaxLength);
+        command.Options.Add(InferencePrecisionOption.Option);
         return command.WithAction(context =>
         {
-            using var generator = context.Library.LoadReportGenerator(context.Get(Checkpoint)!);
+            using var generator = context.Library.LoadReportGenerator(context.Get(Checkpoint)!, InferencePrecisionOption.Get(context));
             var recipe = generator.Config.Decoding;
             var decoding = new DecodingConfig
             {

@@ -29,7 +29,7 @@ internal sealed class ServeCommand : ICliCommand
     public Command Create()
     {
         var command = new Command("serve", "Serve a trained model over HTTP: POST /v1/studies (DICOM, PNG, JPEG) returns zero-shot scores, nearest reports, a generated report and saliency maps; a web page at /.");
-        foreach (var option in new Option[] { Checkpoint, Rrg, Port, Host, Engine, OnnxDir, RrgOnnxDir, Classes, Reports, ReportsSplit, ApiKeyFile, MaxConcurrent, Queue, MaxBatch, BatchWaitMs, MaxRequestMb })
+        foreach (var option in new Option[] { Checkpoint, Rrg, Port, Host, Engine, OnnxDir, RrgOnnxDir, Classes, Reports, ReportsSplit, ApiKeyFile, MaxConcurrent, Queue, MaxBatch, BatchWaitMs, MaxRequestMb, InferencePrecisionOption.Option })
             command.Options.Add(option);
         return command.WithAction(Run);
     }
@@ -50,6 +50,7 @@ internal sealed class ServeCommand : ICliCommand
             Host = context.Get(Host)!,
             Port = context.Get(Port),
             ApiKeyFile = context.Get(ApiKeyFile),
+            Precision = InferencePrecisionOption.Get(context),
             Limits = defaults with
             {
                 MaxConcurrent = context.Get(MaxConcurrent) ?? defaults.MaxConcurrent,

@@ -1,3 +1,5 @@
+using CxrVL.Precision;
+
 namespace CxrVL.Serving;
 
 /// <summary>What <c>cxrvl serve</c> loads and how it listens.</summary>
@@ -37,4 +39,7 @@ public sealed record ServeOptions
 
     /// <summary>A file holding the API key callers send as <c>X-Api-Key</c>; required when the host is not loopback.</summary>
     public string? ApiKeyFile { get; init; }
+
+    /// <summary>The torch engine's arithmetic: fp32, or bf16-mixed (products in bfloat16; embeddings, scores and reports as before).</summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Fp32;
 }

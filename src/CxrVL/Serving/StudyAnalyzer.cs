@@ -4,6 +4,7 @@ using CxrVL.Configuration;
 using CxrVL.Export;
 using CxrVL.Files;
 using CxrVL.Imaging;
+using CxrVL.Precision;
 using CxrVL.Tasks.Pretraining;
 using CxrVL.Tasks.ReportGeneration;
 using CxrVL.Tasks.ZeroShot;
@@ -46,9 +47,11 @@ public sealed class StudyAnalyzer : IDisposable
     {
         var (config, weights, runDirectory) = PretrainedModel.LoadRecipe(options.Checkpoint);
         var classes = ConfigLoader.Load<ZeroShotConfig>(options.ClassesRecipe);
+        if (options.Engine == ServingEngine.Onnx && options.Precision != TrainingPrecision.Fp32)
+            throw new CxrVLException("--precision bf16 runs the torch engine's modules in bfloat16; the onnx engine runs the exported float32 graphs: use --engine torch.");
         IEncoderEngine engine = options.Engine == ServingEngine.Onnx
             ? OnnxEncoderEngine.Load(options.OnnxDirectory ?? Path.Combine(runDirectory, "onnx"), config, runDirectory)
-            : new TorchEncoderEngine(PretrainedModel.Load(options.Checkpoint, device), device);
+            : new TorchEncoderEngine(PretrainedModel.Load(options.Checkpoint, device, precision: options.Precision), device);
         if (options.Limits.MaxBatch > 1 && options.Limits.MaxConcurrent > 1)
             engine = new BatchingEncoderEngine(engine, options.Limits.MaxBatch, options.Limits.BatchWaitMilliseconds);
         ZeroShotClassifier? classifier = null;
@@ -60,7 +63,7 @@ public sealed class StudyAnalyzer : IDisposable
             if (options.ReportsManifest is { } manifest)
                 index = ReportIndex.Build(manifest, options.ReportsSplit, config.Data.ReportSections, engine.EmbedTexts);
             if (options.ReportCheckpoint is { } rrg)
-                generator = options.Engine == ServingEngine.Onnx ? OnnxReportGenerator.Load(rrg, options.ReportOnnxDirectory) : ReportGenerator.Load(rrg, device);
+                generator = options.Engine == ServingEngine.Onnx ? OnnxReportGenerator.Load(rrg, options.ReportOnnxDirectory) : ReportGenerator.Load(rrg, device, options.Precision);
             var provenance = new Provenance(config.Method, FileHash.Sha256(weights), config.Data.ImageRecipe, classes.Name,
                 engine.Kind.ToString().ToLowerInvariant(), generator is null ? null : FileHash.Sha256(generator.Weights), index?.Source,
                 typeof(StudyAnalyzer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");

@@ -25,10 +25,10 @@ internal sealed class TorchEncoderEngine(PretrainedModel model, Device device) :
         using var scope = NewDisposeScope();
         if (model.Method is IPromptScorer scorer)
         {
-            var encoding = scorer.EmbedImageRegions(images.to(device));
+            var encoding = model.ImageRegions(scorer, images.to(device));
             return (encoding.Global.cpu().MoveToOuterDisposeScope(), encoding.Local.cpu().MoveToOuterDisposeScope());
         }
-        return (model.Method.EmbedImages(images.to(device)).cpu().MoveToOuterDisposeScope(), null);
+        return (model.ImageEmbeddings(images.to(device)).cpu().MoveToOuterDisposeScope(), null);
     }
 
     public Tensor EmbedTexts(IReadOnlyList<string> texts) => model.EmbedTexts(texts, device);

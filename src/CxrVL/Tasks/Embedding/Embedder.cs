@@ -53,16 +53,16 @@ public static class Embedder
                 {
                     if (scorer is not null)
                     {
-                        var encoding = scorer.EmbedImageRegions(batch.Images);
+                        var encoding = model.ImageRegions(scorer, batch.Images);
                         images.Add(encoding.Global.cpu().MoveToOuterDisposeScope());
                         imageRegions.Add(encoding.Local.cpu().MoveToOuterDisposeScope());
                     }
                     else
                     {
-                        images.Add(model.Method.EmbedImages(batch.Images).cpu().MoveToOuterDisposeScope());
+                        images.Add(model.ImageEmbeddings(batch.Images).cpu().MoveToOuterDisposeScope());
                     }
                     // A model without report embeddings (MRM) stores an empty [B, 0] block, so the rows still line up.
-                    texts.Add((model.Method.EmbedsTexts ? model.Method.EmbedTexts(batch.Text).cpu() : zeros([batch.Size, 0L])).MoveToOuterDisposeScope());
+                    texts.Add((model.Method.EmbedsTexts ? model.TextEmbeddings(batch.Text).cpu() : zeros([batch.Size, 0L])).MoveToOuterDisposeScope());
                     kept.AddRange(batch.Rows.Select(i => rows[i]));
                 }
                 tracker.Advance();
@@ -129,13 +129,13 @@ public static class Embedder
                     var images = batch.Images.to(device);
                     if (scorer is not null)
                     {
-                        var encoding = scorer.EmbedImageRegions(images);
+                        var encoding = model.ImageRegions(scorer, images);
                         parts.Add(encoding.Global.cpu().MoveToOuterDisposeScope());
                         regionParts.Add(encoding.Local.cpu().MoveToOuterDisposeScope());
                     }
                     else
                     {
-                        parts.Add(model.Method.EmbedImages(images).cpu().MoveToOuterDisposeScope());
+                        parts.Add(model.ImageEmbeddings(images).cpu().MoveToOuterDisposeScope());
                     }
                     kept.AddRange(batch.Rows.Select(i => rows[i]));
                 }

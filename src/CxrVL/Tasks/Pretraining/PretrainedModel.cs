@@ -1,6 +1,7 @@
 using CxrVL.Configuration;
 using CxrVL.Imaging;
 using CxrVL.Methods.Encoders;
+using CxrVL.Precision;
 using CxrVL.Runs;
 using CxrVL.Text;
 using CxrVL.Training.Checkpoints;
@@ -49,14 +50,15 @@ public sealed class PretrainedModel : IDisposable
     /// Loads a model from <c>--checkpoint</c>: a run folder, a checkpoint folder or a weights file inside a run folder. The
     /// recipe comes from the run's <c>config.yaml</c>; weights load strictly.
     /// </summary>
-    public static PretrainedModel Load(string checkpoint, Device device, PretrainingMethods? methods = null)
+    /// <param name="precision">The arithmetic of its forward passes (<see cref="Precision"/>).</param>
+    public static PretrainedModel Load(string checkpoint, Device device, PretrainingMethods? methods = null, TrainingPrecision precision = TrainingPrecision.Fp32)
     {
         var (config, weights, runDirectory) = LoadRecipe(checkpoint, methods);
         var model = Build(config, device, runDirectory, methods);
         using var state = CheckpointReader.Read(weights);
         StateDictLoader.Load(model.Method.Model, state);
         model.Method.Model.eval();
-        return new PretrainedModel(config, model.Method, model.Tokenizer, model.Reading, weights, model.RunDirectory);
+        return new PretrainedModel(config, model.Method, model.Tokenizer, model.Reading, weights, model.RunDirectory) { Precision = precision };
     }
 
     /// <summary>
@@ -116,6 +118,37 @@ public sealed class PretrainedModel : IDisposable
         return new PretrainedModel(config, method, tokenizer, PairReading.Of(config.Data, methods), null, runDirectory);
     }
 
+    /// <summary>
+    /// The arithmetic of this model's forward passes: <see cref="TrainingPrecision.Fp32"/>, or
+    /// <see cref="TrainingPrecision.Bf16Mixed"/> (products and convolutions in bfloat16, as under training's autocast).
+    /// Embeddings and scores come out in float32 either way.
+    /// </summary>
+    public TrainingPrecision Precision { get; set; } = TrainingPrecision.Fp32;
+
+    /// <summary>Image embeddings of a batch, in <see cref="Precision"/>, returned in float32.</summary>
+    public Tensor ImageEmbeddings(Tensor images)
+    {
+        using (Autocast.Enable(Precision))
+            return Autocast.Float32(Method.EmbedImages(images));
+    }
+
+    /// <summary>Report embeddings of a batch, in <see cref="Precision"/>, returned in float32.</summary>
+    public Tensor TextEmbeddings(TextInput texts)
+    {
+        using (Autocast.Enable(Precision))
+            return Autocast.Float32(Method.EmbedTexts(texts));
+    }
+
+    /// <summary>The global embeddings and the regions of a model with its own zero-shot protocol, in <see cref="Precision"/>, returned in float32.</summary>
+    public ImageEncoding ImageRegions(IPromptScorer scorer, Tensor images)
+    {
+        using (Autocast.Enable(Precision))
+        {
+            var encoding = scorer.EmbedImageRegions(images);
+            return new ImageEncoding(Autocast.Float32(encoding.Global), Autocast.Float32(encoding.Local));
+        }
+    }
+
     /// <summary>Embeds texts in batches, l2-normalised, [N, D] on the CPU.</summary>
     public Tensor EmbedTexts(IReadOnlyList<string> texts, Device device, int batchSize = 64)
     {
@@ -125,7 +158,7 @@ public sealed class PretrainedModel : IDisposable
         {
             using var scope = NewDisposeScope();
             var input = EncodeTexts(texts.Skip(start).Take(batchSize).ToList(), device);
-            parts.Add(Method.EmbedTexts(input).cpu().MoveToOuterDisposeScope());
+            parts.Add(TextEmbeddings(input).cpu().MoveToOuterDisposeScope());
         }
         var all = cat(parts, 0);
         foreach (var part in parts)
@@ -155,7 +188,7 @@ public sealed class PretrainedModel : IDisposable
         using var scope = NewDisposeScope();
         Method.Model.eval();
         using var image = LoadImageFile(path);
-        return Method.EmbedImages(image.to(device))[0].cpu().MoveToOuterDisposeScope();
+        return ImageEmbeddings(image.to(device))[0].cpu().MoveToOuterDisposeScope();
     }
 
     /// <summary>Texts as the method reads them (in evaluation: sentences kept in order).</summary>

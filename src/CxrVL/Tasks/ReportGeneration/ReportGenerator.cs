@@ -2,6 +2,7 @@ using CxrVL.Configuration;
 using CxrVL.Generation;
 using CxrVL.Generation.Decoding;
 using CxrVL.Imaging;
+using CxrVL.Precision;
 using CxrVL.Runs;
 using CxrVL.Text;
 using CxrVL.Training.Checkpoints;
@@ -44,8 +45,15 @@ public sealed class ReportGenerator : IReportGenerator
     /// <summary>Image slots per study the model was trained with.</summary>
     public int Views { get; }
 
+    /// <summary>
+    /// The arithmetic of <see cref="Generate"/>: <see cref="TrainingPrecision.Fp32"/>, or <see cref="TrainingPrecision.Bf16Mixed"/>
+    /// (products in bfloat16; the word probabilities beam search compares stay float32, as under training's autocast).
+    /// </summary>
+    public TrainingPrecision Precision { get; set; } = TrainingPrecision.Fp32;
+
     /// <summary>Loads <c>--checkpoint</c>: a run folder (best checkpoint, else latest), a checkpoint folder or a weights file in a run.</summary>
-    public static ReportGenerator Load(string checkpoint, Device device)
+    /// <param name="precision">The arithmetic of <see cref="Generate"/> (<see cref="Precision"/>).</param>
+    public static ReportGenerator Load(string checkpoint, Device device, TrainingPrecision precision = TrainingPrecision.Fp32)
     {
         var weights = CheckpointStore.ResolveWeights(checkpoint);
         var runFolder = FindRunFolder(weights);
@@ -57,7 +65,7 @@ public sealed class ReportGenerator : IReportGenerator
         using (var state = CheckpointReader.Read(weights))
             StateDictLoader.Load(model.Model, state);
         model.Model.eval();
-        return new ReportGenerator(config, vocabulary, model, weights, runFolder, device, views);
+        return new ReportGenerator(config, vocabulary, model, weights, runFolder, device, views) { Precision = precision };
     }
 
     /// <summary>
@@ -68,6 +76,7 @@ public sealed class ReportGenerator : IReportGenerator
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
+        using var precision = Autocast.Enable(Precision);
         using var context = Model.Encode(images.to(Device), present?.to(Device), labels?.to(Device));
         return ReportGenerators.Decode(this, context, decoding);
     }

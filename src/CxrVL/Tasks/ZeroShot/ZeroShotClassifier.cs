@@ -1,5 +1,6 @@
 using CxrVL.Methods.Encoders;
 using CxrVL.Models;
+using CxrVL.Precision;
 using CxrVL.Tasks.Pretraining;
 using CxrVL.Tasks.Retrieval;
 using static TorchSharp.torch;
@@ -19,9 +20,11 @@ public sealed class ZeroShotClassifier : IDisposable
     private readonly nn.Module? _scorerModule;
     private readonly List<TextInput> _encodedPrompts;
     private readonly Device _device;
+    private readonly TrainingPrecision _precision;
 
     private ZeroShotClassifier(IReadOnlyList<string> classes, IReadOnlyDictionary<string, IReadOnlyList<string>> prompts, Tensor? classEmbeddings,
-                               IPromptScorer? scorer, nn.Module? scorerModule, List<TextInput> encodedPrompts, Device device)
+                               IPromptScorer? scorer, nn.Module? scorerModule, List<TextInput> encodedPrompts, Device device,
+                               TrainingPrecision precision = TrainingPrecision.Fp32)
     {
         Classes = classes;
         Prompts = prompts;
@@ -30,6 +33,7 @@ public sealed class ZeroShotClassifier : IDisposable
         _scorerModule = scorerModule;
         _encodedPrompts = encodedPrompts;
         _device = device;
+        _precision = precision;
     }
 
     public IReadOnlyList<string> Classes { get; }
@@ -51,7 +55,7 @@ public sealed class ZeroShotClassifier : IDisposable
             using var noGrad = no_grad();
             model.Method.Model.eval();
             var encoded = classes.Select(c => model.EncodeTexts(prompts[c], device)).ToList();
-            return new ZeroShotClassifier(classes, prompts, null, scorer, model.Method.Model, encoded, device);
+            return new ZeroShotClassifier(classes, prompts, null, scorer, model.Method.Model, encoded, device, model.Precision);
         }
         return FromTextEmbeddings(config, texts => model.EmbedTexts(texts, device), seed);
     }
@@ -79,7 +83,8 @@ public sealed class ZeroShotClassifier : IDisposable
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         _scorerModule!.eval();
-        return TensorArrays.ToMatrix(_scorer!.ScoreClasses(images.to(_device), regions.to(_device), _encodedPrompts));
+        using (Autocast.Enable(_precision))
+            return TensorArrays.ToMatrix(Autocast.Float32(_scorer!.ScoreClasses(images.to(_device), regions.to(_device), _encodedPrompts)));
     }
 
     public void Dispose()
