@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using CxrVL.Precision;
-using CxrVL.Configuration;
 using CxrVL.Runs;
 using CxrVL.Runtime.Distributed;
 using CxrVL.Training.Checkpoints;
