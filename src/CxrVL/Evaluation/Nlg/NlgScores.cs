@@ -34,7 +34,8 @@ public sealed record NlgScores(BleuScore Bleu, double RougeL, double CiderD, int
             ? "not computed"
             : "METEOR 1.5 (-l en -norm, rank task: alpha 0.85, beta 0.2, gamma 0.6, delta 0.75) of the summed statistics, as pycocoevalcap reads it; modules " +
               string.Join(", ", meteorModules.Select(m => m.ToString().ToLowerInvariant())) +
-              "; no paraphrase module" + (meteorModules.Contains(MeteorModule.Synonym) ? "" : ", no synonym module (no WordNet database)"),
+              (meteorModules.Contains(MeteorModule.Synonym) ? "" : "; no synonym module (no WordNet database)") +
+              (meteorModules.Contains(MeteorModule.Paraphrase) ? "" : "; no paraphrase module (no paraphrase table)"),
         ["tokens"] = "texts split on whitespace as given (no PTB tokenizer)",
     };
 }

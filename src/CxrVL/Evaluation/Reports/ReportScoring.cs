@@ -19,7 +19,7 @@ public static class ReportScoring
         var labels = labeler.Label([.. samples.Select(s => s.References[0]), .. samples.Select(s => s.Prediction)]);
         var (referenceLabels, predictionLabels) = (labels.Take(samples.Count).ToList(), labels.Skip(samples.Count).ToList());
         var statistics = ReportStatistics.Compute(samples, CiderD.FromReferences(samples), referenceLabels, predictionLabels, options.Uncertain,
-                                                  MeteorScorer.ForEnglish(null, out _));
+                                                  MeteorScorer.ForEnglish(null, null, out _));
         return new ScoredReports(statistics.Estimate(options.Resamples, options.Seed, options.Level), Diversity(samples), statistics,
                                  referenceLabels, predictionLabels, labeler.Name, options);
     }
@@ -34,7 +34,7 @@ public static class ReportScoring
         var labels = labeler.Label([.. a.Select(s => s.References[0]), .. a.Select(s => s.Prediction), .. b.Select(s => s.Prediction)]);
         var (references, labelsA, labelsB) = (labels.Take(n).ToList(), labels.Skip(n).Take(n).ToList(), labels.Skip(2 * n).ToList());
         var cider = CiderD.FromReferences(a);
-        var meteor = MeteorScorer.ForEnglish(null, out _);
+        var meteor = MeteorScorer.ForEnglish(null, null, out _);
         var statisticsA = ReportStatistics.Compute(a, cider, references, labelsA, options.Uncertain, meteor);
         var statisticsB = ReportStatistics.Compute(b, cider, references, labelsB, options.Uncertain, meteor);
         var (scoresA, scoresB) = (statisticsA.Scores(), statisticsB.Scores());

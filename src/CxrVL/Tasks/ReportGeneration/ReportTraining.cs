@@ -85,10 +85,9 @@ public static class ReportTraining
             InitializePrototypes(xpronet, config, dataset, train, trainLabels, vocabulary, runtime, run.Log);
         run.Log.Info($"{config.Method}: {train.Count} training studies ({trainSource.BatchesPerEpoch} batches per epoch), {val.Count} validation studies, device {runtime.Device}");
 
-        var meteor = MeteorScorer.ForEnglish(null, out var meteorSkipped);
-        run.Log.Info(meteorSkipped is null
-            ? "validation METEOR: exact, stem and WordNet synonym modules (no paraphrase table)"
-            : $"validation METEOR: {meteorSkipped}");
+        var meteor = MeteorScorer.ForEnglish(null, null, out var meteorSkipped);
+        run.Log.Info($"validation METEOR modules: {string.Join(", ", meteor.Modules).ToLowerInvariant()}" +
+                     (meteorSkipped is null ? "" : $" ({meteorSkipped})"));
         var trainer = new Trainer<ReportBatch>(config.Train, run, runtime.Seed, run.Log.Console);
         var result = trainer.Fit(method, trainSource, valSource is null ? null : () => Validate(method, valSource, vocabulary, config.Decoding, meteor),
                                  resumeFrom, cancellation);

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using CxrVL.Evaluation.Nlg;
@@ -8,7 +9,8 @@ namespace CxrVL.Tests.Evaluation.Nlg;
 
 /// <summary>
 /// METEOR 1.5 against hand computations of its formula with the English rank-task parameters (α 0.85, β 0.2, γ 0.6,
-/// δ 0.75; weights exact 1, stem 0.6, synonym 0.8), and the Snowball stemmer against Debian's python3-snowballstemmer.
+/// δ 0.75; weights exact 1, stem 0.6, synonym 0.8, paraphrase 0.6), and the Snowball stemmer against Debian's
+/// python3-snowballstemmer. Paraphrase cases use hand-made tables in the format of METEOR's paraphrase-en.gz.
 /// </summary>
 public sealed class MeteorTests
 {
@@ -147,7 +149,7 @@ public sealed class MeteorTests
             Environment.SetEnvironmentVariable(WordNetSynonyms.DirectoryVariable, folder.FullName);
             try
             {
-                var scorer = MeteorScorer.ForEnglish(null, out var skipped);
+                var scorer = MeteorScorer.ForEnglish(null, null, out var skipped);
                 Assert.Equal([MeteorModule.Exact, MeteorModule.Stem], scorer.Modules);
                 Assert.Contains("synonym module skipped", skipped);
                 Assert.Contains(folder.FullName, skipped);
@@ -156,8 +158,103 @@ public sealed class MeteorTests
             {
                 Environment.SetEnvironmentVariable(WordNetSynonyms.DirectoryVariable, previous);
             }
-            var error = Assert.Throws<CxrVLException>(() => MeteorScorer.ForEnglish(folder.FullName, out _));
+            var error = Assert.Throws<CxrVLException>(() => MeteorScorer.ForEnglish(folder.FullName, null, out _));
             Assert.Contains(folder.FullName, error.Message);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    // Tables in paraphrase-en.gz's format: probability, reference phrase, paraphrase; three lines a record.
+    private static MeteorScorer WithParaphrases(params string[] records)
+    {
+        var table = ParaphraseTable.Read(new StringReader(string.Join("\n", records) + "\n"), "test table");
+        return new(new MeteorAligner([MeteorModule.Exact, MeteorModule.Stem, MeteorModule.Paraphrase], null, table));
+    }
+
+    [Fact]
+    public void A_paraphrase_matches_phrase_to_phrase_with_weight_point_six()
+    {
+        var scorer = WithParaphrases("0.4", "heart size", "cardiac silhouette");
+        // "cardiac silhouette" = "heart size" (paraphrase, 2 content words each side), "is" (function) and "normal"
+        // exact; one chunk over every word: no penalty. Each side: length 0.75·3 + 0.25·1 = 2.5, matched
+        // 1·(0.75 + 0.25) + 0.6·(0.75·2) = 1.9.
+        Assert.Equal(1.9 / 2.5, Segment(scorer, "cardiac silhouette is normal", "heart size is normal"), 12);
+        // Without the module: "is normal" only, in one chunk over two matches each side: frag 1/2.
+        Assert.Equal(FMean(0.4, 0.4) * (1 - Gamma * Math.Pow(0.5, Beta)), Segment(ExactAndStem(), "cardiac silhouette is normal", "heart size is normal"), 12);
+    }
+
+    [Fact]
+    public void Phrases_of_different_lengths_match_in_either_direction_of_the_table()
+    {
+        // "enlarged" (1 reference word) = "increased in size" (3 hypothesis words, "in" a function word); "heart" exact;
+        // one chunk, every word matched. P = (0.75 + 0.6·(0.75·2 + 0.25)) / (0.75·3 + 0.25) = 1.8 / 2.5;
+        // R = (0.75 + 0.6·0.75) / (0.75·2) = 1.2 / 1.5.
+        var expected = FMean(1.8 / 2.5, 1.2 / 1.5);
+        Assert.Equal(0.7868852459, expected, 9);
+        const string hypothesis = "heart increased in size", reference = "heart enlarged";
+        Assert.Equal(expected, Segment(WithParaphrases("0.1", "enlarged", "increased in size"), hypothesis, reference), 12);
+        Assert.Equal(expected, Segment(WithParaphrases("0.1", "increased in size", "enlarged"), hypothesis, reference), 12);
+        // Both records: the pair is listed twice, so it is not fixed and the beam search takes it.
+        Assert.Equal(expected, Segment(WithParaphrases("0.1", "enlarged", "increased in size", "0.1", "increased in size", "enlarged"), hypothesis, reference), 12);
+    }
+
+    [Fact]
+    public void A_two_word_paraphrase_ranks_with_an_exact_word_and_wins_on_chunks()
+    {
+        // "pleural" matches exactly and inside the paraphrase "pleural effusion" = "pleural fluid". In the jar's
+        // ranking a two-word paraphrase covers (int)(2·0.5) = 1 word per side, as much as the exact "pleural"; the
+        // paraphrase path then has one chunk against two for the exact one, so it wins: every word matched at weight
+        // 0.6, no penalty.
+        var scorer = WithParaphrases("0.2", "pleural effusion", "pleural fluid");
+        Assert.Equal(0.6, Segment(scorer, "pleural fluid", "pleural effusion"), 12);
+        // The exact match alone: 1 of 2 content words each side, frag 1.
+        Assert.Equal(FMean(0.5, 0.5) * (1 - Gamma), Segment(ExactAndStem(), "pleural fluid", "pleural effusion"), 12);
+    }
+
+    [Fact]
+    public void A_paraphrase_table_with_a_broken_record_names_the_file_and_line()
+    {
+        var truncated = Assert.Throws<CxrVLException>(() => ParaphraseTable.Read(new StringReader("0.5\nheart size\n"), "t.gz"));
+        Assert.Contains("t.gz, line 3", truncated.Message);
+        var empty = Assert.Throws<CxrVLException>(() => ParaphraseTable.Read(new StringReader("0.5\n \ncardiac\n"), "t.gz"));
+        Assert.Contains("t.gz, line 2: empty reference phrase", empty.Message);
+    }
+
+    [Fact]
+    public void A_gzipped_table_given_by_option_or_environment_adds_the_paraphrase_module()
+    {
+        var folder = Directory.CreateTempSubdirectory("cxrvl-paraphrase-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, "paraphrase-en.gz");
+            using (var gzip = new GZipStream(File.Create(path), CompressionLevel.Fastest))
+            using (var writer = new StreamWriter(gzip))
+                writer.Write("0.4\nheart size\ncardiac silhouette\n");
+            var scorer = MeteorScorer.ForEnglish(null, path, out var skipped);
+            Assert.Equal(MeteorModule.Paraphrase, scorer.Modules[^1]);
+            Assert.DoesNotContain("paraphrase", skipped ?? "");
+            Assert.Equal(0.6, Segment(scorer, "cardiac silhouette", "heart size"), 12);
+
+            var previous = Environment.GetEnvironmentVariable(ParaphraseTable.FileVariable);
+            Environment.SetEnvironmentVariable(ParaphraseTable.FileVariable, null);
+            try
+            {
+                var without = MeteorScorer.ForEnglish(null, null, out var reason);
+                Assert.DoesNotContain(MeteorModule.Paraphrase, without.Modules);
+                Assert.Contains("paraphrase module skipped", reason);
+                Assert.Contains("no paraphrase module", NlgScores.Definitions(false, without.Modules)["METEOR"]);
+                Environment.SetEnvironmentVariable(ParaphraseTable.FileVariable, path);
+                Assert.Contains(MeteorModule.Paraphrase, MeteorScorer.ForEnglish(null, null, out _).Modules);
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable(ParaphraseTable.FileVariable, previous);
+            }
+            File.WriteAllText(path, "not gzip");
+            Assert.Contains(path, Assert.Throws<CxrVLException>(() => ParaphraseTable.Load(path)).Message);
         }
         finally
         {

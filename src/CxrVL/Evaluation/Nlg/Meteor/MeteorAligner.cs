@@ -1,29 +1,43 @@
 namespace CxrVL.Evaluation.Nlg.Meteor;
 
-/// <summary>The matching stages METEOR 1.5 runs for English, in its order.</summary>
+/// <summary>The matching stages METEOR 1.5 runs for English, in its order (the jar's module numbers 0-3).</summary>
 public enum MeteorModule
 {
     Exact,
     Stem,
     Synonym,
+    Paraphrase,
 }
 
-/// <summary>One word of the hypothesis aligned to one word of the reference by a module.</summary>
-public readonly record struct MeteorMatch(int Hypothesis, int Reference, int ModuleIndex);
+/// <summary>
+/// A span of the hypothesis aligned to a span of the reference by a module: one word each, except for paraphrase
+/// matches, whose phrases can have any length on either side (the jar's <c>Match</c>).
+/// </summary>
+public readonly record struct MeteorMatch(int Hypothesis, int HypothesisLength, int Reference, int ReferenceLength, int ModuleIndex)
+{
+    public int HypothesisEnd => Hypothesis + HypothesisLength;
+
+    public int ReferenceEnd => Reference + ReferenceLength;
+}
 
 /// <summary>
-/// METEOR 1.5's word aligner (<c>Aligner.align</c> and <c>resolve</c>), reproduced step for step so that ties fall as
+/// METEOR 1.5's aligner (<c>Aligner.align</c> and <c>resolve</c>), reproduced step for step so that ties fall as
 /// the jar lets them fall:
 /// <list type="number">
-/// <item>each module in turn lists its candidate pairs, reference word by reference word, hypothesis words in order
-/// (stem and synonym pairs only between different words);</item>
-/// <item>a pair that is the only candidate of both its words is fixed;</item>
-/// <item>a beam search of width 40 walks the reference left to right, either taking an unused candidate or skipping,
-/// and ranks partial alignments by the words they cover, then fewer chunks, then a smaller summed position distance.
-/// Coverage is counted as the jar counts it: an integer to which each match adds its module's search weight (1 for
-/// exact, 0.5 for the others) with Java's truncating <c>+=</c>, so only exact matches raise it; the distance of a new
-/// match is added to the path it branched from (the skip), not to the new path. Paths of equal rank keep their order
-/// (Java's stable sort). Sentences that are word-for-word identical use the exact module only.</item>
+/// <item>each module in turn lists its candidate matches by the reference position they start at: exact, stem and
+/// synonym pairs reference word by reference word, hypothesis words in order (stem and synonym pairs only between
+/// different words); paraphrase matches (<see cref="ParaphraseTable"/>) first for every reference phrase found in the
+/// table whose paraphrase occurs in the hypothesis, then for every hypothesis phrase whose paraphrase occurs in the
+/// reference, so one pair can be listed twice;</item>
+/// <item>a match that is the only one starting at its reference position, and whose words no other match covers on
+/// either side, is fixed;</item>
+/// <item>a beam search of width 40 walks the reference left to right, either taking an unused candidate that starts
+/// there or skipping the word, and ranks partial alignments by the words they cover, then fewer chunks, then a smaller
+/// summed position distance. Coverage is counted as the jar counts it: an integer to which each match adds its
+/// length times its module's search weight (1 for exact, 0.5 for the others) with Java's truncating <c>+=</c>, so a
+/// single-word stem, synonym or paraphrase match does not raise it and a two-word paraphrase raises it by one; the
+/// distance of a new match is added to the path it branched from (the skip), not to the new path. Paths of equal rank
+/// keep their order (Java's stable sort). Sentences that are word-for-word identical use the exact module only.</item>
 /// </list>
 /// </summary>
 public sealed class MeteorAligner
@@ -32,18 +46,22 @@ public sealed class MeteorAligner
 
     private readonly IReadOnlyList<MeteorModule> modules;
     private readonly WordNetSynonyms? synonyms;
+    private readonly ParaphraseTable? paraphrases;
 
-    public MeteorAligner(IReadOnlyList<MeteorModule> modules, WordNetSynonyms? synonyms)
+    public MeteorAligner(IReadOnlyList<MeteorModule> modules, WordNetSynonyms? synonyms, ParaphraseTable? paraphrases = null)
     {
         if (modules.Contains(MeteorModule.Synonym) && synonyms is null)
             throw new ArgumentException("the synonym module needs a WordNet database", nameof(synonyms));
+        if (modules.Contains(MeteorModule.Paraphrase) && paraphrases is null)
+            throw new ArgumentException("the paraphrase module needs a paraphrase table", nameof(paraphrases));
         this.modules = modules;
         this.synonyms = synonyms;
+        this.paraphrases = paraphrases;
     }
 
     public IReadOnlyList<MeteorModule> Modules => modules;
 
-    /// <summary>The chosen matches, one per aligned reference word, in reference order.</summary>
+    /// <summary>The chosen matches, in reference order.</summary>
     public IReadOnlyList<MeteorMatch> Align(string[] hypothesis, string[] reference)
     {
         var candidates = Enumerable.Range(0, reference.Length).Select(_ => new List<MeteorMatch>()).ToArray();
@@ -52,31 +70,44 @@ public sealed class MeteorAligner
         var modulesUsed = hypothesis.SequenceEqual(reference, StringComparer.Ordinal) ? 1 : modules.Count;
         for (var moduleIndex = 0; moduleIndex < modulesUsed; moduleIndex++)
         {
-            var matches = Matcher(modules[moduleIndex], hypothesis, reference);
-            for (var j = 0; j < reference.Length; j++)
+            foreach (var match in Candidates(moduleIndex, hypothesis, reference))
             {
-                for (var i = 0; i < hypothesis.Length; i++)
-                {
-                    if (!matches(i, j))
-                        continue;
-                    candidates[j].Add(new MeteorMatch(i, j, moduleIndex));
+                candidates[match.Reference].Add(match);
+                for (var i = match.Hypothesis; i < match.HypothesisEnd; i++)
                     hypothesisCoverage[i]++;
+                for (var j = match.Reference; j < match.ReferenceEnd; j++)
                     referenceCoverage[j]++;
-                }
             }
         }
 
         var start = new Path(hypothesis.Length, reference.Length);
         foreach (var list in candidates)
         {
-            if (list.Count == 1 && referenceCoverage[list[0].Reference] == 1 && hypothesisCoverage[list[0].Hypothesis] == 1)
-                start.Use(list[0]);
+            if (list.Count != 1)
+                continue;
+            var match = list[0];
+            var alone = Enumerable.Range(match.Hypothesis, match.HypothesisLength).All(i => hypothesisCoverage[i] == 1)
+                        && Enumerable.Range(match.Reference, match.ReferenceLength).All(j => referenceCoverage[j] == 1);
+            if (alone)
+                start.Use(match);
         }
         var best = Resolve(candidates, start);
         return best.Matches.Where(m => m is not null).Select(m => m!.Value).ToList();
     }
 
-    private Func<int, int, bool> Matcher(MeteorModule module, string[] hypothesis, string[] reference)
+    /// <summary>A module's candidate matches in the order the jar lists them.</summary>
+    private IEnumerable<MeteorMatch> Candidates(int moduleIndex, string[] hypothesis, string[] reference)
+    {
+        if (modules[moduleIndex] == MeteorModule.Paraphrase)
+            return ParaphraseCandidates(moduleIndex, hypothesis, reference);
+        var matches = WordMatcher(modules[moduleIndex], hypothesis, reference);
+        return from j in Enumerable.Range(0, reference.Length)
+               from i in Enumerable.Range(0, hypothesis.Length)
+               where matches(i, j)
+               select new MeteorMatch(i, 1, j, 1, moduleIndex);
+    }
+
+    private Func<int, int, bool> WordMatcher(MeteorModule module, string[] hypothesis, string[] reference)
     {
         switch (module)
         {
@@ -94,6 +125,46 @@ public sealed class MeteorAligner
                 throw new ArgumentOutOfRangeException(nameof(module), module, null);
         }
     }
+
+    /// <summary>
+    /// <c>ParaphraseMatcher.match</c>: reference phrases whose paraphrase occurs in the hypothesis, then hypothesis
+    /// phrases whose paraphrase occurs in the reference; identical phrases are not excluded.
+    /// </summary>
+    private List<MeteorMatch> ParaphraseCandidates(int moduleIndex, string[] hypothesis, string[] reference)
+    {
+        var table = paraphrases!;
+        var hypothesisIds = table.Translate(hypothesis);
+        var referenceIds = table.Translate(reference);
+        var matches = new List<MeteorMatch>();
+        for (var j = 0; j < referenceIds.Length; j++)
+        {
+            foreach (var (length, record) in table.PhrasesAt(referenceIds, j))
+            {
+                var paraphrase = table.Paraphrase(record);
+                for (var i = 0; i < hypothesisIds.Length; i++)
+                {
+                    if (OccursAt(hypothesisIds, i, paraphrase))
+                        matches.Add(new MeteorMatch(i, paraphrase.Length, j, length, moduleIndex));
+                }
+            }
+        }
+        for (var i = 0; i < hypothesisIds.Length; i++)
+        {
+            foreach (var (length, record) in table.PhrasesAt(hypothesisIds, i))
+            {
+                var paraphrase = table.Paraphrase(record);
+                for (var j = 0; j < referenceIds.Length; j++)
+                {
+                    if (OccursAt(referenceIds, j, paraphrase))
+                        matches.Add(new MeteorMatch(i, length, j, paraphrase.Length, moduleIndex));
+                }
+            }
+        }
+        return matches;
+    }
+
+    private static bool OccursAt(int[] words, int start, ReadOnlySpan<int> phrase) =>
+        start + phrase.Length <= words.Length && words.AsSpan(start, phrase.Length).SequenceEqual(phrase);
 
     private double SearchWeight(int moduleIndex) => modules[moduleIndex] == MeteorModule.Exact ? 1.0 : 0.5;
 
@@ -116,8 +187,12 @@ public sealed class MeteorAligner
                 }
                 if (path.ReferenceUsed[current])
                 {
-                    // Single-word matches only: the fixed match at this position.
-                    if (path.Matches[current] is { } fixedMatch)
+                    if (current < path.NextReference)
+                    {
+                        // Inside a phrase match the path has taken: nothing to decide here.
+                        next.Add(path);
+                    }
+                    else if (path.Matches[path.NextReference] is { } fixedMatch)
                     {
                         path.Advance(fixedMatch, SearchWeight(fixedMatch.ModuleIndex));
                         path.Distance += Math.Abs(fixedMatch.Reference - fixedMatch.Hypothesis);
@@ -127,7 +202,7 @@ public sealed class MeteorAligner
                 }
                 foreach (var match in candidates[current])
                 {
-                    if (path.HypothesisUsed[match.Hypothesis])
+                    if (path.IsUsed(match))
                         continue;
                     var branch = path.Copy();
                     branch.Use(match);
@@ -140,6 +215,7 @@ public sealed class MeteorAligner
                     path.Chunks++;
                     path.LastMatchEnd = -1;
                 }
+                path.NextReference++;
                 next.Add(path);
             }
             if (next.Count == 0)
@@ -167,6 +243,9 @@ public sealed class MeteorAligner
         public int LastMatchEnd { get; set; } = -1;
         public int Distance { get; set; }
 
+        /// <summary>The reference position the path reaches next: past the end of its last match, or of a skip.</summary>
+        public int NextReference { get; set; }
+
         public Path(int hypothesisLength, int referenceLength)
         {
             Matches = new MeteorMatch?[referenceLength];
@@ -188,23 +267,29 @@ public sealed class MeteorAligner
             Chunks = Chunks,
             LastMatchEnd = LastMatchEnd,
             Distance = Distance,
+            NextReference = NextReference,
         };
+
+        public bool IsUsed(MeteorMatch match) =>
+            ReferenceUsed.AsSpan(match.Reference, match.ReferenceLength).Contains(true)
+            || HypothesisUsed.AsSpan(match.Hypothesis, match.HypothesisLength).Contains(true);
 
         public void Use(MeteorMatch match)
         {
             Matches[match.Reference] = match;
-            HypothesisUsed[match.Hypothesis] = true;
-            ReferenceUsed[match.Reference] = true;
+            HypothesisUsed.AsSpan(match.Hypothesis, match.HypothesisLength).Fill(true);
+            ReferenceUsed.AsSpan(match.Reference, match.ReferenceLength).Fill(true);
         }
 
         public void Advance(MeteorMatch match, double searchWeight)
         {
-            // Java's int += double truncates: (int)(covered + 0.5) leaves an integer unchanged.
-            Covered1 = (int)(Covered1 + searchWeight);
-            Covered2 = (int)(Covered2 + searchWeight);
+            // Java's int += double truncates: an integer grows by the whole part of length x weight.
+            Covered1 = (int)(Covered1 + match.HypothesisLength * searchWeight);
+            Covered2 = (int)(Covered2 + match.ReferenceLength * searchWeight);
             if (LastMatchEnd != -1 && match.Hypothesis != LastMatchEnd)
                 Chunks++;
-            LastMatchEnd = match.Hypothesis + 1;
+            LastMatchEnd = match.HypothesisEnd;
+            NextReference = match.ReferenceEnd;
         }
     }
 }

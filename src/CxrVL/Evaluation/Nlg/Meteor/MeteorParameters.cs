@@ -17,6 +17,7 @@ public sealed record MeteorParameters(double Alpha, double Beta, double Gamma, d
         [MeteorModule.Exact] = 1.0,
         [MeteorModule.Stem] = 0.6,
         [MeteorModule.Synonym] = 0.8,
+        [MeteorModule.Paraphrase] = 0.6,
     });
 
     /// <summary>

@@ -16,8 +16,9 @@ public sealed record MeteorResult(double Corpus, IReadOnlyList<double> Segments,
 /// <item>frag = chunks / mean(matched hypothesis words, matched reference words), 0 when everything matches in one
 /// chunk; penalty = γ·frag^β; score = max(0, Fmean·(1 - penalty)), 0 when undefined (no match, empty text).</item>
 /// </list>
-/// Modules are exact, stem (Snowball English) and synonym (WordNet); paraphrase is not implemented, so scores can be
-/// lower than the jar's wherever its paraphrase table would have matched words the other modules leave unmatched.
+/// Modules are exact, stem (Snowball English), synonym (WordNet) and paraphrase (METEOR's table, when the user gives
+/// it); a paraphrase match counts every word of its phrases. A module without its data does not run, and scores can
+/// then be lower than the jar's wherever it would have matched words the other modules leave unmatched.
 /// </summary>
 public sealed class MeteorScorer
 {
@@ -35,22 +36,39 @@ public sealed class MeteorScorer
     public IReadOnlyList<MeteorModule> Modules => aligner.Modules;
 
     /// <summary>
-    /// METEOR 1.5's English modules with what is available: exact and stem always, synonym when the WordNet database
+    /// METEOR 1.5's English modules with what is available: exact and stem always; synonym when the WordNet database
     /// is found (<paramref name="wordNetDirectory"/>, else <see cref="WordNetSynonyms.DirectoryVariable"/>, else
-    /// <see cref="WordNetSynonyms.DefaultDirectory"/>); <paramref name="skipped"/> says why a module did not run.
+    /// <see cref="WordNetSynonyms.DefaultDirectory"/>); paraphrase when a paraphrase table is given
+    /// (<paramref name="paraphraseFile"/>, else <see cref="ParaphraseTable.FileVariable"/>). <paramref name="skipped"/>
+    /// says which modules did not run and why, or is null when all four ran.
     /// </summary>
-    public static MeteorScorer ForEnglish(string? wordNetDirectory, out string? skipped)
+    public static MeteorScorer ForEnglish(string? wordNetDirectory, string? paraphraseFile, out string? skipped)
     {
+        var modules = new List<MeteorModule> { MeteorModule.Exact, MeteorModule.Stem };
+        var reasons = new List<string>();
+        WordNetSynonyms? synonyms = null;
         var directory = WordNetSynonyms.ResolveDirectory(wordNetDirectory);
-        if (WordNetSynonyms.IsPresent(directory))
+        if (WordNetSynonyms.IsPresent(directory) || wordNetDirectory is not null)
         {
-            skipped = null;
-            return new MeteorScorer(new MeteorAligner([MeteorModule.Exact, MeteorModule.Stem, MeteorModule.Synonym], WordNetSynonyms.Load(directory)));
+            synonyms = WordNetSynonyms.Load(directory); // names what is missing in a folder the user gave
+            modules.Add(MeteorModule.Synonym);
         }
-        if (wordNetDirectory is not null)
-            WordNetSynonyms.Load(directory); // names what is missing in the folder the user gave
-        skipped = $"synonym module skipped: no WordNet 3.0 database in {directory} (install Debian's wordnet-base or set {WordNetSynonyms.DirectoryVariable})";
-        return new MeteorScorer(new MeteorAligner([MeteorModule.Exact, MeteorModule.Stem], null));
+        else
+        {
+            reasons.Add($"synonym module skipped: no WordNet 3.0 database in {directory} (install Debian's wordnet-base or set {WordNetSynonyms.DirectoryVariable})");
+        }
+        ParaphraseTable? paraphrases = null;
+        if (ParaphraseTable.ResolveFile(paraphraseFile) is { } file)
+        {
+            paraphrases = ParaphraseTable.Load(file);
+            modules.Add(MeteorModule.Paraphrase);
+        }
+        else
+        {
+            reasons.Add($"paraphrase module skipped: no paraphrase table given (METEOR 1.5's data/paraphrase-en.gz: --meteor-paraphrase or {ParaphraseTable.FileVariable})");
+        }
+        skipped = reasons.Count == 0 ? null : string.Join("; ", reasons);
+        return new MeteorScorer(new MeteorAligner(modules, synonyms, paraphrases));
     }
 
     public MeteorResult Score(IReadOnlyList<NlgSample> samples)
@@ -94,21 +112,23 @@ public sealed class MeteorScorer
         var referenceFunction = new double[modules];
         foreach (var match in matches)
         {
-            (functionWords.Contains(hypothesis[match.Hypothesis]) ? hypothesisFunction : hypothesisContent)[match.ModuleIndex]++;
-            (functionWords.Contains(reference[match.Reference]) ? referenceFunction : referenceContent)[match.ModuleIndex]++;
+            for (var i = match.Hypothesis; i < match.HypothesisEnd; i++)
+                (functionWords.Contains(hypothesis[i]) ? hypothesisFunction : hypothesisContent)[match.ModuleIndex]++;
+            for (var j = match.Reference; j < match.ReferenceEnd; j++)
+                (functionWords.Contains(reference[j]) ? referenceFunction : referenceContent)[match.ModuleIndex]++;
         }
         return new MeteorStatistics(hypothesis.Length, reference.Length,
             hypothesis.Count(functionWords.Contains), reference.Count(functionWords.Contains),
             hypothesisContent, referenceContent, hypothesisFunction, referenceFunction, Chunks(matches));
     }
 
-    // A chunk is a run of matches adjacent in both texts; matches come in reference order.
+    // A chunk is a run of matches adjacent in both texts (Aligner.getCountAndChunks); matches come in reference order.
     private static int Chunks(IReadOnlyList<MeteorMatch> matches)
     {
         var chunks = 0;
         for (var k = 0; k < matches.Count; k++)
         {
-            if (k == 0 || matches[k].Reference != matches[k - 1].Reference + 1 || matches[k].Hypothesis != matches[k - 1].Hypothesis + 1)
+            if (k == 0 || matches[k].Reference != matches[k - 1].ReferenceEnd || matches[k].Hypothesis != matches[k - 1].HypothesisEnd)
                 chunks++;
         }
         return chunks;
