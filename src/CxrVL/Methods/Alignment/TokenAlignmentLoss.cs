@@ -7,7 +7,8 @@ namespace CxrVL.Methods.Alignment;
 /// MGCA's cross-attention token-wise alignment, one direction: each query token (a word, or a patch) attends over the
 /// other modality's tokens of the same study; the attended context must identify its own query token among the study's
 /// tokens, in both directions of that token-by-token similarity, and each token's cross-entropy counts with its weight.
-/// Unlike MGCA, padded tokens are excluded from the attention and from the negatives, not only weighted 0.
+/// With a query mask, padded queries are left out as queries and as negatives; without one every slot takes part, as in
+/// MGCA's and MedST's releases (see <see cref="LocalLossPadding"/>).
 /// </summary>
 public static class TokenAlignmentLoss
 {

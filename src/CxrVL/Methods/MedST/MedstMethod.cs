@@ -81,8 +81,9 @@ public sealed class MedstMethod : nn.Module, IPretrainingMethod
         var global = ContrastiveLoss.InfoNce(imageEmbedding, textEmbedding, _config.Temperature, _config.DirectionReduction, progress.Global);
 
         var wordContext = TokenAlignmentLoss.Attend(words, patches, temperature, patchMask);
-        var wordWeights = word_weighting.forward(nn.functional.normalize(words * wordContext, dim: -1), text.WordMask);
-        var local = TokenAlignmentLoss.Compute(words, patches, wordWeights, temperature, queryMask: text.WordMask, contextMask: patchMask);
+        var wordMask = _config.Mgca.LocalLossPadding == LocalLossPadding.Exclude ? text.WordMask : null;
+        var wordWeights = word_weighting.forward(nn.functional.normalize(words * wordContext, dim: -1), wordMask);
+        var local = TokenAlignmentLoss.Compute(words, patches, wordWeights, temperature, queryMask: wordMask, contextMask: patchMask);
         if (_config.Mgca.Bidirectional)
         {
             var patchContext = TokenAlignmentLoss.Attend(patches, words, temperature, text.WordMask);

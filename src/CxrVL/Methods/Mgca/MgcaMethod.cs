@@ -59,7 +59,8 @@ public sealed class MgcaMethod : nn.Module, IPretrainingMethod, ILocalAttentionM
         var instance = ContrastiveLoss.InfoNce(imageEmbedding, textEmbedding, _config.Temperature, _config.DirectionReduction, progress.Global);
 
         var wordWeights = TokenAlignmentLoss.ClippedAttentionWeights(text.WordAttention, text.WordMask);
-        var token = TokenAlignmentLoss.Compute(words, patches, wordWeights, mgca.LocalTemperature, queryMask: text.WordMask);
+        var queryMask = mgca.LocalLossPadding == LocalLossPadding.Exclude ? text.WordMask : null;
+        var token = TokenAlignmentLoss.Compute(words, patches, wordWeights, mgca.LocalTemperature, queryMask: queryMask);
         if (mgca.Bidirectional)
         {
             var patchWeights = full([patches.shape[0], patches.shape[1]], 1.0 / patches.shape[1], patches.dtype, patches.device);

@@ -1,3 +1,5 @@
+using CxrVL.Methods.Alignment;
+
 namespace CxrVL.Methods.Mgca;
 
 /// <summary>
@@ -12,4 +14,7 @@ public class MgcaTokenAlignmentConfig
 
     /// <summary>Also align each patch with its attended words (MGCA's bidirectional=True).</summary>
     public bool Bidirectional { get; set; } = true;
+
+    /// <summary>Padded word slots left out of the word-side alignment (CxrVL) or taking part as MGCA and MedST release it.</summary>
+    public LocalLossPadding LocalLossPadding { get; set; } = LocalLossPadding.Exclude;
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CxrVL.Methods.Alignment;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CxrVL.Tests.Methods.Alignment;
@@ -112,6 +113,55 @@ public sealed class AlignmentLossTests : IDisposable
     }
 
     [Fact]
+    public void ReleasedPaddingMatchesMgcaAndMedstWordLossesWithPaddedSlots()
+    {
+        // local_loss_padding: include_as_released against the word side of MGCA's and MedST's released forward
+        // (released_local_loss.py): padded slots hold the projection of a zero word, as the released aggregate_tokens
+        // pads, and are queries and negatives; MGCA's clipped [CLS] weights are 0 there, MedST's learned ones are not.
+        var generator = new TorchSharp.torch.Generator(11);
+        Tensor Random(params long[] shape) => randn(shape, dtype: float64, generator: generator);
+        const long dim = 8, slots = 6;
+        long[] lengths = [6, 3, 4];
+        var wordMask = arange(slots).unsqueeze(0) < tensor(lengths).unsqueeze(1);
+        var padding = nn.functional.normalize(Random(1, 1, dim), dim: -1).expand(3, slots, dim);
+        var words = nn.functional.normalize(Random(3, slots, dim), dim: -1).where(wordMask.unsqueeze(-1), padding);
+        var patches = nn.functional.normalize(Random(3, 5, dim), dim: -1);
+        var clsAttention = (Random(3, slots).abs() + 0.01).masked_fill(wordMask.logical_not(), 0);
+        var weighting = new CxrVL.Methods.MedST.TokenWeighting((int)dim);
+        weighting.to(float64);
+        var parameters = weighting.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+
+        var spec = new JsonObject
+        {
+            ["tensors"] = new JsonObject
+            {
+                ["words"] = Json(words), ["patches"] = Json(patches), ["cls_attention"] = Json(clsAttention),
+                ["in_proj_weight"] = Json(parameters["in_proj_weight"]), ["in_proj_bias"] = Json(parameters["in_proj_bias"]),
+            },
+        };
+        var path = Path.Combine(_directory, "released.json");
+        File.WriteAllText(path, spec.ToJsonString());
+        var reference = JsonDocument.Parse(PythonReference.Run(PythonReference.Script("Methods/Alignment/reference/released_local_loss.py"), path)).RootElement;
+        static double[] Values(JsonElement e) => e.EnumerateArray().Select(v => v.GetDouble()).ToArray();
+
+        var mgcaWeights = TokenAlignmentLoss.ClippedAttentionWeights(clsAttention, wordMask);
+        AssertClose(Values(reference.GetProperty("mgca_weights")), mgcaWeights.data<double>().ToArray());
+        var mgca = TokenAlignmentLoss.Compute(words, patches, mgcaWeights, queryMask: null);
+        Assert.Equal(reference.GetProperty("mgca_word").GetDouble(), mgca.item<double>(), 9);
+
+        using var noGrad = no_grad();
+        var context = TokenAlignmentLoss.Attend(words, patches, 0.1);
+        var medstWeights = weighting.forward(nn.functional.normalize(words * context, dim: -1), null);
+        AssertClose(Values(reference.GetProperty("medst_weights")), medstWeights.data<double>().ToArray());
+        var medst = TokenAlignmentLoss.Compute(words, patches, medstWeights, queryMask: null);
+        Assert.Equal(reference.GetProperty("medst_word").GetDouble(), medst.item<double>(), 9);
+
+        // CxrVL's default leaves the padded slots out, which changes the loss.
+        var excluded = TokenAlignmentLoss.Compute(words, patches, mgcaWeights, queryMask: wordMask);
+        Assert.True(Math.Abs(excluded.item<double>() - mgca.item<double>()) > 1e-3);
+    }
+
+    [Fact]
     public void ClippedWeightsClipToPercentilesIgnorePaddingAndSumToOne()
     {
         var attention = tensor(new double[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 100, 100 }, [1, 12]);
@@ -125,6 +175,13 @@ public sealed class AlignmentLossTests : IDisposable
         Assert.Equal(9 / 55.0, weights[10], 12);
         Assert.Equal(0.0, weights[11]);
         Assert.Equal(1.0, weights.Sum(), 12);
+    }
+
+    private static void AssertClose(double[] expected, double[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (var i = 0; i < expected.Length; i++)
+            Assert.Equal(expected[i], actual[i], 12);
     }
 
     private static JsonObject Json(Tensor t) => new()

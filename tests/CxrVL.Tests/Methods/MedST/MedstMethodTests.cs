@@ -1,5 +1,6 @@
-using Xunit.Abstractions;
+using CxrVL.Configuration;
 using CxrVL.Tests.Precision;
+using Xunit.Abstractions;
 using CxrVL.Methods.Encoders;
 using CxrVL.Methods.MedST;
 using CxrVL.Models;
@@ -14,10 +15,11 @@ public sealed class MedstMethodTests(ITestOutputHelper output)
 {
     private static readonly BertConfig Text = new() { VocabSize = 40, HiddenSize = 32, NumHiddenLayers = 1, NumAttentionHeads = 2, IntermediateSize = 64 };
 
-    private static MedstMethod Create(int seed, bool excludeMissingLateralPatches = true)
+    private static MedstMethod Create(int seed, bool excludeMissingLateralPatches = true, string padding = "exclude")
     {
         manual_seed(seed);
-        var config = new MedstModelConfig { EmbedDim = 16 };
+        var config = ConfigLoader.Load<MedstModelConfig>(null, [$"mgca.local_loss_padding={padding}"]);
+        config.EmbedDim = 16;
         config.Mgca.HiddenDim = 32;
         config.Medst.ExcludeMissingLateralPatches = excludeMissingLateralPatches;
         return new MedstMethod(config, Text, new VisionTransformerConfig { EmbedDim = 32, Depth = 4, Heads = 4, ImageSize = 32 });
@@ -71,6 +73,24 @@ public sealed class MedstMethodTests(ITestOutputHelper output)
         output.WriteLine($"medst: float32 {outcome.Float32Loss:0.00000}, bf16-mixed {outcome.MixedLoss:0.00000}, gradient cosine {outcome.GradientCosine:0.0000}");
         Assert.Equal(outcome.Float32Loss, outcome.MixedLoss, outcome.Float32Loss * 0.02);
         Assert.True(outcome.GradientCosine > 0.98, $"gradient cosine {outcome.GradientCosine}");
+    }
+
+    [Fact]
+    public void PaddedWordSlotsJoinTheLocalAlignmentOnlyAsReleased()
+    {
+        using var excluding = Create(1);
+        using var releasing = Create(1, padding: "include_as_released");
+        using var batch = Batch(8, 8);
+
+        manual_seed(2);
+        var excluded = excluding.Loss(batch, Progress).Terms["local"].item<float>();
+        manual_seed(2);
+        var released = releasing.Loss(batch, Progress);
+        released.Total.backward();
+
+        Assert.NotEqual(excluded, released.Terms["local"].item<float>());
+        Assert.All(releasing.parameters().Where(p => p.grad is not null), p => Assert.True(p.grad!.isfinite().all().item<bool>()));
+        Assert.Contains("exclude, include_as_released", Assert.ThrowsAny<CxrVLException>(() => ConfigLoader.Load<MedstModelConfig>(null, ["mgca.local_loss_padding=include"])).Message);
     }
 
     [Fact]
