@@ -33,6 +33,36 @@ public sealed class ReportCleanerTests
         Assert.True(cleaned.Kept);
     }
 
+    [Fact]
+    public void Medst_sent_proc_equals_medsts_released_sentence_processing()
+    {
+        // Fragments of two or more words run together without a space, as temporal_test.py's sent_proc joins them
+        // (reference: medst_sent_proc.py, written from it).
+        string[] sentences =
+        [
+            "Pleural effusion has increased.",
+            "Small left pleural effusion. Mild cardiomegaly is unchanged.",
+            "1. Edema has resolved. 2. No longer any pneumothorax.",
+            "Heart size 1.5 cm larger. Ok. Café ñ opacity persists.",
+            "No change.\u00a0Lungs clear",
+        ];
+        var folder = Directory.CreateTempSubdirectory("cxrvl-sentproc-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, "sentences.txt");
+            File.WriteAllText(path, string.Join("\n", sentences) + "\n");
+            var expected = System.Text.Json.JsonSerializer.Deserialize<string[]>(
+                PythonReference.Run(PythonReference.Script("Text/reference/medst_sent_proc.py"), path))!;
+            var cleaner = ReportCleaners.BuiltIn.Create("medst-sent-proc");
+            Assert.Equal(expected, sentences.Select(s => cleaner.Clean(s).Text));
+            Assert.Equal("small left pleural effusionmild cardiomegaly is unchanged", cleaner.Clean(sentences[1]).Text);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("Normal. Clear.", 0)]
     [InlineData("No effusion.", 2)]

@@ -10,13 +10,16 @@ namespace CxrVL.Text.Cleaning;
 /// runs of word characters (Python's <c>\w+</c>); fragments of at most one word are dropped; non-ASCII characters are
 /// removed from words. The caption is the fragments joined with spaces; the report is dropped (<c>Kept</c> false)
 /// when fewer than 3 words remain. Give it "impression findings" as MGCA does.
+/// <para>With <paramref name="joinWithoutSpace"/> it is MedST's evaluation-time <c>sent_proc</c>
+/// (<c>temporal_test.py</c>, <c>zeroshot_RSNA.py</c>): the same steps, but the fragments are concatenated with no space,
+/// so the last word of one fragment runs into the first of the next (recipe <c>medst-sent-proc</c>).</para>
 /// </summary>
-public sealed partial class MgcaCaptionCleaner : IReportCleaner
+public sealed partial class MgcaCaptionCleaner(bool joinWithoutSpace = false) : IReportCleaner
 {
     [GeneratedRegex("[0-9]+\\.")]
     private static partial Regex ListNumber();
 
-    public string Name => "mgca";
+    public string Name => joinWithoutSpace ? "medst-sent-proc" : "mgca";
 
     public CleanedReport Clean(string report)
     {
@@ -37,7 +40,7 @@ public sealed partial class MgcaCaptionCleaner : IReportCleaner
                 words += ascii.Count;
             }
         }
-        return new CleanedReport(string.Join(' ', sentences), sentences, words, Kept: words >= 3);
+        return new CleanedReport(string.Join(joinWithoutSpace ? "" : " ", sentences), sentences, words, Kept: words >= 3);
     }
 
     /// <summary>Python's <c>\w</c> on str: alphanumeric in the <c>str.isalnum</c> sense (letters and all numbers) or '_'.</summary>

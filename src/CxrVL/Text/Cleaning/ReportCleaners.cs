@@ -17,6 +17,7 @@ public sealed class ReportCleaners
         ["xpronet-mimic"] = () => new R2GenCleaner(mimic: true),
         ["mgca"] = () => new MgcaCaptionCleaner(),
         ["medst"] = () => new MgcaCaptionCleaner(),
+        ["medst-sent-proc"] = () => new MgcaCaptionCleaner(joinWithoutSpace: true),
         ["prior"] = () => new PriorSentenceCleaner(),
     });
 

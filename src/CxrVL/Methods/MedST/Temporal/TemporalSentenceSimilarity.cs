@@ -2,6 +2,7 @@ using CxrVL.Data.Manifest;
 using CxrVL.Evaluation.Classification;
 using CxrVL.Imaging;
 using CxrVL.Tasks.Pretraining;
+using CxrVL.Text.Cleaning;
 using static TorchSharp.torch;
 
 namespace CxrVL.Methods.MedST.Temporal;
@@ -16,13 +17,15 @@ namespace CxrVL.Methods.MedST.Temporal;
 public static class TemporalSentenceSimilarity
 {
     /// <summary><c>cxrvl medst sentence-similarity</c>: the sentence pairs of an <c>ms-cxr-t</c> manifest, scored and evaluated.</summary>
+    /// <param name="sentenceCleaner">cleans each sentence before the checkpoint's own reading (MedST's released
+    /// <c>sent_proc</c>: <c>medst-sent-proc</c>); null leaves them to the checkpoint's <c>data.cleaner</c></param>
     public static Dictionary<string, object> Run(PretrainedModel model, string manifestPath, Device device, string? subset = null, int folds = 10, int seed = 0,
-                                                 bool released = false)
+                                                 bool released = false, IReportCleaner? sentenceCleaner = null)
     {
         var rows = SelectRows(ManifestReader.Read(manifestPath), subset);
         if (rows.Count == 0)
             throw new CxrVLException($"'{manifestPath}' has no MS-CXR-T sentence pairs{(subset is null ? "" : $" in subset '{subset}'")}: build it with 'cxrvl data build ms-cxr-t'.");
-        var (scores, paraphrase) = Score(model, rows, device);
+        var (scores, paraphrase) = Score(model, rows, device, sentenceCleaner);
         var metrics = released ? EvaluateAsReleased(scores, paraphrase, folds) : Evaluate(scores, paraphrase, folds, seed);
         metrics["subset"] = subset ?? "all";
         return metrics;
@@ -35,7 +38,8 @@ public static class TemporalSentenceSimilarity
             .ToList();
 
     /// <summary>Cosine similarity of each pair's sentence embeddings, and whether the pair is a paraphrase.</summary>
-    public static (double[] Scores, bool[] Paraphrase) Score(PretrainedModel model, IReadOnlyList<ManifestRow> rows, Device device)
+    public static (double[] Scores, bool[] Paraphrase) Score(PretrainedModel model, IReadOnlyList<ManifestRow> rows, Device device,
+                                                             IReportCleaner? sentenceCleaner = null)
     {
         if (rows.Count == 0)
             throw new CxrVLException("no MS-CXR-T sentence pairs to score (manifest rows with task temporal_sentence_similarity).");
@@ -46,8 +50,10 @@ public static class TemporalSentenceSimilarity
             var other => throw new CxrVLException($"MS-CXR-T sentence pair {r.StudyId}: category '{other}' is neither paraphrase nor contradiction."),
         }).ToArray();
         using var scope = NewDisposeScope();
-        var first = model.EmbedTexts(rows.Select(r => r.Meta!["sentence_1"]).ToList(), device);
-        var second = model.EmbedTexts(rows.Select(r => r.Meta!["sentence_2"]).ToList(), device);
+        List<string> Sentences(string key) =>
+            rows.Select(r => r.Meta![key]).Select(s => sentenceCleaner is null ? s : sentenceCleaner.Clean(s).Text).ToList();
+        var first = model.EmbedTexts(Sentences("sentence_1"), device);
+        var second = model.EmbedTexts(Sentences("sentence_2"), device);
         var cosine = (first * second).sum(1).to(float64).contiguous().data<double>().ToArray();
         return (cosine, paraphrase);
     }
