@@ -69,7 +69,7 @@ public static class ReportJson
         ["CE_*"] = "clinical efficacy over the 14 observations and, with _5, the 5 main ones; micro, macro and weighted as scikit-learn; reports with an empty reference left out",
         ["METEOR"] = "METEOR 1.5 as cxrvl eval nlg (English rank task, the score of the summed statistics, best reference per report); modules exact, stem" +
                      (WordNetSynonyms.IsPresent(WordNetSynonyms.ResolveDirectory(null)) ? ", synonym (WordNet)" : " (no WordNet database: synonym module skipped)") +
-                     "; no paraphrase module",
+                     (ParaphraseTable.ResolveFile(null) is null ? $"; no paraphrase module (no table in {ParaphraseTable.FileVariable})" : ", paraphrase"),
         ["WORDS"] = "words per generated report",
         ["REPEATED_SENTENCES"] = "sentences per generated report that repeat an earlier sentence of it",
     };
