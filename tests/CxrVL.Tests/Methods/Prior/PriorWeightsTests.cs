@@ -7,8 +7,10 @@ using static TorchSharp.torch;
 namespace CxrVL.Tests.Methods.Prior;
 
 /// <summary>
-/// State dicts written by PyTorch under PRIOR's key names (reference/prior_state_dict.py: torchvision's ResNet-50 with
-/// a 1-channel stem, Hugging Face BERT names as transformers 4.17 saved them) load strictly into <see cref="PriorMethod"/>.
+/// State dicts written by PyTorch under PRIOR's key names load strictly into <see cref="PriorMethod"/>. The image
+/// encoder's and every head's keys come from a torch module tree mirroring PRIOR's classes (reference/prior_state_dict.py:
+/// torchvision's ResNet-50 with a 1-channel stem, attention pools, the image decoder of Conv2dReLU blocks, SPB's
+/// embedding, ...), not from a written key list; the BERT names are Hugging Face's as transformers 4.17 saved them.
 /// </summary>
 [Collection(TorchGlobalStateCollection.Name)]
 public sealed class PriorWeightsTests : IClassFixture<PriorWeightsTests.Files>
