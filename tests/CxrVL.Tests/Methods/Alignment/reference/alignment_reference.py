@@ -1,5 +1,7 @@
-"""Straightforward per-sample implementations of the GLoRIA and MGCA alignment losses, as their papers and code
-define them, to check CxrVL's batched versions. Inputs are small tensors in a JSON file; results go to stdout as JSON."""
+"""Straightforward per-sample implementations of the GLoRIA and MGCA alignment losses, to check CxrVL's batched
+versions. The MGCA token loss here is CxrVL's default reading (local_loss_padding: exclude: padded words are neither
+queries nor negatives); the released formula, padding included, is checked by released_local_loss.py. Inputs are small
+tensors in a JSON file; results go to stdout as JSON."""
 import json
 import sys
 
