@@ -203,7 +203,7 @@ public static class InputFile
         return Strict.GetString(bytes);
     }
 
-    private static CxrVLException NotUtf8(ReadOnlySpan<byte> bytes, string path, int firstLine)
+    internal static CxrVLException NotUtf8(ReadOnlySpan<byte> bytes, string path, int firstLine)
     {
         var chars = new char[bytes.Length];
         Utf8.ToUtf16(bytes, chars, out var valid, out _, replaceInvalidSequences: false);

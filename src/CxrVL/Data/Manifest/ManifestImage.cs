@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CxrVL.Data.Manifest;
 
 /// <summary>One image of a study.</summary>
@@ -13,6 +15,7 @@ public sealed record ManifestImage
     public string? ImageId { get; init; }
 
     /// <summary>View position, upper case, as the source spells it (<c>PA</c>, <c>AP</c>, <c>LATERAL</c>, <c>LL</c>, ...); see <see cref="ViewPositions"/>.</summary>
+    [JsonConverter(typeof(RepeatedStringConverter))]
     public string? View { get; init; }
 
     /// <summary>Width in pixels of the file on disk, where the builder read it; boxes are in this frame.</summary>

@@ -1,22 +1,54 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using CxrVL.Configuration;
 using CxrVL.Files;
 
 namespace CxrVL.Data.Manifest;
 
 /// <summary>
-/// Streams a manifest row by row (plain or <c>.gz</c>), never loading the whole file, and checks each row once as it is
-/// read, so every command sees the same verdict: a split other than train / valid / test, a label value other than
-/// 1, 0 or -1 (blank is an absent key), and a study id that repeats within its dataset are errors naming the file and
-/// line. Blank lines are skipped.
+/// Reads a manifest (plain or <c>.gz</c>) and checks each row once as it is read, so every command sees the same
+/// verdict: a line that is not UTF-8 or not a JSON object, a split other than train / valid / test, a label value
+/// other than 1, 0 or -1 (blank is an absent key), and a study id that repeats within its dataset are errors naming
+/// the file and line (the first such line in the file). Blank lines are skipped. <see cref="Read"/> streams rows;
+/// <see cref="ReadAll"/> holds them all, parsed on every core, with the report's full text left in a plain manifest
+/// until asked for (<see cref="ManifestReport.FullText"/>). Rows are parsed from the file's UTF-8 bytes in blocks
+/// of about a megabyte of whole lines.
 /// </summary>
 public static class ManifestReader
 {
+    private const int BlockBytes = 1 << 20;
+
+    /// <summary>The rows one at a time, never the whole file in memory.</summary>
     public static IEnumerable<ManifestRow> Read(string path)
     {
         EnsureExists(path);
         return Rows(path);
+    }
+
+    /// <summary>
+    /// Every row, in file order, parsed on all cores; each report's full text stays in the file (a plain manifest)
+    /// and is read from it when asked, so a MIMIC-CXR-size manifest loads in seconds and holds less memory.
+    /// </summary>
+    public static List<ManifestRow> ReadAll(string path)
+    {
+        EnsureExists(path);
+        var textFile = ManifestTextFile.For(path);
+        var rows = new List<ManifestRow>();
+        var repeats = new RepeatCheck(path);
+        var pending = new Queue<Task<ParsedBlock>>();
+        foreach (var chunk in ManifestChunks.Read(path, BlockBytes))
+        {
+            pending.Enqueue(Task.Run(() => Parse(chunk, path, textFile)));
+            // The file is read ahead of the parsers by at most one block per core.
+            while (pending.Count > Environment.ProcessorCount)
+                rows.AddRange(repeats.Pass(pending.Dequeue().GetAwaiter().GetResult()));
+        }
+        while (pending.Count > 0)
+            rows.AddRange(repeats.Pass(pending.Dequeue().GetAwaiter().GetResult()));
+        return rows;
     }
 
     /// <summary>A missing manifest (or a folder in its place) is an error that says how to make one.</summary>
@@ -30,30 +62,90 @@ public static class ManifestReader
 
     private static IEnumerable<ManifestRow> Rows(string path)
     {
-        var firstLine = new Dictionary<(string Dataset, string StudyId), int>();
-        foreach (var (number, line) in InputFile.ReadLines(path, "manifest"))
+        var repeats = new RepeatCheck(path);
+        foreach (var chunk in ManifestChunks.Read(path, BlockBytes))
         {
-            if (string.IsNullOrWhiteSpace(line))
-                continue;
-            var row = Parse(line, path, number);
-            Check(row, path, number);
-            if (!firstLine.TryAdd((row.Dataset, row.StudyId), number))
-                throw new CxrVLException(
-                    $"{path}:{number}: study '{row.StudyId}' of dataset '{row.Dataset}' already appears on line {firstLine[(row.Dataset, row.StudyId)]}; " +
-                    "a study id is unique within its dataset: merge or remove the repeated row, or rebuild the manifest with 'cxrvl data build'.");
-            yield return row;
+            foreach (var row in repeats.Pass(Parse(chunk, path, textFile: null)))
+                yield return row;
         }
     }
 
-    private static ManifestRow Parse(string line, string path, int lineNumber)
+    /// <summary>One block's rows with their line numbers, up to its first bad line (kept to be thrown in file order).</summary>
+    private sealed record ParsedBlock(List<(ManifestRow Row, int Line)> Rows, Exception? Error);
+
+    private static ParsedBlock Parse(ManifestChunks.Chunk chunk, string path, ManifestTextFile? textFile)
     {
+        var rows = new List<(ManifestRow, int)>();
         try
         {
-            return ManifestJson.Deserialize(line);
+            var bytes = chunk.Bytes;
+            var number = chunk.FirstLine;
+            for (var start = 0; start < bytes.Length; number++)
+            {
+                var rest = bytes[start..];
+                var end = rest.IndexOf((byte)'\n');
+                var line = end < 0 ? rest : rest[..end];
+                var offset = chunk.Offset + start;
+                start += end < 0 ? rest.Length : end + 1;
+                if (line.EndsWith((byte)'\r'))
+                    line = line[..^1];
+                if (!Utf8.IsValid(line))
+                    throw InputFile.NotUtf8(line, path, number);
+                if (IsBlank(line))
+                    continue;
+                var row = ParseRow(line, path, number, textFile, offset);
+                Check(row, path, number);
+                rows.Add((row, number));
+            }
+            return new ParsedBlock(rows, null);
+        }
+        catch (CxrVLException e)
+        {
+            return new ParsedBlock(rows, e);
+        }
+        finally
+        {
+            chunk.Return();
+        }
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> line) =>
+        line.IndexOfAnyExcept(" \t\r\n\v\f"u8) is var first && (first < 0 || line[first] >= 0x80 && string.IsNullOrWhiteSpace(Encoding.UTF8.GetString(line)));
+
+    private static ManifestRow ParseRow(ReadOnlySpan<byte> line, string path, int number, ManifestTextFile? textFile, long offset)
+    {
+        ManifestRow row;
+        try
+        {
+            row = JsonSerializer.Deserialize(line, textFile is null ? ManifestJson.Row : ManifestJson.RowLeavingFullText)
+                  ?? throw new JsonException("a manifest row is a JSON object, not null");
         }
         catch (JsonException e)
         {
-            throw InputFile.JsonError(path, e, lineNumber, "rebuild the manifest with 'cxrvl data build'");
+            throw InputFile.JsonError(path, e, number, "rebuild the manifest with 'cxrvl data build'");
+        }
+        return row.Report is { } report && ReferenceEquals(report.FullText, ManifestJson.LeftInFile)
+            ? row with { Report = report.WithFullTextIn(textFile!, offset, line.Length) }
+            : row;
+    }
+
+    /// <summary>Passes on a block's rows, refusing a study id seen before in its dataset, then throws the block's error.</summary>
+    private sealed class RepeatCheck(string path)
+    {
+        private readonly Dictionary<(string Dataset, string StudyId), int> _firstLine = [];
+
+        public IEnumerable<ManifestRow> Pass(ParsedBlock block)
+        {
+            foreach (var (row, number) in block.Rows)
+            {
+                if (!_firstLine.TryAdd((row.Dataset, row.StudyId), number))
+                    throw new CxrVLException(
+                        $"{path}:{number}: study '{row.StudyId}' of dataset '{row.Dataset}' already appears on line {_firstLine[(row.Dataset, row.StudyId)]}; " +
+                        "a study id is unique within its dataset: merge or remove the repeated row, or rebuild the manifest with 'cxrvl data build'.");
+                yield return row;
+            }
+            if (block.Error is not null)
+                ExceptionDispatchInfo.Throw(block.Error);
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CxrVL.Data.Manifest;
 
 /// <summary>
@@ -8,6 +10,7 @@ namespace CxrVL.Data.Manifest;
 public sealed record ManifestRow
 {
     /// <summary>Source name as given to <c>cxrvl data build</c> (<c>mimic-cxr</c>, <c>iu-xray</c>, ...).</summary>
+    [JsonConverter(typeof(RepeatedStringConverter))]
     public required string Dataset { get; init; }
 
     /// <summary>Patient identifier as the source spells it; splits are disjoint by this id.</summary>
@@ -17,6 +20,7 @@ public sealed record ManifestRow
     public required string StudyId { get; init; }
 
     /// <summary><c>train</c>, <c>valid</c> or <c>test</c> (<see cref="ManifestSplits"/>); null when the source has none and none was drawn.</summary>
+    [JsonConverter(typeof(RepeatedStringConverter))]
     public string? Split { get; init; }
 
     /// <summary>Acquisition time, ISO 8601 (<c>2180-05-06T22:41:00</c>), as the source gives it (MIMIC dates are shifted).</summary>
@@ -32,6 +36,7 @@ public sealed record ManifestRow
     public ManifestReport? Report { get; init; }
 
     /// <summary>Label name (as the source spells it) to 1 positive, 0 negative, -1 uncertain; a label not in the map was not mentioned.</summary>
+    [JsonConverter(typeof(LabelsConverter))]
     public IReadOnlyDictionary<string, int> Labels { get => _labels; init => _labels = value ?? EmptyLabels; }
 
     /// <summary>Training-data fractions in percent (1, 10, ...) whose subset holds this study; nested by construction.</summary>

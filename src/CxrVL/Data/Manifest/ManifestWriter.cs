@@ -14,10 +14,13 @@ public sealed class ManifestWriter : IDisposable
     private readonly FileStream _file;
     private readonly Stream _stream;
     private readonly Utf8JsonWriter _json;
+    private readonly bool _durable;
     private bool _committed;
 
-    public ManifestWriter(string path)
+    /// <param name="durable">Whether <see cref="Commit"/> waits for the bytes to reach the disk (not for a scratch file that is read back at once and deleted).</param>
+    public ManifestWriter(string path, bool durable = true)
     {
+        _durable = durable;
         _path = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
         _temporary = Path.Combine(Path.GetDirectoryName(_path)!, $".{Path.GetFileName(_path)}.{Environment.ProcessId}.tmp");
@@ -47,7 +50,7 @@ public sealed class ManifestWriter : IDisposable
         _json.Dispose();
         if (!ReferenceEquals(_stream, _file))
             _stream.Dispose();
-        _file.Flush(flushToDisk: true);
+        _file.Flush(flushToDisk: _durable);
         _file.Dispose();
         File.Move(_temporary, _path, overwrite: true);
         _committed = true;
