@@ -28,7 +28,7 @@ public static class ManifestBuild
             {
                 var context = new BuildContext(options, tracker);
                 var seen = new HashSet<string>(StringComparer.Ordinal);
-                using var writer = new ManifestWriter(firstPass);
+                using var writer = new ManifestWriter(firstPass, durable: false);
                 foreach (var row in builder.Build(context))
                 {
                     if (!seen.Add(row.StudyId))

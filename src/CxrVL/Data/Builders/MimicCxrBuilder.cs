@@ -10,7 +10,7 @@ namespace CxrVL.Data.Builders;
 /// <c>-split.csv</c> ("validate" becomes valid); labels from <c>-chexpert.csv</c> or <c>-negbio.csv</c>
 /// (<c>--labeler</c>); reports from <c>--reports DIR</c> (<c>files/pXX/p&lt;subject&gt;/s&lt;study&gt;.txt</c>),
 /// split into sections by <see cref="ReportSectionParser"/>. The tables are streamed and joined by dictionary;
-/// report files are read one study at a time.
+/// report files are read and sectioned on all cores, a batch of studies at a time (<see cref="ParallelBatches"/>).
 /// </summary>
 public sealed class MimicCxrBuilder : IDatasetBuilder
 {
@@ -53,31 +53,43 @@ public sealed class MimicCxrBuilder : IDatasetBuilder
         var labels = ReadLabels(root, context);
         var reports = ReportsFolder(context);
 
+        // Each study's row (its report file read and sectioned, its image files looked up) is made on all cores, a
+        // batch at a time while the previous batch is written; rows still leave in the order below.
+        var ordered = studies.GroupBy(s => s.Value.Subject).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .SelectMany(subject => subject.OrderBy(s => s.Value.Time ?? DateTime.MaxValue).ThenBy(s => s.Key, StringComparer.Ordinal)
+                .Select((study, order) => (Id: study.Key, Study: study.Value, Order: order)))
+            .ToArray();
+        var hasReports = Directory.Exists(Path.Combine(reports, "files"));
+        ManifestRow Row(int index)
+        {
+            var (studyId, study, order) = ordered[index];
+            var folder = $"files/p{study.Subject[..Math.Min(2, study.Subject.Length)]}/p{study.Subject}";
+            var text = hasReports ? ReadReport(reports, folder, studyId) : null;
+            if (text is null)
+                context.Counts.Add("reports_missing");
+            return new ManifestRow
+            {
+                Dataset = Name,
+                SubjectId = study.Subject,
+                StudyId = studyId,
+                Split = splits.GetValueOrDefault(studyId),
+                StudyTime = study.Time?.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture),
+                Order = order,
+                Images = study.Images.Select(i => context.Image($"{folder}/s{studyId}/{i.Dicom}.jpg", i.Dicom, i.View)).ToList(),
+                Report = text is null ? null : ToReport(text),
+                Labels = labels.GetValueOrDefault(studyId) ?? new Dictionary<string, int>(),
+            };
+        }
+
         var half = new FileInfo(metadataPath).Length;
         long advanced = 0;
-        var index = 0;
-        foreach (var subject in studies.GroupBy(s => s.Value.Subject).OrderBy(g => g.Key, StringComparer.Ordinal))
+        var done = 0;
+        foreach (var batch in ParallelBatches.Map(ordered.Length, Row))
         {
-            var order = 0;
-            foreach (var (studyId, study) in subject.OrderBy(s => s.Value.Time ?? DateTime.MaxValue).ThenBy(s => s.Key, StringComparer.Ordinal))
+            foreach (var row in batch)
             {
-                var folder = $"files/p{study.Subject[..Math.Min(2, study.Subject.Length)]}/p{study.Subject}";
-                var text = ReadReport(reports, folder, studyId);
-                if (text is null)
-                    context.Counts.Add("reports_missing");
-                yield return new ManifestRow
-                {
-                    Dataset = Name,
-                    SubjectId = study.Subject,
-                    StudyId = studyId,
-                    Split = splits.GetValueOrDefault(studyId),
-                    StudyTime = study.Time?.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture),
-                    Order = order++,
-                    Images = study.Images.Select(i => context.Image($"{folder}/s{studyId}/{i.Dicom}.jpg", i.Dicom, i.View)).ToList(),
-                    Report = text is null ? null : ToReport(text),
-                    Labels = labels.GetValueOrDefault(studyId) ?? new Dictionary<string, int>(),
-                };
-                var target = half + half * ++index / studies.Count;
+                yield return row;
+                var target = half + half * ++done / ordered.Length;
                 context.Advance(target - half - advanced);
                 advanced = target - half;
             }
@@ -99,10 +111,17 @@ public sealed class MimicCxrBuilder : IDatasetBuilder
         return Path.GetFileName(folder) == "files" && !Directory.Exists(Path.Combine(folder, "files")) ? Path.GetDirectoryName(folder)! : folder;
     }
 
+    /// <summary>The study's report text; null when the file is not there (opened directly: one look-up, not two).</summary>
     private static string? ReadReport(string reportsRoot, string folder, string studyId)
     {
-        var path = Path.Combine(reportsRoot, folder, $"s{studyId}.txt");
-        return File.Exists(path) ? File.ReadAllText(path) : null;
+        try
+        {
+            return File.ReadAllText(Path.Combine(reportsRoot, folder, $"s{studyId}.txt"));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
     }
 
     private static Dictionary<string, Study> ReadMetadata(string path, BuildContext context)
