@@ -16,6 +16,9 @@ internal static class ManifestChunks
     {
         public ReadOnlySpan<byte> Bytes => buffer.AsSpan(0, length);
 
+        /// <summary>The array <see cref="Bytes"/> starts at, for a caller that keeps it instead of returning it.</summary>
+        public byte[] Buffer => buffer;
+
         /// <summary>Where <see cref="Bytes"/> starts in the (decompressed) file.</summary>
         public long Offset { get; } = offset;
 

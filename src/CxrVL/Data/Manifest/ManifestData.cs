@@ -3,7 +3,7 @@ namespace CxrVL.Data.Manifest;
 /// <summary>
 /// A manifest's rows with the dataset root its info file names (where the rows' image paths start): what every task
 /// that reads images opens first. The info file is read first, so a missing manifest or info file is the error. Rows
-/// come from <see cref="ManifestReader.ReadAll"/>: parsed on all cores, report full texts left in a plain manifest.
+/// come from <see cref="ManifestReader.ReadAll"/>: parsed on all cores, report texts decoded when asked.
 /// </summary>
 public sealed record ManifestData(string Path, string Root, IReadOnlyList<ManifestRow> Rows)
 {

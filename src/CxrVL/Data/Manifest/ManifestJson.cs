@@ -24,20 +24,17 @@ public static class ManifestJson
     public static JsonTypeInfo<ManifestRow> Row => Context.ManifestRow;
 
     /// <summary>
-    /// A row whose report's full text is not decoded: a present <c>full_text</c> reads as <see cref="LeftInFile"/>, for
-    /// the reader to point at the file instead (<see cref="ManifestReport.WithFullTextIn"/>).
+    /// A row whose report keeps its texts as JSON string tokens in the bytes being read (<see cref="ReportTokensConverter"/>);
+    /// only for a reader that keeps those bytes (<see cref="ManifestReader.ReadAll"/>).
     /// </summary>
-    internal static JsonTypeInfo<ManifestRow> RowLeavingFullText { get; } = (JsonTypeInfo<ManifestRow>)new JsonSerializerOptions(Options)
+    internal static JsonTypeInfo<ManifestRow> RowKeepingReportTokens { get; } = (JsonTypeInfo<ManifestRow>)new JsonSerializerOptions(Options)
     {
         TypeInfoResolver = ManifestJsonContext.Default.WithAddedModifier(type =>
         {
-            if (type.Type == typeof(ManifestReport))
-                type.Properties.Single(p => p.Name == "full_text").CustomConverter = new LeftInFileConverter();
+            if (type.Type == typeof(ManifestRow))
+                type.Properties.Single(p => p.Name == "report").CustomConverter = new ReportTokensConverter();
         }),
     }.GetTypeInfo(typeof(ManifestRow));
-
-    /// <summary>What <see cref="RowLeavingFullText"/> reads for a present full text (compared by reference).</summary>
-    internal static readonly string LeftInFile = new('\0', 1);
 
     public static JsonTypeInfo<ManifestInfo> Info => Context.ManifestInfo;
 
@@ -48,13 +45,51 @@ public static class ManifestJson
         JsonSerializer.Deserialize(line, Row) ?? throw new JsonException("a manifest row is a JSON object, not null");
 }
 
-/// <summary>A string value left undecoded (<see cref="ManifestJson.RowLeavingFullText"/>).</summary>
-internal sealed class LeftInFileConverter : JsonConverter<string>
+/// <summary>
+/// Reads a report as the positions of its texts' JSON string tokens in the line being parsed, which the caller names
+/// (<see cref="Bytes"/> and where the line starts in them) before each row and keeps as long as the rows.
+/// </summary>
+internal sealed class ReportTokensConverter : JsonConverter<ManifestReport>
 {
-    public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        reader.TokenType == JsonTokenType.String ? ManifestJson.LeftInFile : reader.GetString()!;
+    [ThreadStatic]
+    public static byte[]? Bytes;
 
-    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+    [ThreadStatic]
+    public static int LineStart;
+
+    public override ManifestReport Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+            throw new JsonException($"a report is a JSON object of texts, not {reader.TokenType}");
+        var tokens = new ManifestReport.TokenSpans();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = Field(ref reader);
+            reader.Read();
+            if (field < 0)
+                reader.Skip();
+            else if (reader.TokenType == JsonTokenType.String)
+                tokens[field] = new ManifestReport.TokenSpan(LineStart + (int)reader.TokenStartIndex, reader.ValueSpan.Length + 2);
+            else if (reader.TokenType == JsonTokenType.Null)
+                tokens[field] = default;
+            else
+                throw new JsonException($"report.{ManifestReport.SectionNames[field]} is a string, not {reader.TokenType}");
+        }
+        return ManifestReport.FromTokens(Bytes!, tokens);
+    }
+
+    private static int Field(ref Utf8JsonReader reader)
+    {
+        for (var i = 0; i < ManifestReport.SectionNames.Count; i++)
+        {
+            if (reader.ValueTextEquals(ManifestReport.SectionNames[i]))
+                return i;
+        }
+        return -1;
+    }
+
+    public override void Write(Utf8JsonWriter writer, ManifestReport value, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(writer, value, ManifestJsonContext.Default.ManifestReport);
 }
 
 [JsonSerializable(typeof(ManifestRow))]

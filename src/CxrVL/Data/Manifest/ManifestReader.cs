@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.Unicode;
 using CxrVL.Configuration;
 using CxrVL.Files;
@@ -13,9 +14,8 @@ namespace CxrVL.Data.Manifest;
 /// verdict: a line that is not UTF-8 or not a JSON object, a split other than train / valid / test, a label value
 /// other than 1, 0 or -1 (blank is an absent key), and a study id that repeats within its dataset are errors naming
 /// the file and line (the first such line in the file). Blank lines are skipped. <see cref="Read"/> streams rows;
-/// <see cref="ReadAll"/> holds them all, parsed on every core, with the report's full text left in a plain manifest
-/// until asked for (<see cref="ManifestReport.FullText"/>). Rows are parsed from the file's UTF-8 bytes in blocks
-/// of about a megabyte of whole lines.
+/// <see cref="ReadAll"/> holds them all, parsed on every core, with the reports' texts decoded when asked. Rows are
+/// parsed from the file's UTF-8 bytes in blocks of about a megabyte of whole lines.
 /// </summary>
 public static class ManifestReader
 {
@@ -29,19 +29,19 @@ public static class ManifestReader
     }
 
     /// <summary>
-    /// Every row, in file order, parsed on all cores; each report's full text stays in the file (a plain manifest)
-    /// and is read from it when asked, so a MIMIC-CXR-size manifest loads in seconds and holds less memory.
+    /// Every row, in file order, parsed on all cores; each report keeps its texts as the JSON strings in the file's
+    /// bytes (held with the rows, about a megabyte per block of lines) and decodes one when asked
+    /// (<see cref="ManifestReport"/>), so a MIMIC-CXR-size manifest loads in seconds.
     /// </summary>
     public static List<ManifestRow> ReadAll(string path)
     {
         EnsureExists(path);
-        var textFile = ManifestTextFile.For(path);
         var rows = new List<ManifestRow>();
         var repeats = new RepeatCheck(path);
         var pending = new Queue<Task<ParsedBlock>>();
         foreach (var chunk in ManifestChunks.Read(path, BlockBytes))
         {
-            pending.Enqueue(Task.Run(() => Parse(chunk, path, textFile)));
+            pending.Enqueue(Task.Run(() => Parse(chunk, path, keepBytes: true)));
             // The file is read ahead of the parsers by at most one block per core.
             while (pending.Count > Environment.ProcessorCount)
                 rows.AddRange(repeats.Pass(pending.Dequeue().GetAwaiter().GetResult()));
@@ -65,7 +65,7 @@ public static class ManifestReader
         var repeats = new RepeatCheck(path);
         foreach (var chunk in ManifestChunks.Read(path, BlockBytes))
         {
-            foreach (var row in repeats.Pass(Parse(chunk, path, textFile: null)))
+            foreach (var row in repeats.Pass(Parse(chunk, path, keepBytes: false)))
                 yield return row;
         }
     }
@@ -73,9 +73,11 @@ public static class ManifestReader
     /// <summary>One block's rows with their line numbers, up to its first bad line (kept to be thrown in file order).</summary>
     private sealed record ParsedBlock(List<(ManifestRow Row, int Line)> Rows, Exception? Error);
 
-    private static ParsedBlock Parse(ManifestChunks.Chunk chunk, string path, ManifestTextFile? textFile)
+    /// <param name="keepBytes">Whether the rows' reports keep their texts in the block's bytes (which are then not returned to the pool).</param>
+    private static ParsedBlock Parse(ManifestChunks.Chunk chunk, string path, bool keepBytes)
     {
         var rows = new List<(ManifestRow, int)>();
+        ReportTokensConverter.Bytes = keepBytes ? chunk.Buffer : null;
         try
         {
             var bytes = chunk.Bytes;
@@ -93,7 +95,8 @@ public static class ManifestReader
                     throw InputFile.NotUtf8(line, path, number);
                 if (IsBlank(line))
                     continue;
-                var row = ParseRow(line, path, number, textFile, offset);
+                ReportTokensConverter.LineStart = (int)(offset - chunk.Offset);
+                var row = ParseRow(line, path, number, keepBytes ? ManifestJson.RowKeepingReportTokens : ManifestJson.Row);
                 Check(row, path, number);
                 rows.Add((row, number));
             }
@@ -105,28 +108,25 @@ public static class ManifestReader
         }
         finally
         {
-            chunk.Return();
+            ReportTokensConverter.Bytes = null;
+            if (!keepBytes)
+                chunk.Return();
         }
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> line) =>
         line.IndexOfAnyExcept(" \t\r\n\v\f"u8) is var first && (first < 0 || line[first] >= 0x80 && string.IsNullOrWhiteSpace(Encoding.UTF8.GetString(line)));
 
-    private static ManifestRow ParseRow(ReadOnlySpan<byte> line, string path, int number, ManifestTextFile? textFile, long offset)
+    private static ManifestRow ParseRow(ReadOnlySpan<byte> line, string path, int number, JsonTypeInfo<ManifestRow> contract)
     {
-        ManifestRow row;
         try
         {
-            row = JsonSerializer.Deserialize(line, textFile is null ? ManifestJson.Row : ManifestJson.RowLeavingFullText)
-                  ?? throw new JsonException("a manifest row is a JSON object, not null");
+            return JsonSerializer.Deserialize(line, contract) ?? throw new JsonException("a manifest row is a JSON object, not null");
         }
         catch (JsonException e)
         {
             throw InputFile.JsonError(path, e, number, "rebuild the manifest with 'cxrvl data build'");
         }
-        return row.Report is { } report && ReferenceEquals(report.FullText, ManifestJson.LeftInFile)
-            ? row with { Report = report.WithFullTextIn(textFile!, offset, line.Length) }
-            : row;
     }
 
     /// <summary>Passes on a block's rows, refusing a study id seen before in its dataset, then throws the block's error.</summary>

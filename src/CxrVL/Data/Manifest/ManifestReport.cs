@@ -1,10 +1,14 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
 namespace CxrVL.Data.Manifest;
 
 /// <summary>
 /// A report's text: the named sections (null when the report lacks them) and the full text as published. A report
-/// read by <see cref="ManifestReader.ReadAll"/> from a plain manifest leaves its full text in the file and reads it
-/// from there when asked (the sections hold most of it again, and it is the largest part of a row held in memory);
-/// equality compares the texts, wherever they are kept.
+/// read by <see cref="ManifestReader.ReadAll"/> keeps its texts as the JSON strings in the manifest's bytes (which the
+/// rows then hold, one array per block of lines) and decodes one when asked: the texts are most of a row, and as
+/// strings they are millions of objects the garbage collector walks and copies while the rows load. A text set with
+/// <c>with</c> replaces the kept one; equality compares the texts, wherever they are kept.
 /// </summary>
 /// <param name="Findings">FINDINGS (or an alias such as "Chest PA and lateral:" bodies in MIMIC).</param>
 /// <param name="Impression">IMPRESSION / CONCLUSION / SUMMARY.</param>
@@ -18,35 +22,53 @@ public sealed record ManifestReport(
     string? Comparison = null,
     string? FullText = null)
 {
+    private const int Fields = 5;
+
+    private readonly string? _findings = Findings;
+    private readonly string? _impression = Impression;
+    private readonly string? _indication = Indication;
+    private readonly string? _comparison = Comparison;
     private readonly string? _fullText = FullText;
-    // Where the full text is when it was left in the manifest: the file, and the row's line (offset and length).
-    private readonly ManifestTextFile? _textFile;
-    private readonly long _lineOffset;
-    private readonly int _lineLength;
+    // The texts as JSON string tokens (quotes included; length 0 = absent) in the manifest's bytes, and which of
+    // them a later init replaced.
+    private readonly byte[]? _bytes;
+    private readonly TokenSpans _tokens;
+    private readonly int _replaced;
 
-    private ManifestReport(ManifestReport sections, ManifestTextFile file, long lineOffset, int lineLength)
-        : this(sections.Findings, sections.Impression, sections.Indication, sections.Comparison)
+    private ManifestReport(byte[] bytes, TokenSpans tokens)
+        : this()
     {
-        _textFile = file;
-        _lineOffset = lineOffset;
-        _lineLength = lineLength;
+        _bytes = bytes;
+        _tokens = tokens;
     }
 
-    public string? FullText
-    {
-        get => _textFile is null ? _fullText : _textFile.FullTextOf(_lineOffset, _lineLength);
-        init
-        {
-            _fullText = value;
-            _textFile = null;
-        }
-    }
+    public string? Findings { get => Text(0, _findings); init => (_findings, _replaced) = (value, _replaced | 1 << 0); }
 
-    /// <summary>Section names as recipes write them (<c>data.report_sections</c>).</summary>
+    public string? Impression { get => Text(1, _impression); init => (_impression, _replaced) = (value, _replaced | 1 << 1); }
+
+    public string? Indication { get => Text(2, _indication); init => (_indication, _replaced) = (value, _replaced | 1 << 2); }
+
+    public string? Comparison { get => Text(3, _comparison); init => (_comparison, _replaced) = (value, _replaced | 1 << 3); }
+
+    public string? FullText { get => Text(4, _fullText); init => (_fullText, _replaced) = (value, _replaced | 1 << 4); }
+
+    /// <summary>Section names as recipes write them (<c>data.report_sections</c>), in the order of the texts.</summary>
     public static IReadOnlyList<string> SectionNames { get; } = ["findings", "impression", "indication", "comparison", "full_text"];
 
-    /// <summary>This report with its full text read from <paramref name="file"/>'s row line when asked.</summary>
-    internal ManifestReport WithFullTextIn(ManifestTextFile file, long lineOffset, int lineLength) => new(this, file, lineOffset, lineLength);
+    /// <summary>
+    /// The report whose texts are the JSON string tokens at <paramref name="tokens"/> in <paramref name="bytes"/>
+    /// (known to be valid: the row they came from was read in full).
+    /// </summary>
+    internal static ManifestReport FromTokens(byte[] bytes, TokenSpans tokens) => new(bytes, tokens);
+
+    private string? Text(int field, string? own)
+    {
+        if (_bytes is null || (_replaced & 1 << field) != 0 || _tokens[field].Length == 0)
+            return own;
+        var reader = new Utf8JsonReader(_bytes.AsSpan(_tokens[field].Start, _tokens[field].Length));
+        reader.Read();
+        return reader.GetString();
+    }
 
     /// <summary>The named sections that are present, trimmed and joined with a space, in the order given; null when all are empty.</summary>
     public string? Join(IEnumerable<string> sections)
@@ -70,4 +92,14 @@ public sealed record ManifestReport(
         Comparison == other.Comparison && FullText == other.FullText;
 
     public override int GetHashCode() => HashCode.Combine(Findings, Impression, Indication, Comparison, FullText);
+
+    /// <summary>Where one text's JSON string token is: start and length in bytes (0 = absent).</summary>
+    internal readonly record struct TokenSpan(int Start, int Length);
+
+    /// <summary>The five texts' tokens, in <see cref="SectionNames"/> order.</summary>
+    [InlineArray(Fields)]
+    internal struct TokenSpans
+    {
+        private TokenSpan _first;
+    }
 }
