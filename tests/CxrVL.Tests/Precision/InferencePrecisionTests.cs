@@ -70,11 +70,20 @@ public sealed class InferencePrecisionTests(CovidManifest data) : IClassFixture<
                 Assert.InRange(auroc.GetProperty(name).GetDouble(), value - 0.02, value + 0.02);
         }
 
-        // Embeddings come out float32 (a bfloat16 tensor could not be read as float[]) and still unit length.
+        // Embeddings come out float32 (a bfloat16 tensor could not be read as float[]) and still unit length; bfloat16 was
+        // really used: they differ from the float32 ones, by bfloat16's rounding only.
         using var half = cxr.Load(run, precision: TrainingPrecision.Bf16Mixed);
+        using var full = cxr.Load(run);
         Assert.Equal(TrainingPrecision.Bf16Mixed, half.Precision);
-        var embedding = cxr.EmbedText(half, "no acute cardiopulmonary process");
-        Assert.Equal(1.0, Math.Sqrt(embedding.Sum(v => (double)v * v)), 2);
+        const string report = "no acute cardiopulmonary process";
+        var image = Path.Combine(CxrVL.Data.Manifest.ManifestInfo.ReadFor(data.Manifest).Root, single.Rows[0].Images[0].Path);
+        foreach (var (low, high) in new[] { (cxr.EmbedText(half, report), cxr.EmbedText(full, report)), (cxr.EmbedImage(half, image), cxr.EmbedImage(full, image)) })
+        {
+            Assert.Equal(1.0, Math.Sqrt(low.Sum(v => (double)v * v)), 2);
+            Assert.NotEqual(high, low);
+            var cosine = low.Zip(high, (a, b) => (double)a * b).Sum() / Math.Sqrt(low.Sum(v => (double)v * v) * high.Sum(v => (double)v * v));
+            Assert.InRange(cosine, 0.99, 1.000001);
+        }
 
         // The ONNX engine runs the exported float32 graphs: bfloat16 there is refused, before any model loads.
         var refused = Assert.Throws<CxrVLException>(() => StudyAnalyzer.Load(new ServeOptions
