@@ -14,16 +14,12 @@ public sealed class AutocastConv1d : WeightedLayer
         : base("Conv1d")
     {
         (_stride, _padding) = (stride, padding);
-        weight = nn.Parameter(empty(outputChannels, inputChannels, kernelSize));
-        if (bias)
-            this.bias = nn.Parameter(empty(outputChannels));
-        InitializeLikeTorch();
+        CreateParameters([outputChannels, inputChannels, kernelSize], outputChannels, bias);
     }
 
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var bias = this.bias is null ? null : Autocast.Lower(this.bias);
-        return F.conv1d(Autocast.Lower(input), Autocast.Lower(weight), bias, _stride, _padding).MoveToOuterDisposeScope();
+        return F.conv1d(Autocast.Lower(input), Autocast.Lower(weight), LowBias, _stride, _padding).MoveToOuterDisposeScope();
     }
 }

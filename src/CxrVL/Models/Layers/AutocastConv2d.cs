@@ -19,16 +19,12 @@ public sealed class AutocastConv2d : WeightedLayer
                           long dilation = 1, long groups = 1, bool bias = true) : base("Conv2d")
     {
         (_stride, _padding, _dilation, _groups) = ([stride, stride], [padding, padding], [dilation, dilation], groups);
-        weight = nn.Parameter(empty(outputChannels, inputChannels / groups, kernelSize, kernelSize));
-        if (bias)
-            this.bias = nn.Parameter(empty(outputChannels));
-        InitializeLikeTorch();
+        CreateParameters([outputChannels, inputChannels / groups, kernelSize, kernelSize], outputChannels, bias);
     }
 
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var bias = this.bias is null ? null : Autocast.Lower(this.bias);
-        return F.conv2d(Autocast.Lower(input), Autocast.Lower(weight), bias, _stride, _padding, _dilation, _groups).MoveToOuterDisposeScope();
+        return F.conv2d(Autocast.Lower(input), Autocast.Lower(weight), LowBias, _stride, _padding, _dilation, _groups).MoveToOuterDisposeScope();
     }
 }

@@ -13,16 +13,12 @@ public sealed class AutocastConvTranspose2d : WeightedLayer
         : base("ConvTranspose2d")
     {
         _stride = [stride, stride];
-        weight = nn.Parameter(empty(inputChannels, outputChannels, kernelSize, kernelSize));
-        if (bias)
-            this.bias = nn.Parameter(empty(outputChannels));
-        InitializeLikeTorch();
+        CreateParameters([inputChannels, outputChannels, kernelSize, kernelSize], outputChannels, bias);
     }
 
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var bias = this.bias is null ? null : Autocast.Lower(this.bias);
-        return F.conv_transpose2d(Autocast.Lower(input), Autocast.Lower(weight), bias, _stride).MoveToOuterDisposeScope();
+        return F.conv_transpose2d(Autocast.Lower(input), Autocast.Lower(weight), LowBias, _stride).MoveToOuterDisposeScope();
     }
 }

@@ -13,10 +13,7 @@ public sealed class AutocastLinear : WeightedLayer
     {
         in_features = inputSize;
         out_features = outputSize;
-        weight = nn.Parameter(empty(outputSize, inputSize));
-        if (hasBias)
-            bias = nn.Parameter(empty(outputSize));
-        InitializeLikeTorch();
+        CreateParameters([outputSize, inputSize], outputSize, hasBias);
     }
 
     public long in_features { get; }

@@ -1,3 +1,4 @@
+using CxrVL.Precision;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -41,8 +42,20 @@ public abstract class WeightedLayer(string name) : nn.Module<Tensor, Tensor>(nam
         }
     }
 
+    /// <summary>The bias in the autocast scope's low precision, or null.</summary>
+    protected Tensor? LowBias => bias is null ? null : Autocast.Lower(bias);
+
+    /// <summary>Creates the weight (and a bias of <paramref name="outputs"/>) with torch.nn's default Linear/Conv initialisation.</summary>
+    protected void CreateParameters(long[] weightShape, long outputs, bool hasBias)
+    {
+        weight = nn.Parameter(empty(weightShape));
+        if (hasBias)
+            bias = nn.Parameter(empty(outputs));
+        InitializeLikeTorch();
+    }
+
     /// <summary>torch.nn's default for Linear and Conv: Kaiming-uniform weight (a = sqrt 5), bias uniform in ±1/sqrt(fan-in).</summary>
-    protected void InitializeLikeTorch()
+    private void InitializeLikeTorch()
     {
         using var noGrad = no_grad();
         nn.init.kaiming_uniform_(weight, Math.Sqrt(5));
