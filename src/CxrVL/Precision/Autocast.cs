@@ -57,6 +57,9 @@ public static class Autocast
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias) =>
         nn.functional.linear(Lower(input), Lower(weight), bias is null ? null : Lower(bias));
 
+    /// <summary>Unit vectors along <paramref name="dim"/>; inside a scope in float32, as autocast computes norms.</summary>
+    public static Tensor Normalize(Tensor tensor, long dim) => nn.functional.normalize(IsEnabled ? Float32(tensor) : tensor, dim: dim);
+
     /// <summary>Softmax over <paramref name="dim"/>, computed in float32 inside a scope (output float32), as is outside one.</summary>
     public static Tensor Softmax(Tensor logits, long dim) => (IsEnabled ? Float32(logits) : logits).softmax(dim);
 

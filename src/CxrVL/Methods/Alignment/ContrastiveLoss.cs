@@ -19,7 +19,7 @@ public static class ContrastiveLoss
         using var scope = NewDisposeScope();
         // Losses run in float32 under autocast too.
         (images, texts, scale) = (Autocast.Float32(images), Autocast.Float32(texts), Autocast.Float32(scale));
-        var (imageUnits, textUnits) = (nn.functional.normalize(images, dim: -1), nn.functional.normalize(texts, dim: -1));
+        var (imageUnits, textUnits) = (Autocast.Normalize(images, dim: -1), Autocast.Normalize(texts, dim: -1));
         Tensor imageToText, textToImage;
         if (global is { IsDistributed: true })
         {

@@ -59,7 +59,7 @@ public static class TokenAlignmentLoss
         var attention = queries.matmul(context.transpose(1, 2)) / temperature;
         if (contextMask is not null)
             attention = attention.masked_fill(contextMask.logical_not().unsqueeze(1), double.NegativeInfinity);
-        return nn.functional.normalize(nn.functional.softmax(attention, -1).matmul(context), dim: -1).MoveToOuterDisposeScope();
+        return Autocast.Normalize(nn.functional.softmax(attention, -1).matmul(context), dim: -1).MoveToOuterDisposeScope();
     }
 
     /// <summary>

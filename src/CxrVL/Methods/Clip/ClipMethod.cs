@@ -3,6 +3,7 @@ using CxrVL.Methods.Encoders;
 using CxrVL.Models;
 using CxrVL.Training;
 using TorchSharp.Modules;
+using CxrVL.Precision;
 using static TorchSharp.torch;
 
 namespace CxrVL.Methods.Clip;
@@ -48,8 +49,8 @@ public sealed class ClipMethod : nn.Module, IPretrainingMethod
     }
 
     public Tensor EmbedImages(Tensor images) =>
-        nn.functional.normalize(image_projection.forward(image_encoder.forward(images).Global), dim: -1);
+        Autocast.Normalize(image_projection.forward(image_encoder.forward(images).Global), dim: -1);
 
     public Tensor EmbedTexts(TextInput text) =>
-        nn.functional.normalize(text_projection.forward(text_encoder.EncodeGlobal(text)), dim: -1);
+        Autocast.Normalize(text_projection.forward(text_encoder.EncodeGlobal(text)), dim: -1);
 }

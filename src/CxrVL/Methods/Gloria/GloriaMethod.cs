@@ -4,6 +4,7 @@ using CxrVL.Methods.Encoders;
 using CxrVL.Models;
 using CxrVL.Training;
 using TorchSharp.Modules;
+using CxrVL.Precision;
 using static TorchSharp.torch;
 
 namespace CxrVL.Methods.Gloria;
@@ -59,10 +60,10 @@ public sealed class GloriaMethod : nn.Module, IPretrainingMethod, ILocalAttentio
         return WordAttention.MeanOverWords(local.Attention, text.WordMask).MoveToOuterDisposeScope();
     }
 
-    public Tensor EmbedImages(Tensor images) => nn.functional.normalize(EncodeImages(images).Global, dim: -1);
+    public Tensor EmbedImages(Tensor images) => Autocast.Normalize(EncodeImages(images).Global, dim: -1);
 
     public Tensor EmbedTexts(TextInput text) =>
-        nn.functional.normalize(text_embedder.forward(text_encoder.forward(text).Global), dim: -1);
+        Autocast.Normalize(text_embedder.forward(text_encoder.forward(text).Global), dim: -1);
 
     private (Tensor Global, Tensor Regions) EncodeImages(Tensor images)
     {

@@ -3,6 +3,7 @@ using CxrVL.Methods.Encoders;
 using CxrVL.Models;
 using CxrVL.Training;
 using CxrVL.Weights;
+using CxrVL.Precision;
 using static TorchSharp.torch;
 
 namespace CxrVL.Methods.MedST;
@@ -72,22 +73,22 @@ public sealed class MedstMethod : nn.Module, IPretrainingMethod
             ? image_encoder.ForwardViews(batch.Images, batch.Lateral!, batch.HasLateral!)
             : image_encoder.forward(batch.Images);
         var text = text_encoder.forward(batch.Text);
-        var imageEmbedding = nn.functional.normalize(image_global.forward(image.Pooled), dim: -1);
-        var textEmbedding = nn.functional.normalize(text_global.forward(text.Global), dim: -1);
-        var patches = nn.functional.normalize(image_local.forward(image.Tokens[.., 1..]), dim: -1);
-        var words = nn.functional.normalize(text_local.forward(text.Words), dim: -1);
+        var imageEmbedding = Autocast.Normalize(image_global.forward(image.Pooled), dim: -1);
+        var textEmbedding = Autocast.Normalize(text_global.forward(text.Global), dim: -1);
+        var patches = Autocast.Normalize(image_local.forward(image.Tokens[.., 1..]), dim: -1);
+        var words = Autocast.Normalize(text_local.forward(text.Words), dim: -1);
         var patchMask = multiView && medst.ExcludeMissingLateralPatches ? PatchMask(batch.HasLateral!, patches.shape[1]) : null;
 
         var global = ContrastiveLoss.InfoNce(imageEmbedding, textEmbedding, _config.Temperature, _config.DirectionReduction, progress.Global);
 
         var wordContext = TokenAlignmentLoss.Attend(words, patches, temperature, patchMask);
         var wordMask = _config.Mgca.LocalLossPadding == LocalLossPadding.Exclude ? text.WordMask : null;
-        var wordWeights = word_weighting.forward(nn.functional.normalize(words * wordContext, dim: -1), wordMask);
+        var wordWeights = word_weighting.forward(Autocast.Normalize(words * wordContext, dim: -1), wordMask);
         var local = TokenAlignmentLoss.Compute(words, patches, wordWeights, temperature, queryMask: wordMask, contextMask: patchMask);
         if (_config.Mgca.Bidirectional)
         {
             var patchContext = TokenAlignmentLoss.Attend(patches, words, temperature, text.WordMask);
-            var patchWeights = patch_weighting.forward(nn.functional.normalize(patches * patchContext, dim: -1), patchMask);
+            var patchWeights = patch_weighting.forward(Autocast.Normalize(patches * patchContext, dim: -1), patchMask);
             local = local + TokenAlignmentLoss.Compute(patches, words, patchWeights, temperature, queryMask: patchMask, contextMask: text.WordMask);
         }
 
@@ -105,10 +106,10 @@ public sealed class MedstMethod : nn.Module, IPretrainingMethod
 
     /// <summary>Single-view (frontal) embedding: zero-shot, retrieval and the MS-CXR-T image features.</summary>
     public Tensor EmbedImages(Tensor images) =>
-        nn.functional.normalize(image_global.forward(image_encoder.forward(images).Pooled), dim: -1);
+        Autocast.Normalize(image_global.forward(image_encoder.forward(images).Pooled), dim: -1);
 
     public Tensor EmbedTexts(TextInput text) =>
-        nn.functional.normalize(text_global.forward(text_encoder.forward(text).Global), dim: -1);
+        Autocast.Normalize(text_global.forward(text_encoder.forward(text).Global), dim: -1);
 
     /// <summary>
     /// <c>--init</c>: a MedST or MGCA (ViT) Lightning checkpoint (<c>img_encoder_q.model.*</c>, <c>text_encoder_q.model.*</c>,

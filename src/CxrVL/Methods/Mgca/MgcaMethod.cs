@@ -51,10 +51,10 @@ public sealed class MgcaMethod : nn.Module, IPretrainingMethod, ILocalAttentionM
         var mgca = _config.Mgca;
         var image = image_encoder.forward(batch.Images);
         var text = text_encoder.forward(batch.Text);
-        var imageEmbedding = nn.functional.normalize(image_global.forward(image.Global), dim: -1);
-        var textEmbedding = nn.functional.normalize(text_global.forward(text.Global), dim: -1);
-        var patches = nn.functional.normalize(image_local.forward(image.Local), dim: -1);
-        var words = nn.functional.normalize(text_local.forward(text.Words), dim: -1);
+        var imageEmbedding = Autocast.Normalize(image_global.forward(image.Global), dim: -1);
+        var textEmbedding = Autocast.Normalize(text_global.forward(text.Global), dim: -1);
+        var patches = Autocast.Normalize(image_local.forward(image.Local), dim: -1);
+        var words = Autocast.Normalize(text_local.forward(text.Words), dim: -1);
 
         var instance = ContrastiveLoss.InfoNce(imageEmbedding, textEmbedding, _config.Temperature, _config.DirectionReduction, progress.Global);
 
@@ -88,16 +88,16 @@ public sealed class MgcaMethod : nn.Module, IPretrainingMethod, ILocalAttentionM
     public Tensor RegionAttention(AlignmentBatch batch)
     {
         using var scope = NewDisposeScope();
-        var patches = nn.functional.normalize(image_local.forward(image_encoder.forward(batch.Images).Local), dim: -1);
+        var patches = Autocast.Normalize(image_local.forward(image_encoder.forward(batch.Images).Local), dim: -1);
         var text = text_encoder.forward(batch.Text);
-        var words = nn.functional.normalize(text_local.forward(text.Words), dim: -1);
+        var words = Autocast.Normalize(text_local.forward(text.Words), dim: -1);
         var attention = Autocast.Softmax(Autocast.MatMul(words, patches.transpose(1, 2)) / _config.Mgca.LocalTemperature, -1);
         return WordAttention.MeanOverWords(attention, text.WordMask).MoveToOuterDisposeScope();
     }
 
     public Tensor EmbedImages(Tensor images) =>
-        nn.functional.normalize(image_global.forward(image_encoder.forward(images).Global), dim: -1);
+        Autocast.Normalize(image_global.forward(image_encoder.forward(images).Global), dim: -1);
 
     public Tensor EmbedTexts(TextInput text) =>
-        nn.functional.normalize(text_global.forward(text_encoder.forward(text).Global), dim: -1);
+        Autocast.Normalize(text_global.forward(text_encoder.forward(text).Global), dim: -1);
 }

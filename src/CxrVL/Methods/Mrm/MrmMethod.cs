@@ -140,7 +140,7 @@ public sealed class MrmMethod : nn.Module, IPretrainingMethod
     {
         using var scope = NewDisposeScope();
         var tokens = encoder.forward(ToEncoderSize(images)).Tokens;
-        return nn.functional.normalize(tokens[.., 1..].mean([1]), dim: -1).MoveToOuterDisposeScope();
+        return Autocast.Normalize(tokens[.., 1..].mean([1]), dim: -1).MoveToOuterDisposeScope();
     }
 
     public bool EmbedsTexts => false;

@@ -28,8 +28,8 @@ public static class PriorLosses
         using var scope = NewDisposeScope();
         // Losses run in float32 under autocast too.
         (sentences, contexts, scale) = (Autocast.Float32(sentences), Autocast.Float32(contexts), Autocast.Float32(scale));
-        var a = nn.functional.normalize(sentences, dim: -1);
-        var b = nn.functional.normalize(contexts, dim: -1);
+        var a = Autocast.Normalize(sentences, dim: -1);
+        var b = Autocast.Normalize(contexts, dim: -1);
         var valid = mask.to_type(sentences.dtype);
         // Padded sentences are never candidates (a large negative logit rather than -inf keeps empty rows finite).
         var padding = mask.logical_not().unsqueeze(1);

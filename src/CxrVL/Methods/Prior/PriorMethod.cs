@@ -160,7 +160,7 @@ public sealed class PriorMethod : nn.Module, IPretrainingMethod, IPromptScorer
     {
         using var scope = NewDisposeScope();
         var (local, global) = EncodeImages(images);
-        return new ImageEncoding(nn.functional.normalize(global, dim: -1).MoveToOuterDisposeScope(), local.MoveToOuterDisposeScope());
+        return new ImageEncoding(Autocast.Normalize(global, dim: -1).MoveToOuterDisposeScope(), local.MoveToOuterDisposeScope());
     }
 
     /// <summary>The report's prototype-quantised sentences pooled into one l2-normalised embedding (deterministic in evaluation).</summary>
@@ -169,7 +169,7 @@ public sealed class PriorMethod : nn.Module, IPretrainingMethod, IPromptScorer
         using var scope = NewDisposeScope();
         var (sentences, mask) = EncodeSentences(text, null);
         var (quantised, _) = Quantise(sentences, mask);
-        return nn.functional.normalize(global_text_attention.forward(quantised, mask), dim: -1).MoveToOuterDisposeScope();
+        return Autocast.Normalize(global_text_attention.forward(quantised, mask), dim: -1).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -188,7 +188,7 @@ public sealed class PriorMethod : nn.Module, IPretrainingMethod, IPromptScorer
             var oneSentence = prompts with { SentenceIds = PromptTokens(prompts) };
             var (sentences, mask) = EncodeSentences(oneSentence, null);
             var (quantised, _) = Quantise(sentences[.., ..1], mask[.., ..1]);
-            var global = nn.functional.normalize(global_text_attention.forward(quantised, mask[.., ..1]), dim: -1);
+            var global = Autocast.Normalize(global_text_attention.forward(quantised, mask[.., ..1]), dim: -1);
             globalLogits.Add((Autocast.Float32(images).matmul(Autocast.Float32(global).t()) * logit_scale).max(1).values);
             localLogits.Add(local_cross_attention.MeanAttention(regions, quantised[.., 0]).mean([1]));
         }

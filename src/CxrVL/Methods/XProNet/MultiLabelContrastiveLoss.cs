@@ -19,7 +19,7 @@ public static class MultiLabelContrastiveLoss
         // Losses run in float32 under autocast too.
         features = Autocast.Float32(features);
         var b = features.shape[0];
-        var normalized = nn.functional.normalize(features, dim: 1);
+        var normalized = Autocast.Normalize(features, dim: 1);
         var cosine = normalized.matmul(normalized.t());
         var l = labels.to_type(features.dtype);
         var positive = l.matmul(l.t()).gt(0);

@@ -1,5 +1,6 @@
 using CxrVL.Generation;
 using CxrVL.Methods.XProNet;
+using CxrVL.Precision;
 using static TorchSharp.torch;
 
 namespace CxrVL.Tasks.ReportGeneration;
@@ -31,11 +32,11 @@ public static class PrototypeInitializer
                 using (batch)
                 using (var scope = NewDisposeScope())
                 {
-                    visual.Add(nn.functional.normalize(model.PooledFeatures(batch.Images, batch.ImagePresent), dim: 1).cpu().MoveToOuterDisposeScope());
+                    visual.Add(Autocast.Normalize(model.PooledFeatures(batch.Images, batch.ImagePresent), dim: 1).cpu().MoveToOuterDisposeScope());
                     var words = batch.Targets.cpu();
                     var counts = zeros(words.shape[0], vocabulary).scatter_add(1, words, batch.TargetMask.cpu().to_type(ScalarType.Float32));
                     counts[.., 0] = 0;
-                    text.Add(nn.functional.normalize(counts.matmul(projection), dim: 1).MoveToOuterDisposeScope());
+                    text.Add(Autocast.Normalize(counts.matmul(projection), dim: 1).MoveToOuterDisposeScope());
                     labels.Add(batch.Labels.cpu().MoveToOuterDisposeScope());
                 }
             }

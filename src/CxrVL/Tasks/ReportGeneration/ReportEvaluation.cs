@@ -1,6 +1,7 @@
 using CxrVL.Evaluation.Labeling;
 using CxrVL.Evaluation.Nlg;
 using CxrVL.Evaluation.Reports;
+using CxrVL.Precision;
 using static TorchSharp.torch;
 
 namespace CxrVL.Tasks.ReportGeneration;
@@ -95,7 +96,7 @@ public static class ReportEvaluation
             using (batch)
             using (NewDisposeScope())
             {
-                features.Add(nn.functional.normalize(generator.Model.PooledFeatures(batch.Images, batch.ImagePresent), dim: 1).cpu().MoveToOuterDisposeScope());
+                features.Add(Autocast.Normalize(generator.Model.PooledFeatures(batch.Images, batch.ImagePresent), dim: 1).cpu().MoveToOuterDisposeScope());
                 texts.AddRange(ReportTraining.TargetTexts(batch, generator.Vocabulary));
                 ids.AddRange(batch.StudyIds);
             }

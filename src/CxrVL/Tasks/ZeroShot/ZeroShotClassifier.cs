@@ -68,7 +68,7 @@ public sealed class ZeroShotClassifier : IDisposable
         var classEmbeddings = stack(classes.Select(c =>
         {
             var embedded = embedTexts(prompts[c]);
-            return nn.functional.normalize(embedded.mean([0]), dim: 0);
+            return Autocast.Normalize(embedded.mean([0]), dim: 0);
         }).ToArray()).cpu().MoveToOuterDisposeScope();
         return new ZeroShotClassifier(classes, prompts, classEmbeddings, null, null, [], CPU);
     }
