@@ -29,6 +29,8 @@ public sealed class LearningRateSchedule
     /// <summary>The rate for optimizer step <paramref name="step"/> (0-based: the rate the first update uses is LearningRate(0)).</summary>
     public double LearningRate(long step)
     {
+        if (_config.Kind == ScheduleKind.MmcvPoly)
+            return MmcvPoly(step);
         if (step < WarmupSteps)
             return _config.WarmupStartLr + (_baseLr - _config.WarmupStartLr) * step / WarmupSteps;
 
@@ -42,5 +44,12 @@ public sealed class LearningRateSchedule
             ScheduleKind.Step => _baseLr * Math.Pow(_config.Gamma, (step - WarmupSteps) / Math.Max(1, _config.StepSize)),
             _ => throw new ArgumentOutOfRangeException(nameof(_config.Kind), _config.Kind, null),
         };
+    }
+
+    private double MmcvPoly(long step)
+    {
+        var progress = Math.Min(1.0, (double)step / _totalSteps);
+        var regular = _config.MinLr + (_baseLr - _config.MinLr) * Math.Pow(1 - progress, _config.Power);
+        return step < WarmupSteps ? regular * (1 - (1 - (double)step / WarmupSteps) * (1 - _config.WarmupRatio)) : regular;
     }
 }

@@ -14,6 +14,13 @@ public enum ScheduleKind
     /// <summary>Linear warmup, then polynomial decay to <see cref="ScheduleConfig.MinLr"/> (MMSeg's poly).</summary>
     Poly,
 
+    /// <summary>
+    /// mmcv's PolyLrUpdaterHook with linear warmup (MMSeg's <c>policy='poly', warmup='linear'</c>): the poly curve
+    /// (base - min)·(1 - step/total)^power + min runs over all steps, warmup included, and during the first
+    /// <see cref="ScheduleConfig.WarmupSteps"/> it is multiplied by 1 - (1 - step/warmup)·(1 - <see cref="ScheduleConfig.WarmupRatio"/>).
+    /// </summary>
+    MmcvPoly,
+
     /// <summary>Multiply by <see cref="ScheduleConfig.Gamma"/> every <see cref="ScheduleConfig.StepSize"/> steps (StepLR).</summary>
     Step,
 }
@@ -38,6 +45,10 @@ public sealed class ScheduleConfig
     /// <summary>Learning rate at step 0 of the warmup (pl_bolts' warmup_start_lr; 0 for MAE).</summary>
     [Range(0d, double.MaxValue)]
     public double WarmupStartLr { get; set; }
+
+    /// <summary><see cref="ScheduleKind.MmcvPoly"/>: the share of the curve's rate the warmup starts from (mmcv's warmup_ratio; MRM's SIIM: 1e-6).</summary>
+    [Range(0d, 1d)]
+    public double WarmupRatio { get; set; } = 0.1;
 
     /// <summary>Rate reached at the last step (eta_min / min_lr).</summary>
     [Range(0d, double.MaxValue)]
