@@ -59,6 +59,17 @@ public sealed record VisionTransformerConfig
     /// </summary>
     public bool LateralExperts { get; init; }
 
+    /// <summary>
+    /// BEiT's relative position bias: every block's attention adds a learned bias per head, read from a table of
+    /// (2·grid - 1)² + 3 rows (patch-to-patch offsets, then class-to-patch, patch-to-class and class-to-class) through
+    /// BEiT's <c>relative_position_index</c>. The table starts at zero (MAE and MRM's segmentation backbone), and the
+    /// images must have the configured size.
+    /// </summary>
+    public bool RelativePositionBias { get; init; }
+
+    /// <summary>BEiT's layer scale: the per-channel factors <c>gamma_1</c> and <c>gamma_2</c> on each block's two branches start at this value (MRM's SIIM backbone: 1.0); null: no layer scale.</summary>
+    public double? LayerScaleInit { get; init; }
+
     public int GridSize => ImageSize / PatchSize;
 
     public int MlpHiddenDim => (int)(EmbedDim * MlpRatio);

@@ -8,7 +8,8 @@ namespace CxrVL.Models;
 /// <summary>
 /// timm's pre-norm transformer <c>Block</c>: x + attn(norm1(x)), then x + mlp(norm2(x)). With lateral experts (MedST's
 /// MoVE) the attention stays shared over all tokens, and the tokens from <c>lateralFrom</c> on take the second FFN
-/// path x + mlp_l(norm2_l(x)).
+/// path x + mlp_l(norm2_l(x)). With BEiT's layer scale each branch is multiplied by its per-channel <c>gamma_1</c> or
+/// <c>gamma_2</c> before the residual sum.
 /// </summary>
 internal sealed class VitBlock : nn.Module<Tensor, Tensor>
 {
@@ -18,6 +19,8 @@ internal sealed class VitBlock : nn.Module<Tensor, Tensor>
     private readonly VitMlp mlp;
     private readonly AutocastLayerNorm? norm2_l;
     private readonly VitMlp? mlp_l;
+    private readonly Parameter? gamma_1;
+    private readonly Parameter? gamma_2;
     private readonly double _dropPath;
 
     public VitBlock(VisionTransformerConfig config, double dropPath = 0) : base(nameof(VitBlock))
@@ -32,6 +35,11 @@ internal sealed class VitBlock : nn.Module<Tensor, Tensor>
             norm2_l = new AutocastLayerNorm(config.EmbedDim, config.LayerNormEps);
             mlp_l = new VitMlp(config);
         }
+        if (config.LayerScaleInit is { } scale)
+        {
+            gamma_1 = new Parameter(full(config.EmbedDim, scale));
+            gamma_2 = new Parameter(full(config.EmbedDim, scale));
+        }
         RegisterComponents();
     }
 
@@ -42,20 +50,22 @@ internal sealed class VitBlock : nn.Module<Tensor, Tensor>
     public Tensor Forward(Tensor tokens, long lateralFrom, Tensor? keyBias)
     {
         using var scope = NewDisposeScope();
-        var x = tokens + DropPath(attn.Forward(norm1.forward(tokens), keyBias));
+        var x = tokens + DropPath(Scale(gamma_1, attn.Forward(norm1.forward(tokens), keyBias)));
         var length = x.shape[1];
         if (lateralFrom >= length)
-            return (x + DropPath(mlp.forward(norm2.forward(x)))).MoveToOuterDisposeScope();
+            return (x + DropPath(Scale(gamma_2, mlp.forward(norm2.forward(x))))).MoveToOuterDisposeScope();
         if (mlp_l is null || norm2_l is null)
             throw new CxrVLException("this ViT has no lateral-view experts (model built without LateralExperts).");
         var lateral = x[.., (int)lateralFrom..];
-        lateral = lateral + DropPath(mlp_l.forward(norm2_l.forward(lateral)));
+        lateral = lateral + DropPath(Scale(gamma_2, mlp_l.forward(norm2_l.forward(lateral))));
         if (lateralFrom == 0)
             return lateral.MoveToOuterDisposeScope();
         var frontal = x[.., ..(int)lateralFrom];
-        frontal = frontal + DropPath(mlp.forward(norm2.forward(frontal)));
+        frontal = frontal + DropPath(Scale(gamma_2, mlp.forward(norm2.forward(frontal))));
         return cat([frontal, lateral], 1).MoveToOuterDisposeScope();
     }
+
+    private static Tensor Scale(Parameter? gamma, Tensor branch) => gamma is null ? branch : gamma * branch;
 
     /// <summary>timm's drop_path: in training, zero a sample's residual branch with probability p and scale the kept ones by 1 / (1 - p).</summary>
     private Tensor DropPath(Tensor branch)

@@ -28,6 +28,23 @@ public static class VitKeyMaps
         .Replace(@"^(blocks\.\d+\.)mlp\.0\.", "$1mlp.fc1.")
         .Replace(@"^(blocks\.\d+\.)mlp\.3\.", "$1mlp.fc2.");
 
+    /// <summary>
+    /// MMSegmentation's BEiT and MRM backbones to timm names: <c>patch_embed.projection</c> -> <c>patch_embed.proj</c>,
+    /// <c>layers.N</c> (BEiT) or <c>blocks.N</c> (MRM) <c>.{ln1, ln2, ffn.layers.0.0, ffn.layers.1}</c> ->
+    /// <c>blocks.N.{norm1, norm2, mlp.fc1, mlp.fc2}</c>; <c>attn.qkv</c>, <c>attn.proj</c>,
+    /// <c>attn.relative_position_bias_table</c>, <c>gamma_1</c> and <c>gamma_2</c> keep their names, and the derived
+    /// <c>relative_position_index</c> is dropped.
+    /// </summary>
+    public static KeyMap Mmseg { get; } = KeyMap.Identity
+        .Replace(@"^.*\.relative_position_index$", "derived.$0")
+        .DropPrefix("derived.")
+        .RenamePrefix("patch_embed.projection.", "patch_embed.proj.")
+        .Replace(@"^layers\.(\d+)\.", "blocks.$1.")
+        .Replace(@"^(blocks\.\d+\.)ln1\.", "$1norm1.")
+        .Replace(@"^(blocks\.\d+\.)ln2\.", "$1norm2.")
+        .Replace(@"^(blocks\.\d+\.)ffn\.layers\.0\.0\.", "$1mlp.fc1.")
+        .Replace(@"^(blocks\.\d+\.)ffn\.layers\.1\.", "$1mlp.fc2.");
+
     /// <summary>Whether the keys look like torchvision's ViT (its <c>conv_proj</c> and <c>class_token</c>).</summary>
     public static bool IsTorchvision(IEnumerable<string> keys) =>
         keys.Any(k => k.StartsWith("conv_proj.", StringComparison.Ordinal) || k == "class_token");

@@ -15,7 +15,8 @@ namespace CxrVL.Tasks.Finetuning;
 /// method (its image encoder, by the run's recipe); a package weight by name (<c>resnet18-imagenet</c>); or a weights
 /// file (ImageNet or official, torchvision / timm names; a ResNet's blocks per stage are read from the file). Loading
 /// is strict: every encoder tensor must be filled, and only classifier heads (and, for average pooling, the final
-/// <c>norm</c> that <c>fc_norm</c> replaces) may be left over.
+/// <c>norm</c> that <c>fc_norm</c> replaces) may be left over. A ViT's BEiT parts (relative position tables, layer
+/// scales) start fresh, and a position table of another grid is resampled bicubically (as timm and mmseg load).
 /// </summary>
 public static class EncoderLoader
 {
@@ -31,7 +32,7 @@ public static class EncoderLoader
     {
         manual_seed(seed);
         if (string.Equals(config.Source, "random", StringComparison.OrdinalIgnoreCase))
-            return new LoadedEncoder(Build(config.Backbone, config.InputChannels, config.ImageSize, config.DropPath, config.Pooling, config.Layers).to(device),
+            return new LoadedEncoder(Build(config, config.Backbone, config.InputChannels, config.ImageSize, config.Layers).to(device),
                 config.Backbone, $"random {config.Backbone}", null);
         if (PackageWeights.Find(config.Source) is null && !File.Exists(config.Source) && !Directory.Exists(config.Source) && SeedWeights.IsSeed(config.Source))
             throw SeedWeights.Missing(sourceKey, config.Source);
@@ -46,14 +47,15 @@ public static class EncoderLoader
         {
             var pretrain = PretrainRecipes.LoadRun(runConfig);
             var image = pretrain.Model.Image;
-            var module = Build(image.Backbone, image.InputChannels, image.ImageSize, config.DropPath, config.Pooling, image.Layers);
+            var module = Build(config, image.Backbone, image.InputChannels, image.ImageSize, image.Layers);
             using var state = CheckpointReader.Read(weights);
             var prefix = RunBackbonePrefix(state.Keys, weights);
             var map = KeyMap.Identity.KeepPrefixes(prefix).StripPrefix(prefix)
                 // MedST's lateral-view experts: fine-tuning reads frontal images through the shared blocks.
                 .Replace(@"^blocks\.\d+\.(mlp_l|norm2_l)\.", "lateral_expert.$0").DropPrefix("lateral_expert.");
-            var report = StateDictLoader.Load(module, state, averagePooling ? map.DropPrefix("norm.") : map,
-                allowMissing: averagePooling ? ["fc_norm."] : null, source: weights);
+            map = averagePooling ? map.DropPrefix("norm.") : map;
+            using var resampled = WithModuleGrid(module, state, map);
+            var report = StateDictLoader.Load(module, resampled, map, allowMissing: FreshParts(module, averagePooling), source: weights);
             return new LoadedEncoder(module.to(device), image.Backbone, $"{image.Backbone} from {weights} ({report.Loaded.Count} tensors)", pretrain.Data.ImageRecipe);
         }
 
@@ -67,19 +69,52 @@ public static class EncoderLoader
                 map = map.DropPrefix("norm.");
             // A ResNet has the blocks per stage of its file (the package ResNet-18 has three in its last stage).
             var layers = isVit ? [] : InitialWeights.ResNetOf(state.Keys.Select(map.Map).OfType<string>(), config.Backbone, backboneKey, weights, sourceKey).BlocksPerStage;
-            var module = Build(config.Backbone, config.InputChannels, config.ImageSize, config.DropPath, config.Pooling, layers);
-            var report = StateDictLoader.Load(module, state, map, allowMissing: isVit && averagePooling ? ["fc_norm."] : null, source: weights);
+            var module = Build(config, config.Backbone, config.InputChannels, config.ImageSize, layers);
+            using var resampled = WithModuleGrid(module, state, map);
+            var report = StateDictLoader.Load(module, resampled, map, allowMissing: FreshParts(module, averagePooling), source: weights);
             return new LoadedEncoder(module.to(device), config.Backbone, $"{config.Backbone} from {config.Source} ({report.Loaded.Count} tensors)", null);
         }
     }
 
-    /// <summary>A fresh ResNet (with <paramref name="layers"/> blocks per stage when given) or ViT without classifier head.</summary>
+    private static nn.Module Build(FinetuneEncoderConfig config, string backbone, int inputChannels, int imageSize, IReadOnlyList<int> layers) =>
+        Build(backbone, inputChannels, imageSize, config.DropPath, config.Pooling, layers, config.RelativePositionBias, config.LayerScale);
+
+    /// <summary>Module keys a checkpoint need not hold: a fresh <c>fc_norm</c> and a ViT's BEiT parts.</summary>
+    private static string[]? FreshParts(nn.Module module, bool averagePooling)
+    {
+        if (module is not VisionTransformer vit)
+            return null;
+        var beit = Enumerable.Range(0, vit.Config.Depth).SelectMany(i => new[]
+        {
+            vit.Config.RelativePositionBias ? $"blocks.{i}.attn.relative_position_bias_table" : null,
+            vit.Config.LayerScaleInit is null ? null : $"blocks.{i}.gamma_",
+        }).OfType<string>();
+        return [.. averagePooling ? ["fc_norm."] : Array.Empty<string>(), .. beit];
+    }
+
+    /// <summary>The checkpoint with its ViT position table resampled to the module's grid when the grids differ (MRM's 14 x 14 into a 512-pixel model's 32 x 32).</summary>
+    private static StateDict WithModuleGrid(nn.Module module, StateDict state, KeyMap map)
+    {
+        if (module is not VisionTransformer vit)
+            return StateDict.Borrow(state);
+        var grid = vit.Config.GridSize;
+        return StateDict.Borrow(state.Select(p => map.Map(p.Key) == "pos_embed" && p.Value.dim() == 3 && p.Value.shape[1] != grid * grid + 1
+            ? KeyValuePair.Create(p.Key, PositionEmbeddings.Resample(p.Value, 1, grid, grid))
+            : p));
+    }
+
+    /// <summary>
+    /// A fresh ResNet (with <paramref name="layers"/> blocks per stage when given) or ViT without classifier head; a ViT
+    /// optionally with BEiT's relative position bias and layer scale.
+    /// </summary>
     public static nn.Module Build(string backbone, int inputChannels, int imageSize, double dropPath, VitPooling pooling = VitPooling.ClassToken,
-                                  IReadOnlyList<int>? layers = null)
+                                  IReadOnlyList<int>? layers = null, bool relativePositionBias = false, double? layerScale = null)
     {
         var name = backbone.ToLowerInvariant();
         if (name.StartsWith("resnet", StringComparison.Ordinal))
         {
+            if (relativePositionBias || layerScale is not null)
+                throw new CxrVLException($"encoder.relative_position_bias and encoder.layer_scale are parts of a ViT block; the backbone is {backbone}.");
             var resnet = ResNetConfig.Named(name) with { InputChannels = inputChannels };
             return new ResNet(layers is { Count: > 0 } ? resnet with { BlocksPerStage = layers } : resnet);
         }
@@ -90,6 +125,8 @@ public static class EncoderLoader
                 ImageSize = imageSize,
                 DropPathRate = dropPath,
                 Pooling = pooling,
+                RelativePositionBias = relativePositionBias,
+                LayerScaleInit = layerScale,
             });
         throw new CxrVLException($"unknown encoder backbone '{backbone}': use resnet18, resnet50, resnet101, vit_s16 or vit_b16.");
     }

@@ -45,6 +45,16 @@ public sealed class FinetuneEncoderConfig
     [Range(0, int.MaxValue)]
     public int FrozenStages { get; set; }
 
+    /// <summary>
+    /// BEiT's relative position bias in every ViT block (MRM's SIIM backbone, a BEiT subclass): tables start at zero,
+    /// as no MRM or MAE checkpoint holds them.
+    /// </summary>
+    public bool RelativePositionBias { get; set; }
+
+    /// <summary>BEiT's layer scale on every ViT block's two branches, starting at this value (MRM's SIIM backbone: 1.0); null: none.</summary>
+    [Range(0d, double.MaxValue, MinimumIsExclusive = true)]
+    public double? LayerScale { get; set; }
+
     /// <summary>ViT blocks (1-based) whose tokens feed the segmentation and detection pyramids (UperNet: 4, 6, 8, 12).</summary>
     public List<int> VitBlocks { get; set; } = [4, 6, 8, 12];
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace CxrVL.Tasks.Finetuning;
 
 /// <summary>The <c>head:</c> section: the task head on top of the encoder and its loss weights.</summary>
@@ -29,6 +31,28 @@ public sealed class FinetuneHeadConfig
     public double FocalAlpha { get; set; } = 0.25;
 
     public double FocalGamma { get; set; } = 2.0;
+
+    /// <summary>
+    /// MMSeg's two-class output for one mask label (MRM's SIIM): logits for background and the label, trained with
+    /// focal loss on both channels against the one-hot target and Dice over their softmax (<see cref="DiceClassWeights"/>);
+    /// a pixel belongs to the label where its logit exceeds the background's. False: one sigmoid channel per label.
+    /// </summary>
+    public bool BackgroundClass { get; set; }
+
+    /// <summary>Dice weight of each class under <see cref="BackgroundClass"/>, background first (MRM: [0, 1], the background's Dice is ignored); empty: 1 each.</summary>
+    public List<double> DiceClassWeights { get; set; } = [];
+
+    /// <summary>
+    /// MMSeg's auxiliary FCNHead on the third pyramid level (ViT block 8 at stride 16), trained with the main head's focal
+    /// and Dice losses times this weight (MRM: 0.4, i.e. focal 0.8 and Dice 0.4); 0: no auxiliary head. Not used for
+    /// predictions.
+    /// </summary>
+    [Range(0d, double.MaxValue)]
+    public double AuxiliaryWeight { get; set; }
+
+    /// <summary>Width of the auxiliary head's convolution (MMSeg's FCNHead: 256).</summary>
+    [Range(1, int.MaxValue)]
+    public int AuxiliaryChannels { get; set; } = 256;
 
     /// <summary>FCOS centre sampling radius in strides (0: any location inside the box is positive).</summary>
     public double CenterSampling { get; set; } = 1.5;
