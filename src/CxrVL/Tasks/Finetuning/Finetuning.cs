@@ -10,6 +10,7 @@ using CxrVL.Runs;
 using CxrVL.Runtime;
 using CxrVL.Training;
 using CxrVL.Training.Checkpoints;
+using CxrVL.Training.Distributed;
 using CxrVL.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -28,6 +29,8 @@ public static class Finetuning
                                      CancellationToken cancellation = default)
     {
         ConfigValidator.Validate(config);
+        if (ReleasedBatch.Apply(config.Train, runtime.Distributed.WorldSize) is { } batchStatement)
+            run.Log.Info(batchStatement);
         var (_, root, rows) = ManifestData.Open(manifestPath);
         run.Log.Info($"manifest {manifestPath}: {ManifestSplits.Describe(rows)}", echo: false);
         var splits = FinetuneData.Prepare(rows, config);

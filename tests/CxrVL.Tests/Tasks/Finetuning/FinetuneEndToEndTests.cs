@@ -103,6 +103,33 @@ public sealed class FinetuneEndToEndTests : IClassFixture<FinetuneEndToEndTests.
     }
 
     [Fact]
+    public void MrmsSiimRecipeTrainsItsBeitBackboneAuxiliaryHeadAndClassWeightedLoss()
+    {
+        // The released recipe at toy sizes: ViT-Tiny at 128 px instead of ViT-B at 512, narrow heads, one lung for the
+        // pneumothorax, a batch of 2 and 2 steps.
+        var run = Run("mrm-siim", "--task", "segment", "--config", "finetune/mrm-siim", "--encoder", "random",
+            "--set", "encoder.backbone=vit_t16", "--set", "encoder.image_size=128", "--set", "data.image_recipe=small",
+            "--set", "data.mask_labels=[Left Lung]", "--set", "data.require_annotations=true", "--set", "head.channels=16",
+            "--set", "head.auxiliary_channels=8", "--set", "train.max_steps=2", "--set", "train.schedule.warmup_steps=1",
+            "--set", "train.distributed.per_gpu_batch=1", "--set", "train.distributed.gpus=2", "--set", "train.val_every=0");
+        var steps = File.ReadAllLines(Path.Combine(run, "seed-0", "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(e => e.TryGetProperty("loss", out _)).ToList();
+        var last = Assert.Single(steps);
+        Assert.Equal(2, last.GetProperty("step").GetInt32());
+        Assert.True(double.IsFinite(last.GetProperty("loss").GetDouble()));
+        foreach (var term in new[] { "loss_focal", "loss_dice", "loss_aux_focal", "loss_aux_dice" })
+            Assert.True(last.GetProperty(term).GetDouble() > 0, term);
+        // Step 2 of 2 after one warmup step: mmcv's poly at 2e-5 (1 - 1/2).
+        Assert.Equal(1e-5, last.GetProperty("lr").GetDouble(), 12);
+        var config = File.ReadAllText(Path.Combine(run, "config.yaml"));
+        Assert.Contains("layer_decay: 0.65", config);
+        Assert.Contains("relative_position_bias: true", config);
+        var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "seed-0", "metrics.json"))).RootElement;
+        Assert.InRange(metrics.GetProperty("med_dice").GetDouble(), 0, 1);
+        Assert.Contains("released batch: 1 per GPU x 2 GPUs = 2 per step", File.ReadAllText(Path.Combine(run, "log.txt")));
+    }
+
+    [Fact]
     public void APretrainRunsImageEncoderLoadsExactly()
     {
         var run = Path.Combine(_data.Directory, "pretrain");
