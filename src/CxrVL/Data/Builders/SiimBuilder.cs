@@ -4,8 +4,8 @@ namespace CxrVL.Data.Builders;
 
 /// <summary>
 /// SIIM-ACR Pneumothorax in the image/annotation folder layout MRM's segmentation uses: <c>images/</c> and
-/// <c>annotations/</c> holding files of the same name (mask PNGs), either flat or in <c>train/</c>, <c>val/</c>,
-/// <c>test/</c> sub-folders (which then give the split). Each image is a row with its pneumothorax mask; an image
+/// <c>annotations/</c> holding files of the same name (mask PNGs), either flat or in <c>train/</c> (MRM's README:
+/// <c>training/</c>), <c>val/</c> (<c>validation/</c>), <c>test/</c> sub-folders (which then give the split). Each image is a row with its pneumothorax mask; an image
 /// without a mask file is recorded with no mask (counted). Split: the sub-folders, else <c>--split-lists</c>
 /// (image ids), else a patient-disjoint draw.
 /// </summary>
@@ -15,7 +15,7 @@ public sealed class SiimBuilder : IDatasetBuilder
 
     public string Name => "siim";
 
-    public string Description => "SIIM-ACR Pneumothorax (images/ + annotations/ mask folders, optional train/val/test sub-folders)";
+    public string Description => "SIIM-ACR Pneumothorax (images/ + annotations/ mask folders, optional train|training/val|validation/test sub-folders)";
 
     public bool HasSplit(BuildOptions options) => options.SplitLists is not null || SplitFolders(options.Root).Count > 0;
 
@@ -25,7 +25,11 @@ public sealed class SiimBuilder : IDatasetBuilder
         Directory.Exists(Path.Combine(options.Root, "images")) ? Images(options.Root).LongCount() : 1;
 
     private static List<(string Folder, string Split)> SplitFolders(string root) =>
-        new[] { ("train", ManifestSplits.Train), ("val", ManifestSplits.Valid), ("valid", ManifestSplits.Valid), ("test", ManifestSplits.Test) }
+        new[]
+            {
+                ("train", ManifestSplits.Train), ("training", ManifestSplits.Train), ("val", ManifestSplits.Valid), ("valid", ManifestSplits.Valid),
+                ("validation", ManifestSplits.Valid), ("test", ManifestSplits.Test),
+            }
             .Where(f => Directory.Exists(Path.Combine(root, "images", f.Item1))).ToList();
 
     private static IEnumerable<string> Images(string root) =>

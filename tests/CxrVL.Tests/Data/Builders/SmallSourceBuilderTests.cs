@@ -72,6 +72,18 @@ public sealed class SmallSourceBuilderTests : IDisposable
     }
 
     [Fact]
+    public void SiimTakesTheSplitFromMrmsTrainingAndValidationFolders()
+    {
+        // MRM's README layout: images/{training,validation,test}/ beside annotations/ of the same names.
+        _tree.Touch("images/training/1.2.276.0.7230010.3.1.4.8323329.1000.jpg");
+        _tree.Touch("annotations/training/1.2.276.0.7230010.3.1.4.8323329.1000.png");
+        _tree.Touch("images/validation/1.2.276.0.7230010.3.1.4.8323329.3000.jpg");
+        var (rows, _) = _tree.Build("siim");
+        Assert.Equal([ManifestSplits.Train, ManifestSplits.Valid], rows.Select(r => r.Split));
+        Assert.Equal("annotations/training/1.2.276.0.7230010.3.1.4.8323329.1000.png", Assert.Single(rows[0].Images[0].Masks!).Path);
+    }
+
+    [Fact]
     public void MsCxrTFindsPreviousStudiesInTheMimicMetadataAndKeepsSentencePairs()
     {
         _tree.Write("mimic-cxr-2.0.0-metadata.csv", "dicom_id,subject_id,study_id,ViewPosition\nprev1,10000032,50000001,PA\ncur1,10000032,50000002,PA\n");

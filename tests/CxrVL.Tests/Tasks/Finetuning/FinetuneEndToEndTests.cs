@@ -106,12 +106,13 @@ public sealed class FinetuneEndToEndTests : IClassFixture<FinetuneEndToEndTests.
     public void MrmsSiimRecipeTrainsItsBeitBackboneAuxiliaryHeadAndClassWeightedLoss()
     {
         // The released recipe at toy sizes: ViT-Tiny at 128 px instead of ViT-B at 512, narrow heads, one lung for the
-        // pneumothorax, a batch of 2 and 2 steps.
+        // pneumothorax, a batch of 2 and 2 steps, in float32.
         var run = Run("mrm-siim", "--task", "segment", "--config", "finetune/mrm-siim", "--encoder", "random",
             "--set", "encoder.backbone=vit_t16", "--set", "encoder.image_size=128", "--set", "data.image_recipe=small",
             "--set", "data.mask_labels=[Left Lung]", "--set", "data.require_annotations=true", "--set", "head.channels=16",
             "--set", "head.auxiliary_channels=8", "--set", "train.max_steps=2", "--set", "train.schedule.warmup_steps=1",
-            "--set", "train.distributed.per_gpu_batch=1", "--set", "train.distributed.gpus=2", "--set", "train.val_every=0");
+            "--set", "train.distributed.per_gpu_batch=1", "--set", "train.distributed.gpus=2", "--set", "train.val_every=0",
+            "--set", "train.precision=fp32");
         var steps = File.ReadAllLines(Path.Combine(run, "seed-0", "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
             .Where(e => e.TryGetProperty("loss", out _)).ToList();
         var last = Assert.Single(steps);
