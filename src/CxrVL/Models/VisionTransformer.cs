@@ -8,8 +8,10 @@ namespace CxrVL.Models;
 /// <summary>
 /// A ViT with timm's parameter names (<c>patch_embed.proj</c>, <c>cls_token</c>, <c>pos_embed</c>,
 /// <c>blocks.N.attn.qkv</c>, <c>blocks.N.mlp.fc1</c>, <c>norm</c> or <c>fc_norm</c>, <c>head</c>), so timm and MAE
-/// checkpoints load by name (torchvision ones through <see cref="VitKeyMaps.Torchvision"/>). Images of another size
-/// than the configured one use a bicubically resampled position table.
+/// checkpoints load by name (torchvision ones through <see cref="VitKeyMaps.Torchvision"/>, MMSeg BEiT/MRM ones through
+/// <see cref="VitKeyMaps.Mmseg"/>); BEiT's options add <c>blocks.N.attn.relative_position_bias_table</c> and
+/// <c>blocks.N.gamma_1</c>/<c>gamma_2</c>. Images of another size than the configured one use a bicubically resampled
+/// position table (not with relative position bias, whose table is fixed to the configured grid).
 /// </summary>
 public sealed class VisionTransformer : nn.Module<Tensor, VitFeatures>
 {

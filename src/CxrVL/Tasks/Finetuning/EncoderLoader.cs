@@ -53,9 +53,7 @@ public static class EncoderLoader
             var map = KeyMap.Identity.KeepPrefixes(prefix).StripPrefix(prefix)
                 // MedST's lateral-view experts: fine-tuning reads frontal images through the shared blocks.
                 .Replace(@"^blocks\.\d+\.(mlp_l|norm2_l)\.", "lateral_expert.$0").DropPrefix("lateral_expert.");
-            map = averagePooling ? map.DropPrefix("norm.") : map;
-            using var resampled = WithModuleGrid(module, state, map);
-            var report = StateDictLoader.Load(module, resampled, map, allowMissing: FreshParts(module, averagePooling), source: weights);
+            var report = LoadInto(module, state, averagePooling ? map.DropPrefix("norm.") : map, averagePooling, weights);
             return new LoadedEncoder(module.to(device), image.Backbone, $"{image.Backbone} from {weights} ({report.Loaded.Count} tensors)", pretrain.Data.ImageRecipe);
         }
 
@@ -70,14 +68,21 @@ public static class EncoderLoader
             // A ResNet has the blocks per stage of its file (the package ResNet-18 has three in its last stage).
             var layers = isVit ? [] : InitialWeights.ResNetOf(state.Keys.Select(map.Map).OfType<string>(), config.Backbone, backboneKey, weights, sourceKey).BlocksPerStage;
             var module = Build(config, config.Backbone, config.InputChannels, config.ImageSize, layers);
-            using var resampled = WithModuleGrid(module, state, map);
-            var report = StateDictLoader.Load(module, resampled, map, allowMissing: FreshParts(module, averagePooling), source: weights);
+            var report = LoadInto(module, state, map, averagePooling, weights);
             return new LoadedEncoder(module.to(device), config.Backbone, $"{config.Backbone} from {config.Source} ({report.Loaded.Count} tensors)", null);
         }
     }
 
     private static nn.Module Build(FinetuneEncoderConfig config, string backbone, int inputChannels, int imageSize, IReadOnlyList<int> layers) =>
         Build(backbone, inputChannels, imageSize, config.DropPath, config.Pooling, layers, config.RelativePositionBias, config.LayerScale);
+
+    /// <summary>Strict load of an encoder: its position table at the module's grid, its fresh parts allowed to be missing.</summary>
+    private static LoadReport LoadInto(nn.Module module, StateDict state, KeyMap map, bool averagePooling, string source)
+    {
+        using var scope = NewDisposeScope();
+        using var resampled = WithModuleGrid(module, state, map);
+        return StateDictLoader.Load(module, resampled, map, allowMissing: FreshParts(module, averagePooling), source: source);
+    }
 
     /// <summary>Module keys a checkpoint need not hold: a fresh <c>fc_norm</c> and a ViT's BEiT parts.</summary>
     private static string[]? FreshParts(nn.Module module, bool averagePooling)

@@ -33,6 +33,8 @@ public sealed class SegmentationMethod : nn.Module, ITrainingMethod<StudyBatch>
         var channels = training.Features.MapChannels;
         if (config.BackgroundClass && classes != 1)
             throw new CxrVLException($"head.background_class segments one mask label against the background; data.mask_labels names {classes}.");
+        if (!config.BackgroundClass && config.DiceClassWeights.Count > 0)
+            throw new CxrVLException("head.dice_class_weights weighs the background and label classes of head.background_class; set it true or leave the weights out.");
         var outputs = config.BackgroundClass ? 2 : classes;
         if (training.Features.IsVit)
         {

@@ -107,6 +107,11 @@ public sealed class MrmSiimTests : IDisposable
         Assert.Equal((0.0, 1.0), Of("head.conv_seg.bias"), Close);
         Assert.Equal((0.05, 1.0), Of("auxiliary_head.convs.0.conv.weight"), Close);
         Assert.Equal((0.0, 1.0), Of("auxiliary_head.convs.0.bn.weight"), Close);
+
+        var twoLabels = Assert.Throws<CxrVLException>(() => new SegmentationMethod(training, 2, new FinetuneHeadConfig { BackgroundClass = true }));
+        Assert.Contains("data.mask_labels names 2", twoLabels.Message);
+        var unread = Assert.Throws<CxrVLException>(() => new SegmentationMethod(training, 1, new FinetuneHeadConfig { DiceClassWeights = [0, 1] }));
+        Assert.Contains("head.dice_class_weights", unread.Message);
     }
 
     private static readonly IEqualityComparer<(double, double)> Close = EqualityComparer<(double, double)>.Create(
