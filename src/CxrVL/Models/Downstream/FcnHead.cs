@@ -1,3 +1,4 @@
+using CxrVL.Models.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,7 +12,7 @@ public sealed class FcnHead : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential convs;
     private readonly Dropout2d dropout;
-    private readonly Conv2d conv_seg;
+    private readonly AutocastConv2d conv_seg;
 
     public FcnHead(int inputChannels, int channels, int classes, int convolutions = 1, double dropout = 0.1) : base(nameof(FcnHead))
     {
@@ -20,7 +21,7 @@ public sealed class FcnHead : nn.Module<Tensor, Tensor>
         convs = nn.Sequential(Enumerable.Range(0, convolutions)
             .Select(i => ($"{i}", (nn.Module<Tensor, Tensor>)ConvBlocks.ConvBnRelu(i == 0 ? inputChannels : channels, channels, 3))).ToArray());
         this.dropout = nn.Dropout2d(dropout);
-        conv_seg = nn.Conv2d(channels, classes, 1);
+        conv_seg = new AutocastConv2d(channels, classes, 1);
         RegisterComponents();
     }
 
