@@ -3,6 +3,7 @@ using CxrVL.Cli.Infrastructure;
 using CxrVL.Configuration;
 using CxrVL.Data.Manifest;
 using CxrVL.Tasks.Finetuning;
+using YamlDotNet.RepresentationModel;
 
 namespace CxrVL.Cli.Commands;
 
@@ -11,8 +12,7 @@ internal sealed class FinetuneCommand : ICliCommand
 {
     private static readonly Option<string> Task = new("--task")
     {
-        Description = "classify, segment or detect; the recipe starts from configs/finetune/<task>.yaml and --config overlays others.",
-        DefaultValueFactory = _ => "classify",
+        Description = "classify, segment or detect; the recipe starts from configs/finetune/<task>.yaml and --config overlays others. Default: the task the --config recipes state (task:), else classify.",
     };
 
     private static readonly Option<string> Data = new("--data")
@@ -56,9 +56,7 @@ internal sealed class FinetuneCommand : ICliCommand
 
     private static int Run(CommandContext context)
     {
-        var task = context.Get(Task)!.ToLowerInvariant();
-        if (task is not ("classify" or "segment" or "detect"))
-            throw new CxrVLException($"--task '{task}' is not one of classify, segment, detect.");
+        var task = ChooseTask(context.Get(Task)?.ToLowerInvariant(), context.GivenRecipePaths());
         var config = context.LoadConfig<FinetuneConfig>($"finetune/{task}", overlay: true);
         config.Task = Enum.Parse<FinetuneTask>(task, ignoreCase: true);
         if (context.Get(Encoder) is { } encoder)
@@ -99,5 +97,27 @@ internal sealed class FinetuneCommand : ICliCommand
                                          $" Run folder: {run.Path}.");
             context.Output.WriteLine($"run folder {run.Path}");
         }, stopping: "stopping after this step; the seed is evaluated with what it has");
+    }
+
+    /// <summary>
+    /// The task of --task, else the one the --config recipes state (a recipe such as finetune/mrm-siim is a segmentation
+    /// recipe: running it as the default classification would fail for want of labels), else classify.
+    /// </summary>
+    private static string ChooseTask(string? given, IReadOnlyList<string> recipes)
+    {
+        if (given is not null and not ("classify" or "segment" or "detect"))
+            throw new CxrVLException($"--task '{given}' is not one of classify, segment, detect.");
+        (string Task, string Recipe)? stated = null;
+        foreach (var path in recipes)
+        {
+            if (ConfigLoader.ReadTree(path).Children.TryGetValue(new YamlScalarNode("task"), out var node) && node is YamlScalarNode { Value: { } value })
+                stated = (value.ToLowerInvariant(), path);
+        }
+        if (given is not null && stated is { } recipeTask && recipeTask.Task != given)
+            throw new CxrVLException($"--task {given} contradicts {recipeTask.Recipe}, which states task: {recipeTask.Task}; drop --task or use a {given} recipe.");
+        var task = given ?? stated?.Task ?? "classify";
+        if (task is not ("classify" or "segment" or "detect"))
+            throw new CxrVLException($"{stated!.Value.Recipe}: task '{task}' is not one of classify, segment, detect.");
+        return task;
     }
 }

@@ -49,6 +49,10 @@ internal static class RunOptions
         return names.Select(RecipeLocator.Resolve).ToList();
     }
 
+    /// <summary>The recipe files given with --config, resolved, in order (none when it was not given).</summary>
+    public static IReadOnlyList<string> GivenRecipePaths(this CommandContext context) =>
+        (context.ParseResult.GetValue<string[]>(ConfigName) ?? []).Select(RecipeLocator.Resolve).ToList();
+
     /// <summary>The --set overrides, in order.</summary>
     public static IReadOnlyList<string> Overrides(this CommandContext context) => context.ParseResult.GetValue<string[]>(SetName) ?? [];
 

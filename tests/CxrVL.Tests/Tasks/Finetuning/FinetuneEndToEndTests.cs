@@ -106,8 +106,8 @@ public sealed class FinetuneEndToEndTests : IClassFixture<FinetuneEndToEndTests.
     public void MrmsSiimRecipeTrainsItsBeitBackboneAuxiliaryHeadAndClassWeightedLoss()
     {
         // The released recipe at toy sizes: ViT-Tiny at 128 px instead of ViT-B at 512, narrow heads, one lung for the
-        // pneumothorax, a batch of 2 and 2 steps, in float32.
-        var run = Run("mrm-siim", "--task", "segment", "--config", "finetune/mrm-siim", "--encoder", "random",
+        // pneumothorax, a batch of 2 and 2 steps, in float32. No --task: the recipe states segment.
+        var run = Run("mrm-siim", "--config", "finetune/mrm-siim", "--encoder", "random",
             "--set", "encoder.backbone=vit_t16", "--set", "encoder.image_size=128", "--set", "data.image_recipe=small",
             "--set", "data.mask_labels=[Left Lung]", "--set", "data.require_annotations=true", "--set", "head.channels=16",
             "--set", "head.auxiliary_channels=8", "--set", "train.max_steps=2", "--set", "train.schedule.warmup_steps=1",
@@ -128,6 +128,18 @@ public sealed class FinetuneEndToEndTests : IClassFixture<FinetuneEndToEndTests.
         var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "seed-0", "metrics.json"))).RootElement;
         Assert.InRange(metrics.GetProperty("med_dice").GetDouble(), 0, 1);
         Assert.Contains("released batch: 1 per GPU x 2 GPUs = 2 per step", File.ReadAllText(Path.Combine(run, "log.txt")));
+    }
+
+    [Fact]
+    public void ATaskContradictingTheRecipesTaskIsOneErrorNamingTheRecipe()
+    {
+        var output = Path.Combine(_data.Directory, "contradiction");
+        var result = CliRunner.Run(["finetune", "--data", _data.Manifest, "--task", "classify", "--config", "finetune/mrm-siim", "--out", output]);
+
+        Assert.Equal(2, result.Code);
+        Assert.Contains("--task classify contradicts", result.Error);
+        Assert.Contains("mrm-siim.yaml, which states task: segment", result.Error);
+        Assert.False(System.IO.Directory.Exists(output));
     }
 
     [Fact]
