@@ -2,6 +2,7 @@ using System.Globalization;
 using CxrVL.Methods.Clip;
 using CxrVL.Methods.Encoders;
 using CxrVL.Models;
+using CxrVL.Precision;
 using CxrVL.Runtime;
 using CxrVL.Tasks.Pretraining;
 using CxrVL.Training;
@@ -15,7 +16,8 @@ namespace CxrVL.Bench;
 /// <see cref="Methods.Clip.ClipMethod"/> (linear projections to 512, learned temperature, mean of both InfoNCE
 /// directions), the trainer's AdamW (lr 1e-5, weight decay 0.05 on matrices), batch 8, 224 x 224, 128 tokens.
 /// The PyTorch side is <c>bench/reference/dual_encoder.py</c>; <c>bench/run-dual-encoder.sh</c> writes the comparison.
-/// Options: <c>--warmup N</c> (default 2) untimed steps, <c>--iterations N</c> (default 3) timed steps, <c>--variants a,b</c>.
+/// Options: <c>--warmup N</c> (default 2) untimed steps, <c>--iterations N</c> (default 3) timed steps, <c>--variants a,b</c>,
+/// <c>--precision fp32|bf16-mixed|fp16-mixed</c> for the forward pass and loss (an <see cref="Autocast"/> scope, as the trainer opens).
 /// </summary>
 internal sealed class DualEncoderBenchmark : IBenchmark
 {
@@ -34,18 +36,19 @@ internal sealed class DualEncoderBenchmark : IBenchmark
         var options = new BenchArguments(arguments);
         var (warmup, iterations) = (options.Int("warmup", 2), options.Int("iterations", 3));
         var variants = options.String("variants", string.Join(',', AllVariants)).Split(',');
+        var precision = options.Precision();
         var runtime = TorchRuntime.Configure(new RuntimeOptions());
         output.WriteLine($"# cxrvl libtorch {TorchSharp.torch.__version__} threads {runtime.Threads}; " +
-                         $"MALLOC_ARENA_MAX={Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") ?? "unset"}");
+                         $"MALLOC_ARENA_MAX={Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") ?? "unset"}; precision {precision}");
         foreach (var variant in variants)
         {
-            var rate = Rate(variant.EndsWith("channels_last", StringComparison.Ordinal), warmup, iterations);
+            var rate = Rate(variant.EndsWith("channels_last", StringComparison.Ordinal), precision, warmup, iterations);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{variant} {rate:0.000}"));
         }
         return 0;
     }
 
-    private static double Rate(bool channelsLast, int warmup, int iterations)
+    private static double Rate(bool channelsLast, TrainingPrecision precision, int warmup, int iterations)
     {
         manual_seed(0);
         var config = new ClipModelConfig
@@ -68,7 +71,10 @@ internal sealed class DualEncoderBenchmark : IBenchmark
         void Step()
         {
             using var scope = NewDisposeScope();
-            method.Loss(batch, progress).Total.backward();
+            Tensor loss;
+            using (Autocast.Enable(precision))
+                loss = method.Loss(batch, progress).Total;
+            loss.backward();
             optimizer.Step();
             optimizer.ZeroGrad();
         }

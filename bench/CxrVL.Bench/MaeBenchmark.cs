@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using CxrVL.Methods.Mrm;
 using CxrVL.Models;
+using CxrVL.Precision;
 using CxrVL.Runtime;
 using CxrVL.Training.Optimizers;
 using TorchSharp;
@@ -16,7 +16,8 @@ namespace CxrVL.Bench;
 /// over the full sequence with mask tokens, a linear head to 16 x 16 x 3 pixels, the norm-pixel MSE on the removed
 /// patches, and the trainer's AdamW (lr 1.5e-4, betas 0.9/0.95, weight decay 0.05 on matrices). Batch 8, 224 x 224.
 /// Prints <c>train_adamw images_per_second</c>; the PyTorch side is <c>bench/reference/mae.py</c>.
-/// Options: <c>--warmup N</c> (default 1) untimed and <c>--iterations N</c> (default 3) timed steps.
+/// Options: <c>--warmup N</c> (default 1) untimed and <c>--iterations N</c> (default 3) timed steps,
+/// <c>--precision fp32|bf16-mixed|fp16-mixed</c> for the forward pass and loss (an <see cref="Autocast"/> scope; backward and AdamW outside).
 /// </summary>
 internal sealed class MaeBenchmark : IBenchmark
 {
@@ -30,24 +31,11 @@ internal sealed class MaeBenchmark : IBenchmark
 
     public int Run(IReadOnlyList<string> arguments, TextWriter output)
     {
-        var (warmup, iterations) = (1, 3);
-        for (var i = 0; i < arguments.Count; i++)
-        {
-            switch (arguments[i])
-            {
-                case "--warmup":
-                    warmup = int.Parse(arguments[++i], CultureInfo.InvariantCulture);
-                    break;
-                case "--iterations":
-                    iterations = int.Parse(arguments[++i], CultureInfo.InvariantCulture);
-                    break;
-                default:
-                    Console.Error.WriteLine($"unknown option {arguments[i]}");
-                    return 2;
-            }
-        }
+        var options = new BenchArguments(arguments);
+        var (warmup, iterations) = (options.Int("warmup", 1), options.Int("iterations", 3));
+        var precision = options.Precision();
         var runtime = TorchRuntime.Configure(new RuntimeOptions());
-        output.WriteLine($"# cxrvl libtorch {torch.__version__} threads {runtime.Threads}");
+        output.WriteLine($"# cxrvl libtorch {torch.__version__} threads {runtime.Threads}; precision {precision}");
         manual_seed(0);
         using var model = new Mae();
         model.train();
@@ -61,16 +49,15 @@ internal sealed class MaeBenchmark : IBenchmark
         void Step()
         {
             using var scope = NewDisposeScope();
-            model.forward(images).backward();
+            Tensor loss;
+            using (Autocast.Enable(precision))
+                loss = model.forward(images);
+            loss.backward();
             optimizer.Step();
             optimizer.ZeroGrad();
         }
-        for (var i = 0; i < warmup; i++)
-            Step();
-        var watch = Stopwatch.StartNew();
-        for (var i = 0; i < iterations; i++)
-            Step();
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"train_adamw {Batch * iterations / watch.Elapsed.TotalSeconds:0.000}"));
+        var rate = StepTimer.ImagesPerSecond(warmup, iterations, Batch, Step);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"train_adamw {rate:0.000}"));
         return 0;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CxrVL.Models;
+using CxrVL.Precision;
 using CxrVL.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,7 +12,8 @@ namespace CxrVL.Bench;
 /// (batch 16, cross-entropy over 1000 classes). Prints <c>variant images_per_second</c> lines; the PyTorch side is
 /// <c>bench/reference/resnet50.py</c> and <c>bench/run-resnet50.sh</c> writes the comparison.
 /// Options: <c>--iterations N</c> timed batches per variant (default 3), <c>--warmup N</c> untimed batches before them (default 2),
-/// <c>--variants a,b</c> to run a subset.
+/// <c>--variants a,b</c> to run a subset, <c>--precision fp32|bf16-mixed|fp16-mixed</c> for the training steps' forward pass and loss
+/// (in an <see cref="Autocast"/> scope; the backward pass and SGD outside it, as with <c>torch.autocast</c>).
 /// </summary>
 internal sealed class ResNet50Benchmark : IBenchmark
 {
@@ -32,16 +34,17 @@ internal sealed class ResNet50Benchmark : IBenchmark
         var options = new BenchArguments(arguments);
         var (warmup, iterations) = (options.Int("warmup", 2), options.Int("iterations", 3));
         var variants = options.String("variants", string.Join(',', AllVariants)).Split(',');
+        var precision = options.Precision();
         var runtime = TorchRuntime.Configure(new RuntimeOptions());
         var mmapped = AllocatorProbe.MmappedMegabytesFor256MbTensor();
         output.WriteLine($"# cxrvl libtorch {torch.__version__} threads {runtime.Threads}; " +
                          $"CXRVL_GLIBC_MALLOC_DEFAULTS={Environment.GetEnvironmentVariable("CXRVL_GLIBC_MALLOC_DEFAULTS") ?? "unset"}; " +
                          $"a 256 MB tensor on the main thread: {mmapped?.ToString(CultureInfo.InvariantCulture) ?? "?"} MB mmapped; " +
-                         $"convolution caches: {ConvolutionBackends.CacheStatus}");
+                         $"convolution caches: {ConvolutionBackends.CacheStatus}; precision {precision}");
         foreach (var variant in variants)
         {
             var rate = variant.StartsWith("train", StringComparison.Ordinal)
-                ? Train(variant.EndsWith("channels_last", StringComparison.Ordinal), warmup, iterations)
+                ? Train(variant.EndsWith("channels_last", StringComparison.Ordinal), precision, warmup, iterations)
                 : Infer(variant, warmup, iterations);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{variant} {rate:0.00}"));
         }
@@ -67,7 +70,7 @@ internal sealed class ResNet50Benchmark : IBenchmark
         });
     }
 
-    private static double Train(bool channelsLast, int warmup, int iterations)
+    private static double Train(bool channelsLast, TrainingPrecision precision, int warmup, int iterations)
     {
         manual_seed(0);
         using var model = new ResNet(ResNetConfig.ResNet50(Classes));
@@ -81,7 +84,9 @@ internal sealed class ResNet50Benchmark : IBenchmark
         {
             using var scope = NewDisposeScope();
             optimizer.zero_grad();
-            var loss = nn.functional.cross_entropy(model.forward(input).Logits!, labels);
+            Tensor loss;
+            using (Autocast.Enable(precision))
+                loss = nn.functional.cross_entropy(model.forward(input).Logits!, labels);
             loss.backward();
             optimizer.step();
         });

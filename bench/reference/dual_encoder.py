@@ -6,7 +6,7 @@ module CxrVL's BERT parity tests compare against), its [CLS] state, bias-free li
 logit scale, the mean of both cross-entropy directions, and torch.optim.AdamW (lr 1e-5, weight decay 0.05 on
 matrices, none on biases and norms). Batch 8, 224 x 224 images, 128 tokens. Prints 'variant images_per_second'
 lines with the protocol of bench/CxrVL.Bench/DualEncoderBenchmark.cs (--warmup steps, then the mean of
---iterations timed steps).
+--iterations timed steps); --precision bf16 runs the forward pass and loss under CPU autocast (resnet50.autocast).
 """
 import argparse
 import math
@@ -20,7 +20,7 @@ import torchvision
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../../tests/CxrVL.Tests/Models/reference"))
 from models_reference import BERT_BASE, BertModel  # noqa: E402
-from resnet50 import measure  # noqa: E402
+from resnet50 import PRECISIONS, autocast, measure  # noqa: E402
 
 BATCH, SIZE, TOKENS, EMBED = 8, 224, 128, 512
 VARIANTS = ["train_adamw", "train_adamw_channels_last"]
@@ -44,7 +44,7 @@ class DualEncoder(nn.Module):
         return (F.cross_entropy(logits, targets) + F.cross_entropy(logits.t(), targets)) / 2
 
 
-def rate(channels_last, warmup, iterations):
+def rate(channels_last, warmup, iterations, precision="fp32"):
     torch.manual_seed(0)
     model = DualEncoder().train()
     images = torch.randn(BATCH, 3, SIZE, SIZE)
@@ -59,7 +59,8 @@ def rate(channels_last, warmup, iterations):
 
     def step():
         optimizer.zero_grad()
-        loss = model.loss(images, ids, mask)
+        with autocast(precision):
+            loss = model.loss(images, ids, mask)
         loss.backward()
         optimizer.step()
         return loss
@@ -71,11 +72,13 @@ def main():
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--iterations", type=int, default=3)
     parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--precision", choices=PRECISIONS, default="fp32", help="training steps' precision (bf16: autocast)")
     args = parser.parse_args()
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
-    print(f"# pytorch {torch.__version__} threads {torch.get_num_threads()}", flush=True)
+    print(f"# pytorch {torch.__version__} threads {torch.get_num_threads()} precision {args.precision}", flush=True)
     for variant in args.variants.split(","):
-        print(f"{variant} {rate(variant.endswith('channels_last'), args.warmup, args.iterations):.3f}", flush=True)
+        value = rate(variant.endswith("channels_last"), args.warmup, args.iterations, args.precision)
+        print(f"{variant} {value:.3f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ fixed 2-D sin-cos position table) on the 25% of patches a per-sample random shuf
 512 wide, 16 heads, over the full sequence with mask tokens, a linear head to 16 x 16 x 3 pixels, and the
 norm-pixel MSE on the removed patches; AdamW (lr 1.5e-4, weight decay 0.05). torch 1.13 has no fused attention, so
 attention is softmax(q k^T / sqrt(d)) v, as timm 0.4-0.6 computes it. Prints 'variant images_per_second' lines with
-the protocol of bench/CxrVL.Bench/MaeBenchmark.cs: --warmup untimed steps, then the mean over --iterations.
+the protocol of bench/CxrVL.Bench/MaeBenchmark.cs: --warmup untimed steps, then the mean over --iterations;
+--precision bf16 runs the forward pass and loss under CPU autocast (resnet50.autocast).
 """
 import argparse
 import os
@@ -16,7 +17,7 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from resnet50 import measure  # noqa: E402
+from resnet50 import PRECISIONS, autocast, measure  # noqa: E402
 
 BATCH, SIZE, PATCH, MASK_RATIO = 8, 224, 16, 0.75
 
@@ -108,6 +109,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--iterations", type=int, default=3)
+    parser.add_argument("--precision", choices=PRECISIONS, default="fp32", help="training steps' precision (bf16: autocast)")
     args = parser.parse_args()
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
     torch.manual_seed(0)
@@ -120,12 +122,14 @@ def main():
 
     def step():
         optimizer.zero_grad()
-        loss = model(images)
+        with autocast(args.precision):
+            loss = model(images)
         loss.backward()
         optimizer.step()
         return loss
     rate = measure(args.iterations, BATCH, step, args.warmup)
-    print(f"# pytorch {torch.__version__} threads {torch.get_num_threads()} mkldnn {torch.backends.mkldnn.is_available()}")
+    print(f"# pytorch {torch.__version__} threads {torch.get_num_threads()} mkldnn {torch.backends.mkldnn.is_available()} "
+          f"precision {args.precision}")
     print(f"train_adamw {rate:.3f}")
 
 

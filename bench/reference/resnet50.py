@@ -1,9 +1,11 @@
 """PyTorch side of bench resnet50 (Debian python3-torch 1.13 + torchvision, OpenBLAS).
 
 Prints 'variant images_per_second' lines with the same variants, batch sizes and protocol (--warmup untimed steps,
-then the mean over --iterations timed steps) as bench/CxrVL.Bench/ResNet50Benchmark.cs.
+then the mean over --iterations timed steps) as bench/CxrVL.Bench/ResNet50Benchmark.cs; --precision bf16 runs the
+training steps' forward pass and loss under CPU autocast.
 """
 import argparse
+import contextlib
 import os
 import time
 
@@ -16,6 +18,17 @@ VARIANTS = ["infer_no_grad", "infer_inference_mode", "infer_channels_last", "tra
 
 
 WARMUP = 2
+PRECISIONS = ["fp32", "bf16"]
+
+
+def autocast(precision):
+    """The forward pass and loss of a training step in `precision` (shared with dual_encoder.py and mae.py).
+
+    bf16: `torch.autocast('cpu', dtype=torch.bfloat16)`, PyTorch's mixed precision on CPUs: float32 weights and
+    optimizer state, products and convolutions in bfloat16; the backward pass runs outside the context (its types
+    follow the forward's), and bfloat16's float32 range needs no gradient scaler.
+    """
+    return torch.autocast("cpu", dtype=torch.bfloat16) if precision == "bf16" else contextlib.nullcontext()
 
 
 def measure(iterations, batch, step, warmup=None):
@@ -48,7 +61,7 @@ def infer(variant, iterations):
         return measure(iterations, INFERENCE_BATCH, lambda: model(images))
 
 
-def train(channels_last, iterations):
+def train(channels_last, iterations, precision="fp32"):
     torch.manual_seed(0)
     model = torchvision.models.resnet50().train()
     images = torch.randn(TRAIN_BATCH, 3, SIZE, SIZE)
@@ -60,7 +73,8 @@ def train(channels_last, iterations):
 
     def step():
         optimizer.zero_grad()
-        loss = F.cross_entropy(model(images), labels)
+        with autocast(precision):
+            loss = F.cross_entropy(model(images), labels)
         loss.backward()
         optimizer.step()
         return loss
@@ -72,14 +86,15 @@ def main():
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--iterations", type=int, default=3)
     parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--precision", choices=PRECISIONS, default="fp32", help="training steps' precision (bf16: autocast)")
     args = parser.parse_args()
     global WARMUP
     WARMUP = args.warmup
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
     print(f"# pytorch {torch.__version__} threads {torch.get_num_threads()} "
-          f"mkldnn {torch.backends.mkldnn.is_available()}", flush=True)
+          f"mkldnn {torch.backends.mkldnn.is_available()} precision {args.precision}", flush=True)
     for variant in args.variants.split(","):
-        rate = train(variant.endswith("channels_last"), args.iterations) if variant.startswith("train") \
+        rate = train(variant.endswith("channels_last"), args.iterations, args.precision) if variant.startswith("train") \
             else infer(variant, args.iterations)
         print(f"{variant} {rate:.2f}", flush=True)
 
