@@ -1,6 +1,6 @@
 using CxrVL.Bench;
 
-IBenchmark[] benchmarks = [new ResNet50Benchmark(), new DualEncoderBenchmark(), new CheckpointBenchmark(), new LoaderBenchmark(), new ImagingLibrariesBenchmark(), new MetricsBenchmark(), new TokenizerBenchmark(), new MaeBenchmark(), new GuardBenchmark(), new ServeLoadBenchmark(), new ManifestReadBenchmark()];
+IBenchmark[] benchmarks = [new ResNet50Benchmark(), new DualEncoderBenchmark(), new CheckpointBenchmark(), new LoaderBenchmark(), new ImagingLibrariesBenchmark(), new MetricsBenchmark(), new TokenizerBenchmark(), new MaeBenchmark(), new GuardBenchmark(), new ServeLoadBenchmark(), new ManifestReadBenchmark(), new PrecisionAccuracyBenchmark()];
 
 var selected = args.Length == 0 ? null : benchmarks.FirstOrDefault(b => b.Name == args[0]);
 if (selected is null)
