@@ -9,7 +9,7 @@
 # folders there (else a temporary folder): a run whose folder holds its wall time is finished and is not repeated, so an
 # interrupted call resumes. COMPARE_AT=N (default 300) compares the runs at step N (its checkpoint and the 50 losses up
 # to it), for runs stopped early on a busy machine: the schedule depends on the epochs, not on where a run stops, so the
-# first N steps are those of the 300-step run. Each pretraining runs at nice 19. About 4 minutes per run on a quiet
+# first N steps are those of the 300-step run. NOTE="..." adds a line to the section (e.g. runs made another way). Each pretraining runs at nice 19. About 4 minutes per run on a quiet
 # 2-core machine.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"

@@ -4,7 +4,8 @@ Usage: precision_accuracy_results.py RUNS STEP LOAD_BEFORE LOAD_AFTER METHOD...,
 the pretraining run folder METHOD-PRECISION (metrics.jsonl, config.yaml), METHOD-PRECISION.time (wall, user and system
 seconds) and METHOD-PRECISION.load (1/5/15-minute load averages before and after), and METHOD-evaluation.jsonl
 (bench CxrVL.Bench precision-accuracy of both runs' checkpoints at STEP: one JSON object per metric, the fp32 run
-first). The final loss is the mean of the losses of the 50 steps up to STEP.
+first). The final loss is the mean of the losses of the 50 steps up to STEP. NOTE, when set, is added as a last line
+(how the runs were made, when that differs from the script's own commands).
 """
 import datetime
 import json
@@ -99,6 +100,7 @@ def main():
         *eval_rows,
         "",
         *[f"- {note}" for note in notes],
+        *([f"- {os.environ['NOTE']}"] if os.environ.get("NOTE") else []),
         "",
     ]
     section = "\n".join(lines)
