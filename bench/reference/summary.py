@@ -14,7 +14,8 @@ import sys
 sys.path.insert(0, os.path.dirname(__file__))
 from results import RESULTS, write_section  # noqa: E402
 
-GOALS = {"loader": 2.0, "resnet50": 1.5, "dual-encoder": 1.5, "mae": 1.5, "vit-mae": 1.5}
+# precision: CxrVL bf16-mixed against PyTorch's autocast bf16 (its section also holds the 1.5x goal against float32).
+GOALS = {"loader": 2.0, "resnet50": 1.5, "dual-encoder": 1.5, "mae": 1.5, "vit-mae": 1.5, "precision": 1.1}
 BOLD = re.compile(r"\*\*(\d+(?:\.\d+)?)x\*\*")
 PLAIN = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)x(?!\w)")
 
