@@ -40,6 +40,15 @@ def precision_of(folder):
     return "fp32 (the key absent: the default)"
 
 
+def wall_user_system(path):
+    """/usr/bin/time's seconds; it writes 'Command exited with non-zero status N' first for a run stopped by a signal."""
+    for line in open(path):
+        fields = line.split()
+        if len(fields) == 3 and all(f.replace(".", "", 1).isdigit() for f in fields):
+            return [float(f) for f in fields]
+    raise SystemExit(f"{path}: no wall, user and system seconds")
+
+
 def interval(values):
     return f"[{values[0]:.3f}, {values[1]:.3f}]" if values else "-"
 
@@ -50,13 +59,13 @@ def main():
     for method in methods:
         folders = {p: os.path.join(runs, f"{method}-{p}") for p in PRECISIONS}
         final = {p: sum(losses(f, at)[-LAST:]) / LAST for p, f in folders.items()}
-        times = {p: open(f + ".time").readline().split() for p, f in folders.items()}
+        times = {p: wall_user_system(f + ".time") for p, f in folders.items()}
         loads = {p: [l.strip() for l in open(f + ".load")] for p, f in folders.items()}
         relative = (final["bf16-mixed"] - final["fp32"]) / abs(final["fp32"])
         loss_rows.append(
             f"| {method} | {final['fp32']:.4f} | {final['bf16-mixed']:.4f} | {relative:+.2%} | "
             f"{'yes' if abs(relative) <= LOSS_GOAL else 'no'} | "
-            + " / ".join(f"{float(times[p][0]) / 60:.1f}" for p in PRECISIONS) + " | "
+            + " / ".join(f"{times[p][0] / 60:.1f}" for p in PRECISIONS) + " | "
             + " / ".join(f"{loads[p][0].split()[0]} -> {loads[p][-1].split()[0]}" for p in PRECISIONS) + " |")
         notes.append(f"{method}: train.precision in the runs' config.yaml: "
                      + ", ".join(f"{precision_of(f)}" for f in folders.values()))
@@ -85,9 +94,9 @@ def main():
         "image-note pairs, the linear probe of its probe tasks on the frozen backbone's pooled features) of each "
         "model in float32, each value with its 95% bootstrap percentile interval over the test items; 'within' means "
         "each run's value lies inside the other run's interval; the last column is the paired bootstrap difference "
-        f"(the same draws score both). Run finished {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC; load average "
-        f"{load_before} at the start, {load_after} at the end of the pretraining runs (other work on the machine "
-        "slows them; it does not change their results).",
+        f"(the same draws score both). Written {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC; load average "
+        f"{load_before} and {load_after} at the start and end of the call that wrote it (each run's own in the first "
+        "table; other work on the machine slows the runs, it does not change their results).",
         "",
         "| method | fp32 final loss | bf16-mixed final loss | relative difference | within 3% | wall minutes fp32 / bf16 | "
         "1-min load before -> after, fp32 / bf16 |",
