@@ -58,6 +58,8 @@ internal sealed class DualEncoderBenchmark : IBenchmark
         };
         using var method = PretrainingMethods.BuiltIn.Create(config, new BertConfig());
         method.Model.train();
+        // What the trainer does before building its optimizer: a mixed precision runs the ResNet channels-last.
+        MixedPrecisionLayout.Prepare(method.Model, precision);
         var optimizerConfig = new OptimizerConfig { Kind = OptimizerKind.AdamW, Lr = 1e-5, WeightDecay = 0.05 };
         using var optimizer = OptimizerFactory.Create(optimizerConfig, method.Model.named_parameters());
         foreach (var group in optimizer.Groups)

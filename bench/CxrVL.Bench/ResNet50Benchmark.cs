@@ -77,6 +77,8 @@ internal sealed class ResNet50Benchmark : IBenchmark
         model.train();
         if (channelsLast)
             model.ToChannelsLast();
+        // What the trainer does before building its optimizer: a mixed precision runs the ResNet channels-last.
+        MixedPrecisionLayout.Prepare(model, precision);
         using var optimizer = optim.SGD(model.parameters(), 0.01, momentum: 0.9);
         using var input = randn(TrainBatch, 3, ImageSize, ImageSize);
         using var labels = randint(Classes, [TrainBatch]);

@@ -59,6 +59,9 @@ public sealed class ResNet : nn.Module<Tensor, ResNetFeatures>
 
     public ResNetConfig Config { get; }
 
+    /// <summary>Whether activations and convolution weights are channels-last (<see cref="ToChannelsLast"/>).</summary>
+    public bool IsChannelsLast => _channelsLast;
+
     /// <summary>Width of <see cref="ResNetFeatures.Pooled"/>.</summary>
     public int PooledDim => attnpool?.OutputDim ?? Config.FeatureChannels;
 

@@ -55,9 +55,12 @@ public sealed class Trainer<TBatch>(TrainingConfig config, RunFolder run, int se
                 set_rng_state(tensor(Convert.FromBase64String(rng)));
             run.Log.Info($"resuming from {resumeCheckpoint} at step {state.Step}");
         }
-        using var synchronised = _parallel.Attach(model);
         var precision = PrecisionChoice.Resolve(config.Precision, config.PrecisionFallback, cpu ?? LowPrecisionSupport.Detect(),
                                                 onCpu: model.parameters().FirstOrDefault()?.device.type is null or DeviceType.CPU);
+        // Before the gradient synchronisation and the optimizer take the parameters: the layout change replaces them.
+        if (MixedPrecisionLayout.Prepare(model, precision.Effective) is > 0 and var converted)
+            run.Log.Info($"{PrecisionChoice.Name(precision.Effective)}: {converted} ResNet(s) run channels-last, the layout 16-bit convolutions need", echo: false);
+        using var synchronised = _parallel.Attach(model);
         run.Log.Info(precision.Notice ?? $"train.precision: {PrecisionChoice.Name(precision.Effective)}", echo: precision.Effective != TrainingPrecision.Fp32 || precision.Notice is not null);
         // A resumed run continues its saved scale; a run resumed in another precision starts one.
         var scaler = precision.Effective == TrainingPrecision.Fp16Mixed ? new GradScaler(config.GradScaler, state.GradScaler) : null;

@@ -121,9 +121,20 @@ public sealed class PretrainedModel : IDisposable
     /// <summary>
     /// The arithmetic of this model's forward passes: <see cref="TrainingPrecision.Fp32"/>, or
     /// <see cref="TrainingPrecision.Bf16Mixed"/> (products and convolutions in bfloat16, as under training's autocast).
-    /// Embeddings and scores come out in float32 either way.
+    /// Embeddings and scores come out in float32 either way. Setting a mixed precision puts the ResNets channels-last
+    /// (<see cref="MixedPrecisionLayout"/>).
     /// </summary>
-    public TrainingPrecision Precision { get; set; } = TrainingPrecision.Fp32;
+    public TrainingPrecision Precision
+    {
+        get => _precision;
+        set
+        {
+            MixedPrecisionLayout.Prepare(Method.Model, value);
+            _precision = value;
+        }
+    }
+
+    private TrainingPrecision _precision = TrainingPrecision.Fp32;
 
     /// <summary>Image embeddings of a batch, in <see cref="Precision"/>, returned in float32.</summary>
     public Tensor ImageEmbeddings(Tensor images)
