@@ -104,7 +104,7 @@ def main():
     lines = [
         "## mimic-scale",
         "",
-        f"Run {start:%Y-%m-%d %H:%M} UTC on {platform.node()} ({os.cpu_count()} cores), **shared with 5 other helpers' builds and tests**: "
+        f"Run {start:%Y-%m-%d %H:%M} UTC on {platform.node()} ({os.cpu_count()} cores): "
         "the load average (1, 5, 15 min) before → after each step is in its row; a load above 2 means the steps got less than "
         "the machine's two cores. `bench/run-mimic-scale.sh` on a synthetic tree in MIMIC-CXR-JPG 2.0.0's layout and CSV formats "
         f"at full size ({counts['images']:,} images, {counts['studies']:,} studies, {counts['patients']:,} patients; "
