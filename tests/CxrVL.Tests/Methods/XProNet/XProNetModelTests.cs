@@ -110,7 +110,7 @@ public sealed class XProNetModelTests(ITestOutputHelper output)
         manual_seed(2);
         using var memory = new CrossModalMemory(heads: 1, dModel: 4, topk: 1, dropoutRate: 0);
         memory.eval();
-        var linears = memory.named_modules().Where(m => m.module is TorchSharp.Modules.Linear).Select(m => (TorchSharp.Modules.Linear)m.module).ToList();
+        var linears = memory.named_modules().Select(m => m.module).OfType<CxrVL.Models.Layers.AutocastLinear>().ToList();
         var query = randn(1, 2, 4);
         var prototypes = randn(1, 3, 4);
         var mask = tensor(new[] { true, false, true }, [1, 3]);
