@@ -6,11 +6,13 @@ fixed 2-D sin-cos position table) on the 25% of patches a per-sample random shuf
 norm-pixel MSE on the removed patches; AdamW (lr 1.5e-4, weight decay 0.05). torch 1.13 has no fused attention, so
 attention is softmax(q k^T / sqrt(d)) v, as timm 0.4-0.6 computes it. Prints 'variant images_per_second' lines with
 the protocol of bench/CxrVL.Bench/MaeBenchmark.cs: --warmup untimed steps, then the mean over --iterations;
---precision bf16 runs the forward pass and loss under CPU autocast (resnet50.autocast).
+--precision bf16 runs the forward pass and loss under CPU autocast (resnet50.autocast). A comment line gives the
+mean seconds of the forward pass, backward pass and optimizer over the timed steps.
 """
 import argparse
 import os
 import sys
+import time
 
 import numpy as np
 import torch
@@ -120,17 +122,27 @@ def main():
                                   lr=1.5e-4, betas=(0.9, 0.95))
     images = torch.randn(BATCH, 3, SIZE, SIZE)
 
+    phases = {"forward": [], "backward": [], "optimizer": []}
+
     def step():
+        start = time.perf_counter()
         optimizer.zero_grad()
+        zeroed = time.perf_counter()
         with autocast(args.precision):
             loss = model(images)
+        forward = time.perf_counter()
         loss.backward()
+        backward = time.perf_counter()
         optimizer.step()
+        phases["forward"].append(forward - zeroed)
+        phases["backward"].append(backward - forward)
+        phases["optimizer"].append(time.perf_counter() - backward + zeroed - start)
         return loss
     rate = measure(args.iterations, BATCH, step, args.warmup)
     print(f"# pytorch {torch.__version__} threads {torch.get_num_threads()} mkldnn {torch.backends.mkldnn.is_available()} "
           f"precision {args.precision}")
     print(f"train_adamw {rate:.3f}")
+    print("# seconds per step: " + ", ".join(f"{name} {np.mean(times[args.warmup:]):.3f}" for name, times in phases.items()))
 
 
 if __name__ == "__main__":

@@ -6,15 +6,16 @@ RESULTS = "bench/RESULTS.md"
 
 
 def read(path):
-    """The '# ...' header line and the 'variant value' lines of one side's output."""
-    values, header = {}, ""
+    """The first '# ...' line (the header; later ones hold details such as per-phase times) and the 'variant value'
+    lines of one side's output."""
+    values, header = {}, None
     for line in open(path):
         if line.startswith("#"):
-            header = line[1:].strip()
+            header = header if header is not None else line[1:].strip()
         elif line.strip():
             variant, value = line.split()
             values[variant] = float(value)
-    return header, values
+    return header or "", values
 
 
 def write_section(name, section):

@@ -129,4 +129,31 @@ public sealed class AutocastParityTests(ITestOutputHelper output) : IDisposable
         weights.Dispose();
         io.Dispose();
     }
+
+    /// <summary>
+    /// A ViT's training step: under CPU autocast its attention takes the explicit products (VitAttention), as torchvision's
+    /// nn.MultiheadAttention computes them in the reference.
+    /// </summary>
+    [Fact]
+    public void VitTrainingStepMatchesAutocast()
+    {
+        using var scope = NewDisposeScope();
+        var (weights, io, dtypes) = Reference("vit");
+        var config = new VisionTransformerConfig { ImageSize = 32, PatchSize = 8, EmbedDim = 32, Depth = 2, Heads = 4, MlpRatio = 2, Classes = 10 };
+        using var model = new VisionTransformer(config);
+        StateDictLoader.Load(model, weights, VitKeyMaps.Torchvision, source: "weights.pt");
+        model.train();
+        // The reference's gradients carry torchvision's parameter names; ours are timm's (Rename takes io's tensors over).
+        using var named = io.Rename(key => key.Split('.', 3) is [var tag, "grad", var name]
+            ? VitKeyMaps.Torchvision.Map(name) is { } ours ? $"{tag}.grad.{ours}" : null
+            : key);
+
+        Compare("vit", model, () =>
+        {
+            var features = model.forward(named["input"]);
+            var loss = nn.functional.cross_entropy(Autocast.Float32(features.Logits!), named["targets"]) + Autocast.Float32(features.Tokens).square().mean();
+            return (new Dictionary<string, Tensor> { ["tokens"] = features.Tokens, ["logits"] = features.Logits! }, loss);
+        }, named, dtypes);
+        weights.Dispose();
+    }
 }

@@ -2,6 +2,8 @@
 
   autocast_reference.py resnet DIR   torchvision resnet18 (10 classes), one train-mode step on 4 x 3 x 64 x 64 images
   autocast_reference.py bert DIR     the small Hugging Face-named BERT encoder, one eval-mode (no dropout) step
+  autocast_reference.py vit DIR      a small torchvision ViT (32 px, patch 8, 2 blocks of width 32 with 4 heads, 10
+                                     classes), one step; its attention is nn.MultiheadAttention's explicit products
 
 Writes DIR/weights.pt (the weights before the steps; DIR/config.json for BERT) and DIR/io.pt: the inputs, and for the
 float32 step ('fp32.') and the autocast step ('bf16.') the outputs, the loss and the gradient of every parameter
@@ -88,5 +90,27 @@ def bert(out):
     run(model, forward, out, {"input_ids": ids, "attention_mask": mask})
 
 
+def vit(out):
+    torch.manual_seed(0)
+    generator = torch.Generator().manual_seed(1)
+    model = torchvision.models.VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=4, hidden_dim=32,
+                                                 mlp_dim=64, num_classes=10).train()
+    with torch.no_grad():
+        # torchvision zero-initialises the class token and the head; random values make them count.
+        model.class_token.normal_(0, 0.02, generator=generator)
+        model.heads.head.weight.normal_(0, 0.2, generator=generator)
+    images = torch.randn(4, 3, 32, 32, generator=generator)
+    targets = torch.tensor([1, 3, 5, 7])
+
+    def forward():
+        x = model._process_input(images)
+        x = torch.cat([model.class_token.expand(x.shape[0], -1, -1), x], dim=1)
+        tokens = model.encoder(x)
+        logits = model.heads(tokens[:, 0])
+        return {"tokens": tokens, "logits": logits}, F.cross_entropy(logits, targets) + (tokens.float() ** 2).mean()
+
+    run(model, forward, out, {"input": images, "targets": targets})
+
+
 if __name__ == "__main__":
-    {"resnet": resnet, "bert": bert}[sys.argv[1]](sys.argv[2])
+    {"resnet": resnet, "bert": bert, "vit": vit}[sys.argv[1]](sys.argv[2])
