@@ -63,22 +63,15 @@ internal sealed class PrecisionAccuracyBenchmark : IBenchmark
             using var pairs = Embedder.Embed(model, testRows, data.Root, CPU);
             using var test = ImageFeatures.Compute(model, testRows, data.Root, CPU, null);
             using var train = ImageFeatures.Compute(model, trainRows, data.Root, CPU, null);
-            foreach (var task in zeroShot)
+            // MRM learns no joint image-report space (no report embeddings): only its image features are probed.
+            var joint = pairs.Texts.shape[1] > 0;
+            foreach (var task in joint ? zeroShot : [])
             {
                 var result = ZeroShotEvaluation.Evaluate(model, test.Embeddings, null, test.Rows, task, CPU, seed);
                 Add($"zero-shot: {task.Name}", "AUROC", result.Truth.Length, ItemStatistics.Auroc(result.Scores, result.Truth));
             }
-            var texts = pairs.Rows.Select(r => r.Report?.Join(model.Config.Data.ReportSections) ?? "").ToList();
-            var retrieval = RetrievalEvaluation.PerItem(pairs, texts, ZeroShotEvaluation.ClassesOf(pairs.Rows, zeroShot[0]));
-            foreach (var direction in new[] { "i2t", "t2i" })
-                foreach (var k in new[] { 1, 5, 10 })
-                    Add($"retrieval {direction}", $"Recall@{k}", texts.Count, ItemStatistics.Mean(retrieval.Hits(direction, k)));
-            Add("retrieval", "mean recall", texts.Count, ItemStatistics.Mean(retrieval.MeanRecall()));
-            if (retrieval.PrecisionAt5 is { } precision)
-            {
-                var scored = precision.Where(p => !double.IsNaN(p)).ToArray();
-                Add("retrieval", $"Precision@5 by {zeroShot[0].Name}", scored.Length, ItemStatistics.Mean(scored));
-            }
+            if (joint)
+                AddRetrieval(pairs, model, zeroShot[0], Add);
             foreach (var task in probes)
             {
                 var (trainFeatures, trainTruth) = LinearProbe.Select(train.Pooled, ZeroShotEvaluation.ClassesOf(train.Rows, task));
@@ -109,5 +102,21 @@ internal sealed class PrecisionAccuracyBenchmark : IBenchmark
             output.WriteLine(JsonSerializer.Serialize(line, Json));
         }
         return 0;
+    }
+
+    /// <summary>Recall@1/5/10 both ways, their mean, and Precision@5 by <paramref name="task"/>'s classes over the test pairs.</summary>
+    private static void AddRetrieval(PairEmbeddings pairs, PretrainedModel model, ZeroShotConfig task, Action<string, string, int, Func<int[], double>> add)
+    {
+        var texts = pairs.Rows.Select(r => r.Report?.Join(model.Config.Data.ReportSections) ?? "").ToList();
+        var retrieval = RetrievalEvaluation.PerItem(pairs, texts, ZeroShotEvaluation.ClassesOf(pairs.Rows, task));
+        foreach (var direction in new[] { "i2t", "t2i" })
+            foreach (var k in new[] { 1, 5, 10 })
+                add($"retrieval {direction}", $"Recall@{k}", texts.Count, ItemStatistics.Mean(retrieval.Hits(direction, k)));
+        add("retrieval", "mean recall", texts.Count, ItemStatistics.Mean(retrieval.MeanRecall()));
+        if (retrieval.PrecisionAt5 is { } precision)
+        {
+            var scored = precision.Where(p => !double.IsNaN(p)).ToArray();
+            add("retrieval", $"Precision@5 by {task.Name}", scored.Length, ItemStatistics.Mean(scored));
+        }
     }
 }
