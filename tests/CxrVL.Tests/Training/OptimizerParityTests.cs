@@ -27,12 +27,15 @@ public sealed class OptimizerParityTests : IDisposable
         [("encoder.weight", [3, 4]), ("encoder.bias", [3]), ("norm.weight", [3]), ("head.weight", [2, 3])];
 
     [Theory]
-    [InlineData("adamw", false)]
-    [InlineData("adam", false)]
-    [InlineData("adam", true)]
-    [InlineData("sgd", false)]
-    [InlineData("sgd", true)]
-    public void MatchesTorchOptimOverSeveralStepsWithGroupsAndSkippedGradients(string kind, bool flag)
+    [InlineData("adamw", false, true)]
+    [InlineData("adamw", false, false)]
+    [InlineData("adam", false, true)]
+    [InlineData("adam", false, false)]
+    [InlineData("adam", true, true)]
+    [InlineData("adam", true, false)]
+    [InlineData("sgd", false, false)]
+    [InlineData("sgd", true, false)]
+    public void MatchesTorchOptimOverSeveralStepsWithGroupsAndSkippedGradients(string kind, bool flag, bool fused)
     {
         // flag: Nesterov momentum for SGD, amsgrad for Adam.
         var nesterov = kind == "sgd" && flag;
@@ -47,6 +50,7 @@ public sealed class OptimizerParityTests : IDisposable
             Dampening = nesterov ? 0 : 0.1,
             Nesterov = nesterov,
             LrScales = new() { ["head."] = 0.5 },
+            Fused = fused,
         };
         var parameters = Shapes.Select((s, i) =>
             (s.Name, new Parameter(tensor(Values((int)s.Shape.Aggregate(1L, (a, b) => a * b), i), s.Shape, float64)))).ToList();
@@ -95,6 +99,9 @@ public sealed class OptimizerParityTests : IDisposable
                 stepGradients[name] = new JsonArray(values.Select(v => (JsonNode)v).ToArray());
             }
             optimizer.Step();
+            // The fused kernel (one call per group) or the element-wise ops updated every parameter with a gradient.
+            if (optimizer is AdamMoments adam)
+                Assert.Equal(fused ? stepGradients.Count : 0, adam.FusedParameterCount);
             gradients.Add(stepGradients);
         }
         spec["grads"] = gradients;
@@ -140,11 +147,13 @@ public sealed class OptimizerParityTests : IDisposable
     }
 
     [Theory]
-    [InlineData(OptimizerKind.AdamW)]
-    [InlineData(OptimizerKind.Sgd)]
-    public void StateOfAChannelsLastWeightIsChannelsLastAndStepsLikeTheContiguousOne(OptimizerKind kind)
+    [InlineData(OptimizerKind.AdamW, true)]
+    [InlineData(OptimizerKind.AdamW, false)]
+    [InlineData(OptimizerKind.Sgd, false)]
+    public void StateOfAChannelsLastWeightIsChannelsLastAndStepsLikeTheContiguousOne(OptimizerKind kind, bool fused)
     {
-        var config = new OptimizerConfig { Kind = kind, WeightDecay = 0.01 };
+        // The gradients are set contiguous for both: the channels-last parameter's must not change its arithmetic.
+        var config = new OptimizerConfig { Kind = kind, WeightDecay = 0.01, Fused = fused };
         var plain = new Parameter(tensor(Values(24, 1), [2, 3, 2, 2], float64));
         var nhwc = new Parameter(CxrVL.Models.ChannelsLast.Convert(plain));
         using var first = OptimizerFactory.Create(config, [("w", plain)]);

@@ -8,7 +8,7 @@ namespace CxrVL.Training.Optimizers;
 /// v̂ = max(v̂, v) replaces v; p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
 /// </summary>
 public sealed class Adam(IReadOnlyList<ParameterGroup> groups, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, bool amsgrad = false)
-    : AdamMoments(groups, beta1, beta2)
+    : AdamMoments(groups, beta1, beta2, eps, amsgrad, decoupledWeightDecay: false)
 {
     protected override void Update(ParameterGroup group, string name, Tensor parameter, Tensor gradient)
     {
@@ -19,13 +19,13 @@ public sealed class Adam(IReadOnlyList<ParameterGroup> groups, double beta1 = 0.
         average.lerp_(decayed, 1 - Beta1);
         squares.mul_(Beta2).addcmul_(decayed, decayed, value: 1 - Beta2);
         var second = squares;
-        if (amsgrad)
+        if (Amsgrad)
         {
             second = StateLike($"{name}.max_exp_avg_sq", parameter);
             using var larger = second.maximum(squares);
             second.copy_(larger);
         }
-        using var denominator = second.sqrt().div_(correction2Root).add_(eps);
+        using var denominator = second.sqrt().div_(correction2Root).add_(Eps);
         parameter.addcdiv_(average, denominator, value: -lr / biasCorrection1);
     }
 }

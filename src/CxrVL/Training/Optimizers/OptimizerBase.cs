@@ -16,16 +16,20 @@ public abstract class OptimizerBase(IReadOnlyList<ParameterGroup> groups) : IOpt
                 parameter.grad?.zero_();
     }
 
-    public void Step()
+    public virtual void Step()
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         foreach (var group in Groups)
+        {
+            var updates = new List<(string Name, Tensor Parameter, Tensor Gradient)>();
             foreach (var (name, parameter) in group.Parameters)
             {
                 if (parameter.grad is { } gradient)
-                    Update(group, name, parameter, gradient);
+                    updates.Add((name, parameter, gradient));
             }
+            UpdateGroup(group, updates);
+        }
     }
 
     public IReadOnlyDictionary<string, Tensor> State() => _state;
@@ -58,6 +62,13 @@ public abstract class OptimizerBase(IReadOnlyList<ParameterGroup> groups) : IOpt
     }
 
     protected abstract void Update(ParameterGroup group, string name, Tensor parameter, Tensor gradient);
+
+    /// <summary>Updates the parameters of one group that have gradients; one at a time unless an optimizer fuses them.</summary>
+    protected virtual void UpdateGroup(ParameterGroup group, IReadOnlyList<(string Name, Tensor Parameter, Tensor Gradient)> updates)
+    {
+        foreach (var (name, parameter, gradient) in updates)
+            Update(group, name, parameter, gradient);
+    }
 
     /// <summary>Shape of a state entry: scalars for counters, the parameter's shape otherwise.</summary>
     protected virtual long[] StateShape(string stateName, Tensor parameter) => parameter.shape;

@@ -32,6 +32,13 @@ public sealed class OptimizerConfig
     /// <summary>Adam only: keep the largest second-moment estimate (XProNet and R2Gen train with it).</summary>
     public bool Amsgrad { get; set; }
 
+    /// <summary>
+    /// Adam and AdamW: update CPU parameters with libtorch's fused kernel (torch.optim's <c>fused=True</c>), one pass over
+    /// each parameter's memory instead of seven; <c>false</c> keeps torch.optim's default element-wise ops. Same formulas;
+    /// results differ in the last bits only.
+    /// </summary>
+    public bool Fused { get; set; } = true;
+
     [Range(0d, double.MaxValue)]
     public double WeightDecay { get; set; }
 

@@ -14,8 +14,8 @@ public static partial class OptimizerFactory
             throw new CxrVLException($"optimizer.betas must hold two numbers (got {config.Betas.Count}).");
         return config.Kind switch
         {
-            OptimizerKind.AdamW => new AdamW(groups, config.Betas[0], config.Betas[1], config.Eps),
-            OptimizerKind.Adam => new Adam(groups, config.Betas[0], config.Betas[1], config.Eps, config.Amsgrad),
+            OptimizerKind.AdamW => new AdamW(groups, config.Betas[0], config.Betas[1], config.Eps) { Fused = config.Fused },
+            OptimizerKind.Adam => new Adam(groups, config.Betas[0], config.Betas[1], config.Eps, config.Amsgrad) { Fused = config.Fused },
             OptimizerKind.Sgd => new Sgd(groups, config.Momentum, config.Dampening, config.Nesterov),
             _ => throw new ArgumentOutOfRangeException(nameof(config), config.Kind, null),
         };
