@@ -120,6 +120,36 @@ public sealed class OptimizerParityTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(OptimizerKind.AdamW, false)]
+    [InlineData(OptimizerKind.Adam, true)]
+    public void AdamStateIsAllocatedBeforeTheFirstStepAndStepsAsTheLazilyCreatedState(OptimizerKind kind, bool amsgrad)
+    {
+        // torch.optim creates Adam's zero moments at the first step; the factory allocates them up front.
+        var config = new OptimizerConfig { Kind = kind, Amsgrad = amsgrad, WeightDecay = 0.01 };
+        var eager = new Parameter(tensor(Values(6, 1), [2, 3], float64));
+        var lazy = new Parameter(tensor(Values(6, 1), [2, 3], float64));
+        using var allocated = OptimizerFactory.Create(config, [("w", eager)]);
+        var expectedKeys = new[] { "w.step", "w.exp_avg", "w.exp_avg_sq" }.Concat(amsgrad ? ["w.max_exp_avg_sq"] : []).Order();
+        Assert.Equal(expectedKeys, allocated.State().Keys.Order());
+        Assert.All(allocated.State().Values, state => Assert.Equal(0, state.abs().sum().to_type(ScalarType.Float64).item<double>()));
+
+        var groups = OptimizerFactory.Group(config, [("w", lazy)]);
+        using IOptimizer created = kind == OptimizerKind.AdamW ? new CxrVL.Training.Optimizers.AdamW(groups) : new CxrVL.Training.Optimizers.Adam(groups, amsgrad: amsgrad);
+        Assert.Empty(created.State());
+        foreach (var (optimizer, parameter) in new[] { (allocated, eager), (created, lazy) })
+        {
+            optimizer.Groups[0].LearningRate = 0.01;
+            for (var step = 2; step < 4; step++)
+            {
+                parameter.grad = tensor(Values(6, step), [2, 3], float64);
+                optimizer.Step();
+            }
+        }
+        Assert.Equal(lazy.data<double>().ToArray(), eager.data<double>().ToArray());
+        Assert.Equal(2, allocated.State()["w.step"].item<long>());
+    }
+
     [Fact]
     public void StateRoundTripsIntoAFreshOptimizerAndContinuesIdentically()
     {

@@ -25,6 +25,17 @@ public abstract class AdamMoments(IReadOnlyList<ParameterGroup> groups, double b
     /// <summary>How many parameters the fused kernel updated in the last <see cref="OptimizerBase.Step"/>.</summary>
     public int FusedParameterCount { get; private set; }
 
+    public override void AllocateState()
+    {
+        foreach (var group in Groups)
+            foreach (var (name, parameter) in group.Parameters)
+            {
+                Moments(name, parameter);
+                if (Amsgrad)
+                    StateLike($"{name}.max_exp_avg_sq", parameter);
+            }
+    }
+
     public override void Step()
     {
         FusedParameterCount = 0;

@@ -11,6 +11,12 @@ public interface IOptimizer : IDisposable
 
     void ZeroGrad();
 
+    /// <summary>
+    /// Allocates now the state that the first <see cref="Step"/> would create, where its initial value does not depend on
+    /// the first gradient (Adam's zero moments; SGD's momentum starts as the first gradient and stays lazy).
+    /// </summary>
+    void AllocateState();
+
     /// <summary>Updates every parameter that has a gradient, with each group's current <see cref="ParameterGroup.LearningRate"/>.</summary>
     void Step();
 

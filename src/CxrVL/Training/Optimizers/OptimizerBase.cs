@@ -16,6 +16,10 @@ public abstract class OptimizerBase(IReadOnlyList<ParameterGroup> groups) : IOpt
                 parameter.grad?.zero_();
     }
 
+    public virtual void AllocateState()
+    {
+    }
+
     public virtual void Step()
     {
         using var scope = NewDisposeScope();

@@ -12,13 +12,15 @@ public static partial class OptimizerFactory
         var groups = Group(config, parameters, layerId, layerCount);
         if (config.Betas.Count != 2)
             throw new CxrVLException($"optimizer.betas must hold two numbers (got {config.Betas.Count}).");
-        return config.Kind switch
+        IOptimizer optimizer = config.Kind switch
         {
             OptimizerKind.AdamW => new AdamW(groups, config.Betas[0], config.Betas[1], config.Eps) { Fused = config.Fused },
             OptimizerKind.Adam => new Adam(groups, config.Betas[0], config.Betas[1], config.Eps, config.Amsgrad) { Fused = config.Fused },
             OptimizerKind.Sgd => new Sgd(groups, config.Momentum, config.Dampening, config.Nesterov),
             _ => throw new ArgumentOutOfRangeException(nameof(config), config.Kind, null),
         };
+        optimizer.AllocateState();
+        return optimizer;
     }
 
     /// <summary>
