@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # One MAE pretraining step of a ViT-B/16 (MRM's image branch: mask 0.75, 8-block 512-wide decoder, norm-pixel loss,
 # AdamW; batch 8, 224 x 224), CxrVL against the same model in PyTorch 1.13 (Debian, OpenBLAS) on this machine.
-# Writes the "mae" section of bench/RESULTS.md. WARMUP (default 1) untimed and ITERATIONS (default 3) timed steps;
+# Writes the "mae" section of bench/RESULTS.md. WARMUP (default 3) untimed and ITERATIONS (default 5) timed steps
+# (the second step of either side first touches the memory that the first step's activations had: ~1 s of page faults);
 # ROUNDS (default 2) alternate the two sides so that other work on the machine hits both alike.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-warmup=${WARMUP:-1}
-iterations=${ITERATIONS:-3}
+warmup=${WARMUP:-3}
+iterations=${ITERATIONS:-5}
 rounds=${ROUNDS:-2}
 
 for round in $(seq "$rounds"); do

@@ -16,7 +16,7 @@ rounds=${ROUNDS:-3}
 layout=$([ "${CHANNELS_LAST:-0}" = 1 ] && echo _channels_last || true)
 
 # step: the bench name, the Python reference, its variant, warm-up and timed steps (the protocols of the single benches).
-steps=("resnet50 resnet50.py train_sgd$layout 4 5" "dual-encoder dual_encoder.py train_adamw$layout 2 3" "mae mae.py train_adamw 1 3")
+steps=("resnet50 resnet50.py train_sgd$layout 4 5" "dual-encoder dual_encoder.py train_adamw$layout 2 3" "mae mae.py train_adamw 3 5")
 columns=(pytorch-fp32 cxrvl-fp32 pytorch-bf16 cxrvl-bf16-mixed)
 
 measure() {  # step, column, round

@@ -16,9 +16,9 @@ namespace CxrVL.Bench;
 /// over the full sequence with mask tokens, a linear head to 16 x 16 x 3 pixels, the norm-pixel MSE on the removed
 /// patches, and the trainer's AdamW (lr 1.5e-4, betas 0.9/0.95, weight decay 0.05 on matrices). Batch 8, 224 x 224.
 /// Prints <c>train_adamw images_per_second</c>; the PyTorch side is <c>bench/reference/mae.py</c>.
-/// Options: <c>--warmup N</c> (default 1) untimed and <c>--iterations N</c> (default 3) timed steps,
+/// Options: <c>--warmup N</c> (default 3) untimed and <c>--iterations N</c> (default 5) timed steps,
 /// <c>--precision fp32|bf16-mixed|fp16-mixed</c> for the forward pass and loss (an <see cref="Autocast"/> scope; backward and AdamW outside).
-/// A comment line gives the mean seconds of the forward pass, backward pass and optimizer over the timed steps.
+/// Comment lines give the mean seconds of the forward pass, backward pass and optimizer over the timed steps, and each step's.
 /// </summary>
 internal sealed class MaeBenchmark : IBenchmark
 {
@@ -33,7 +33,7 @@ internal sealed class MaeBenchmark : IBenchmark
     public int Run(IReadOnlyList<string> arguments, TextWriter output)
     {
         var options = new BenchArguments(arguments);
-        var (warmup, iterations) = (options.Int("warmup", 1), options.Int("iterations", 3));
+        var (warmup, iterations) = (options.Int("warmup", 3), options.Int("iterations", 5));
         var precision = options.Precision();
         var runtime = TorchRuntime.Configure(new RuntimeOptions());
         output.WriteLine($"# cxrvl libtorch {torch.__version__} threads {runtime.Threads}; precision {precision}");
@@ -66,6 +66,7 @@ internal sealed class MaeBenchmark : IBenchmark
         var rate = StepTimer.ImagesPerSecond(warmup, iterations, Batch, Step);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"train_adamw {rate:0.000}"));
         output.WriteLine(phases.Summary(warmup));
+        output.WriteLine(phases.Steps());
         return 0;
     }
 

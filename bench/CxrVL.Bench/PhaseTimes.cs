@@ -15,6 +15,11 @@ internal sealed class PhaseTimes(params string[] names)
         "# seconds per step: " + string.Join(", ", names.Select((name, i) =>
             string.Create(CultureInfo.InvariantCulture, $"{name} {_seconds[i].Skip(skipped).DefaultIfEmpty().Average():0.000}")));
 
+    /// <summary>A comment line with every step's seconds per phase, warm-up included (early steps run slower while memory is first touched).</summary>
+    public string Steps() =>
+        "# seconds by step: " + string.Join("; ", names.Select((name, i) =>
+            $"{name} " + string.Join(" ", _seconds[i].Select(s => s.ToString("0.000", CultureInfo.InvariantCulture)))));
+
     private sealed class Measurement(List<double> seconds) : IDisposable
     {
         private readonly long _start = Stopwatch.GetTimestamp();

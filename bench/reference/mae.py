@@ -6,8 +6,8 @@ fixed 2-D sin-cos position table) on the 25% of patches a per-sample random shuf
 norm-pixel MSE on the removed patches; AdamW (lr 1.5e-4, weight decay 0.05). torch 1.13 has no fused attention, so
 attention is softmax(q k^T / sqrt(d)) v, as timm 0.4-0.6 computes it. Prints 'variant images_per_second' lines with
 the protocol of bench/CxrVL.Bench/MaeBenchmark.cs: --warmup untimed steps, then the mean over --iterations;
---precision bf16 runs the forward pass and loss under CPU autocast (resnet50.autocast). A comment line gives the
-mean seconds of the forward pass, backward pass and optimizer over the timed steps.
+--precision bf16 runs the forward pass and loss under CPU autocast (resnet50.autocast). Comment lines give the
+mean seconds of the forward pass, backward pass and optimizer over the timed steps, and each step's.
 """
 import argparse
 import os
@@ -109,8 +109,8 @@ class Mae(nn.Module):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--warmup", type=int, default=1)
-    parser.add_argument("--iterations", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--iterations", type=int, default=5)
     parser.add_argument("--precision", choices=PRECISIONS, default="fp32", help="training steps' precision (bf16: autocast)")
     args = parser.parse_args()
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
@@ -143,6 +143,7 @@ def main():
           f"precision {args.precision}")
     print(f"train_adamw {rate:.3f}")
     print("# seconds per step: " + ", ".join(f"{name} {np.mean(times[args.warmup:]):.3f}" for name, times in phases.items()))
+    print("# seconds by step: " + "; ".join(f"{name} " + " ".join(f"{t:.3f}" for t in times) for name, times in phases.items()))
 
 
 if __name__ == "__main__":
