@@ -19,7 +19,7 @@ public abstract class AdamMoments(IReadOnlyList<ParameterGroup> groups, double b
 
     protected bool Amsgrad { get; } = amsgrad;
 
-    /// <summary>Whether the fused kernel may run; off to measure or test the element-wise path on the same parameters.</summary>
+    /// <summary>Whether the fused kernel may run (<c>train.optimizer.fused</c>); off, every parameter takes the element-wise ops.</summary>
     public bool Fused { get; init; } = true;
 
     /// <summary>How many parameters the fused kernel updated in the last <see cref="OptimizerBase.Step"/>.</summary>
