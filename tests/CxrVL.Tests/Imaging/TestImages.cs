@@ -18,12 +18,36 @@ internal static class TestImages
 
     public static string Dicom => Path.Combine(DataRoots.Dataset("samples"), "1.2.276.0.7230010.3.1.4.8323329.6904.1517875201.850819.dcm");
 
+    /// <summary>
+    /// A new folder under this test process's own temporary root, which is deleted when the process exits: callers need
+    /// not clean up, and repeated test runs do not fill the temporary directory.
+    /// </summary>
     public static string TempFolder()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "cxrvl-tests-" + Guid.NewGuid().ToString("N"));
+        var folder = Path.Combine(ProcessTempRoot.Value, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         return folder;
     }
+
+    private static readonly Lazy<string> ProcessTempRoot = new(() =>
+    {
+        var root = Directory.CreateTempSubdirectory($"cxrvl-tests-{Environment.ProcessId}-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still open at exit (a native library's handle) keeps the folder; the system's cleaner removes it.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        };
+        return root;
+    });
 
     /// <summary>A copy of <paramref name="source"/> cut to <paramref name="fraction"/> of its length.</summary>
     public static string Truncated(string source, string folder, double fraction = 0.6)
