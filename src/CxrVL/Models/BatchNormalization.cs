@@ -9,11 +9,10 @@ namespace CxrVL.Models;
 /// own modules count batches with <c>num_batches_tracked.add_(1)</c>, which makes two Scalar temporaries that the garbage
 /// collector may finalise while libtorch still reads them (no GC.KeepAlive after their handles are taken; dotnet/TorchSharp
 /// #1434, #1496): a report-generation run died once in "Scalar.h toLong: Expected false to be true". Here the count
-/// steps with Scalars that live as long as the process.
+/// steps with <see cref="LastingScalars.One"/>, which lives as long as the process.
 /// </summary>
 public sealed class BatchNormalization : TorchSharp.Modules.BatchNorm
 {
-    private static readonly Scalar One = 1L;
     private readonly int _dimensions;
 
     private BatchNormalization(int dimensions, long features, double eps, double momentum, bool affine)
@@ -41,7 +40,7 @@ public sealed class BatchNormalization : TorchSharp.Modules.BatchNorm
         var averaging = momentum ?? 0.0;
         if (training && track_running_stats && num_batches_tracked is not null)
         {
-            num_batches_tracked.add_(One, One);
+            num_batches_tracked.add_(LastingScalars.One, LastingScalars.One);
             if (momentum is null)
                 averaging = 1.0 / num_batches_tracked.item<long>();
         }

@@ -55,7 +55,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, VitFeatures>
     {
         using var scope = NewDisposeScope();
         var (patches, table) = Embed(images);
-        var tokens = cat([WithPositions(cls_token, table[.., ..1]).expand(patches.shape[0], -1, -1), WithPositions(patches, table[.., 1..])], 1);
+        var tokens = cat([LastingScalars.Sum(cls_token, table[.., ..1]).expand(patches.shape[0], -1, -1), LastingScalars.Sum(patches, table[.., 1..])], 1);
         tokens = Encode(pos_drop.forward(tokens));
         return Pool(tokens);
     }
@@ -79,7 +79,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, VitFeatures>
             return forward(images);
         using var scope = NewDisposeScope();
         var (patches, table) = Embed(images);
-        var tokens = cat([WithPositions(cls_token, table[.., ..1]).expand(patches.shape[0], -1, -1), WithPositions(patches, table[.., 1..])], 1);
+        var tokens = cat([LastingScalars.Sum(cls_token, table[.., ..1]).expand(patches.shape[0], -1, -1), LastingScalars.Sum(patches, table[.., 1..])], 1);
         tokens = Encode(pos_drop.forward(tokens), lateralFrom: 0, keyBias: null);
         return Pool(tokens);
     }
@@ -101,7 +101,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, VitFeatures>
         var (side, _) = Embed(lateral);
         var n = front.shape[0];
         var frontalTokens = front.shape[1] + 1;
-        var tokens = cat([WithPositions(cls_token, table[.., ..1]).expand(n, -1, -1), WithPositions(front, table[.., 1..]), WithPositions(side, table[.., 1..])], 1);
+        var tokens = cat([LastingScalars.Sum(cls_token, table[.., ..1]).expand(n, -1, -1), LastingScalars.Sum(front, table[.., 1..]), LastingScalars.Sum(side, table[.., 1..])], 1);
         var keep = cat([ones(n, frontalTokens, dtype: ScalarType.Bool, device: frontal.device),
                         hasLateral.to(ScalarType.Bool).unsqueeze(1).expand(n, side.shape[1])], 1);
         var keyBias = zeros(keep.shape, tokens.dtype, tokens.device).masked_fill(keep.logical_not(), double.NegativeInfinity)
@@ -121,7 +121,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, VitFeatures>
         using var scope = NewDisposeScope();
         var (patches, table) = Embed(images);
         var (height, width) = (images.shape[2] / Config.PatchSize, images.shape[3] / Config.PatchSize);
-        var tokens = pos_drop.forward(cat([WithPositions(cls_token, table[.., ..1]).expand(patches.shape[0], -1, -1), WithPositions(patches, table[.., 1..])], 1));
+        var tokens = pos_drop.forward(cat([LastingScalars.Sum(cls_token, table[.., ..1]).expand(patches.shape[0], -1, -1), LastingScalars.Sum(patches, table[.., 1..])], 1));
         var maps = new Dictionary<int, Tensor>();
         for (var i = 0; i < blockNumbers.Max(); i++)
         {
@@ -143,7 +143,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, VitFeatures>
             throw new CxrVLException($"mask ratio must be in [0, 1) (got {maskRatio}).");
         using var scope = NewDisposeScope();
         var (patches, table) = Embed(images);
-        patches = WithPositions(patches, table[.., 1..]);
+        patches = LastingScalars.Sum(patches, table[.., 1..]);
         var (n, length, dim) = (patches.shape[0], patches.shape[1], patches.shape[2]);
         var keep = (long)(length * (1 - maskRatio));
 
@@ -156,21 +156,11 @@ public sealed class VisionTransformer : nn.Module<Tensor, VitFeatures>
         mask[.., ..(int)keep] = 0;
         mask = mask.gather(1, restore);
 
-        var cls = WithPositions(cls_token, table[.., ..1]).expand(n, -1, -1);
+        var cls = LastingScalars.Sum(cls_token, table[.., ..1]).expand(n, -1, -1);
         var tokens = Encode(cat([cls, kept], 1));
         return new MaskedVitFeatures(tokens.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope(),
             keepIndices.MoveToOuterDisposeScope(), restore.MoveToOuterDisposeScope());
     }
-
-    /// <summary>
-    /// <paramref name="tokens"/> plus their position embeddings. The sum names its alpha with a Scalar that lives as long as
-    /// the process: <c>a + b</c> makes an implicit one that TorchSharp 0.107's finalizer may free while libtorch still reads
-    /// it, and this first sum of a step, bfloat16 patches plus the float32 table while the loader thread allocates the next
-    /// batch, is where that race stopped two bf16-mixed MRM runs (<c>toFloat at Scalar.h:140</c>).
-    /// </summary>
-    private static Tensor WithPositions(Tensor tokens, Tensor positions) => tokens.add(positions, One);
-
-    private static readonly Scalar One = 1L;
 
     private (Tensor Patches, Tensor Table) Embed(Tensor images)
     {

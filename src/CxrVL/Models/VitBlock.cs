@@ -50,18 +50,18 @@ internal sealed class VitBlock : nn.Module<Tensor, Tensor>
     public Tensor Forward(Tensor tokens, long lateralFrom, Tensor? keyBias)
     {
         using var scope = NewDisposeScope();
-        var x = tokens + DropPath(Scale(gamma_1, attn.Forward(norm1.forward(tokens), keyBias)));
+        var x = LastingScalars.Sum(tokens, DropPath(Scale(gamma_1, attn.Forward(norm1.forward(tokens), keyBias))));
         var length = x.shape[1];
         if (lateralFrom >= length)
-            return (x + DropPath(Scale(gamma_2, mlp.forward(norm2.forward(x))))).MoveToOuterDisposeScope();
+            return LastingScalars.Sum(x, DropPath(Scale(gamma_2, mlp.forward(norm2.forward(x))))).MoveToOuterDisposeScope();
         if (mlp_l is null || norm2_l is null)
             throw new CxrVLException("this ViT has no lateral-view experts (model built without LateralExperts).");
         var lateral = x[.., (int)lateralFrom..];
-        lateral = lateral + DropPath(Scale(gamma_2, mlp_l.forward(norm2_l.forward(lateral))));
+        lateral = LastingScalars.Sum(lateral, DropPath(Scale(gamma_2, mlp_l.forward(norm2_l.forward(lateral)))));
         if (lateralFrom == 0)
             return lateral.MoveToOuterDisposeScope();
         var frontal = x[.., ..(int)lateralFrom];
-        frontal = frontal + DropPath(Scale(gamma_2, mlp.forward(norm2.forward(frontal))));
+        frontal = LastingScalars.Sum(frontal, DropPath(Scale(gamma_2, mlp.forward(norm2.forward(frontal)))));
         return cat([frontal, lateral], 1).MoveToOuterDisposeScope();
     }
 
